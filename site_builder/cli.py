@@ -1,0 +1,77 @@
+"""Command line: parse options, call one function, turn errors into exit codes (1 content, 2 usage)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from site_builder.config import load_config
+from site_builder.errors import BuildError, ContentError
+
+
+def _fail(exc: Exception) -> None:
+    if isinstance(exc, ContentError):
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
+        n = len(exc.problems)
+        click.echo(f"build failed: {n} problem{'s' if n != 1 else ''}; output left as it was", err=True)
+    else:
+        click.echo(f"error: {exc}", err=True)
+    sys.exit(1)
+
+
+def _progress_bar():
+    """A progress bar on a terminal; nothing when output is piped or in CI."""
+    if not sys.stderr.isatty():
+        return None, lambda: None
+    state: dict = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        bar = state.get(stage)
+        if bar is None:
+            bar = state[stage] = click.progressbar(length=total, label=stage, file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    def close() -> None:
+        for bar in state.values():
+            bar.__exit__(None, None, None)
+
+    return update, close
+
+
+site_option = click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path),
+                           default=".", show_default=True, help="Site folder (with content/).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="site-builder")
+def main() -> None:
+    """Build a static, searchable briefing archive from Markdown articles."""
+
+
+@main.command()
+@site_option
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder [SITE/output].")
+@click.option("--theme", help="Theme name (site themes/ first, then shipped).")
+@click.option("--base-url", help="Absolute URL the site is published at (enables sitemap.xml).")
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes [CPU count].")
+def build(site_dir: Path, out_dir: Path | None, theme: str | None, base_url: str | None, jobs: int | None) -> None:
+    """Build content/ into a static site."""
+    from site_builder.pipeline import build_site
+
+    try:
+        config = load_config(site_dir, out_dir, theme=theme, base_url=base_url, jobs=jobs)
+        update, close = _progress_bar()
+        try:
+            report = build_site(config, progress=update)
+        finally:
+            close()
+    except (ContentError, BuildError) as exc:
+        _fail(exc)
+    click.echo(report.summary())
+
+
+if __name__ == "__main__":
+    main()

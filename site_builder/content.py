@@ -1,0 +1,211 @@
+"""The content model: validated, immutable articles read from content/articles/*.md."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import frontmatter
+import yaml
+
+from site_builder.errors import ContentError, Problem
+
+KNOWN_KEYS = {"title", "date", "lang", "source", "source_url", "author", "tags", "summary",
+              "captions", "raw", "translations", "slug"}
+LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Article:
+    slug: str
+    title: str
+    body: str
+    source_path: Path
+    date: dt.date | None = None
+    lang: str = "en"
+    source: str | None = None
+    source_url: str | None = None
+    author: str | None = None
+    tags: tuple[str, ...] = ()
+    summary: str | None = None
+    captions: tuple[str, ...] = ()
+    translations: tuple[str, ...] = ()
+    raw: str | None = None
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def sort_key(self):
+        """Latest first; undated last; slug breaks ties so order is stable."""
+        return (self.date is None, -(self.date.toordinal() if self.date else 0), self.slug)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as strings (we validate them) and rejects duplicate keys."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _construct_mapping(loader, node, deep=False):
+    seen = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key '{key}' (first on line {seen[key] + 1})", key_node.start_mark)
+        seen[key] = key_node.start_mark.line
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def parse_article(path: Path, text: str, slug: str | None = None) -> Article:
+    """Text of one article file → Article, or ContentError naming every problem with its line."""
+    handler = frontmatter.YAMLHandler()
+    fm_text, body = "", text
+    if handler.detect(text):
+        try:
+            fm_text, body = handler.split(text)
+        except ValueError:
+            raise ContentError(Problem(path, 1, "front-matter starts with '---' but never ends")) from None
+    else:
+        return _fail(path, 1, "no front-matter: the file must start with a '---' YAML block with a title")
+    # YAML marks count from the start of the front-matter text; make them file line numbers.
+    offset = text[: text.find(fm_text)].count("\n") if fm_text else 1
+    try:
+        node = yaml.compose(fm_text, Loader=_Loader)
+        meta = yaml.load(fm_text, Loader=_Loader) if node is not None else {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+        line = mark.line + 1 + offset if mark else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ContentError(Problem(path, line, f"invalid YAML front-matter: {problem}")) from None
+    if not isinstance(meta, dict):
+        return _fail(path, 2, "front-matter must be a mapping of keys to values")
+    lines = _key_lines(node, offset)
+    problems: list[Problem] = []
+
+    def bad(key: str, message: str) -> None:
+        problems.append(Problem(path, lines.get(key, 2), message))
+
+    meta = {str(k): v for k, v in meta.items()}
+    title = meta.get("title")
+    if title is None or (isinstance(title, str) and not title.strip()):
+        bad("title", "'title' is required")
+    elif not isinstance(title, (str, int, float)):
+        bad("title", "'title' must be text")
+    date = None
+    if meta.get("date") not in (None, ""):
+        date = _parse_date(meta["date"])
+        if date is None:
+            bad("date", f"'date' must be a real date YYYY-MM-DD, got {meta['date']!r}")
+    lang = meta.get("lang") or "en"
+    if not isinstance(lang, str) or not LANG_RE.match(lang):
+        bad("lang", f"'lang' must be a language code like en or vi, got {lang!r}")
+    for key in ("tags", "captions", "translations"):
+        value = meta.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) and not isinstance(v, bool)
+                                                  for v in value):
+            bad(key, f"'{key}' must be a list of strings")
+    for key in ("source", "source_url", "author", "summary", "raw"):
+        value = meta.get(key)
+        if value is not None and not isinstance(value, (str, int, float)):
+            bad(key, f"'{key}' must be text")
+    chosen_slug = slug or path.stem
+    if meta.get("slug") is not None:
+        s = meta["slug"]
+        if not isinstance(s, str) or not SLUG_RE.match(s):
+            bad("slug", f"'slug' must be lower-case ASCII words joined by '-', got {s!r}")
+        else:
+            chosen_slug = s
+    if not SLUG_RE.match(chosen_slug):
+        from site_builder.ingest.slug import slugify
+
+        chosen_slug = slugify(chosen_slug)
+    if problems:
+        raise ContentError(problems)
+
+    def text_or_none(key):
+        v = meta.get(key)
+        return str(v).strip() if v not in (None, "") else None
+
+    def str_tuple(key):
+        return tuple(str(v).strip() for v in (meta.get(key) or []) if str(v).strip())
+
+    return Article(
+        slug=chosen_slug, title=str(title).strip(), body=body, source_path=path, date=date,
+        lang=lang, source=text_or_none("source"), source_url=text_or_none("source_url"),
+        author=text_or_none("author"), tags=tuple(dict.fromkeys(str_tuple("tags"))),
+        summary=text_or_none("summary"), captions=str_tuple("captions"),
+        translations=str_tuple("translations"), raw=text_or_none("raw"),
+        extra={k: v for k, v in meta.items() if k not in KNOWN_KEYS},
+    )
+
+
+def load_articles(articles_dir: Path) -> list[Article]:
+    """Every *.md under articles_dir, latest first; all problems of all files reported together."""
+    problems: list[Problem] = []
+    articles: list[Article] = []
+    if not articles_dir.is_dir():
+        return []
+    root = articles_dir.resolve()
+    for path in sorted(articles_dir.rglob("*.md")):
+        if path.is_symlink() and not path.resolve().is_relative_to(root.parent.parent):
+            problems.append(Problem(path, None, "symbolic link points outside the site; refused"))
+            continue
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = path.read_bytes()[: exc.start].count(b"\n") + 1
+            problems.append(Problem(path, line, "not valid UTF-8 text"))
+            continue
+        try:
+            articles.append(parse_article(path, text.lstrip("\ufeff")))
+        except ContentError as err:
+            problems.extend(err.problems)
+    problems.extend(_slug_collisions(articles))
+    if problems:
+        raise ContentError(problems)
+    return sorted(articles, key=lambda a: a.sort_key)
+
+
+def _slug_collisions(articles: list[Article]) -> list[Problem]:
+    first: dict[str, Article] = {}
+    problems = []
+    for a in articles:
+        if a.slug in first:
+            problems.append(Problem(a.source_path, None,
+                                    f"slug '{a.slug}' is also used by {first[a.slug].source_path}"))
+        else:
+            first[a.slug] = a
+    return problems
+
+
+def _parse_date(value) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.+\-Z]*)?", str(value).strip())
+    if not m:
+        return None
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+def _key_lines(node, offset: int) -> dict[str, int]:
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(k.value): k.start_mark.line + 1 + offset for k, _ in node.value}
+
+
+def _fail(path: Path, line: int, message: str):
+    raise ContentError(Problem(path, line, message))

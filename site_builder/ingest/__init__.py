@@ -1,0 +1,1 @@
+"""Raw scraped text → clean Markdown articles (cleaner, slugs, translations, importer)."""

@@ -1,0 +1,95 @@
+"""Theme lookup: chosen theme → its `extends` parents → default, site themes before shipped ones."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from site_builder.errors import BuildError
+from site_builder.i18n import format_date, language_name
+
+DEFAULT_THEME = "default"
+
+
+def shipped_themes_dir() -> Path:
+    """The repo's themes/ in a checkout or editable install; the packaged copy otherwise."""
+    repo_themes = Path(__file__).resolve().parent.parent / "themes"
+    if (repo_themes / DEFAULT_THEME / "theme.toml").is_file():
+        return repo_themes
+    return Path(__file__).resolve().parent / "_themes"
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    dirs: tuple[Path, ...]  # the chosen theme first, default last
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(_read_meta(d).get("name", d.name) for d in self.dirs)
+
+
+def _read_meta(theme_dir: Path) -> dict:
+    path = theme_dir / "theme.toml"
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise BuildError(f"{path}: invalid TOML: {exc}") from None
+
+
+def _find(name: str, search: list[Path]) -> Path:
+    if not name or "/" in name or "\\" in name or name.startswith("."):
+        raise BuildError(f"invalid theme name {name!r}")
+    for base in search:
+        if (base / name).is_dir():
+            return base / name
+    raise BuildError(f"theme '{name}' not found in {', '.join(str(p) for p in search)}")
+
+
+def resolve_theme(name: str, site_dir: Path) -> Theme:
+    search = [site_dir / "themes", shipped_themes_dir()]
+    dirs: list[Path] = []
+    seen: list[str] = []
+    current: str | None = name
+    while current:
+        if current in seen:
+            raise BuildError(f"theme 'extends' loop: {' → '.join(seen + [current])}")
+        seen.append(current)
+        theme_dir = _find(current, search)
+        dirs.append(theme_dir)
+        current = _read_meta(theme_dir).get("extends") or (None if current == DEFAULT_THEME else DEFAULT_THEME)
+    return Theme(name=name, dirs=tuple(dirs))
+
+
+def make_environment(theme: Theme) -> jinja2.Environment:
+    """One environment per build. 'parent/x.html' names a parent's template so an override can
+    extend the very template it shadows."""
+    chain = jinja2.FileSystemLoader([str(d / "templates") for d in theme.dirs])
+    prefixed = jinja2.PrefixLoader({d.name: jinja2.FileSystemLoader(str(d / "templates")) for d in theme.dirs})
+    env = jinja2.Environment(loader=jinja2.ChoiceLoader([chain, prefixed]), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True)
+    env.filters["date"] = format_date
+    env.filters["language_name"] = language_name
+    return env
+
+
+def static_files(theme: Theme) -> dict[str, Path]:
+    """Relative name → file; a child theme's file wins over its parents'."""
+    files: dict[str, Path] = {}
+    for theme_dir in reversed(theme.dirs):
+        static = theme_dir / "static"
+        if static.is_dir():
+            for f in sorted(static.rglob("*")):
+                if f.is_file():
+                    files[f.relative_to(static).as_posix()] = f
+    return dict(sorted(files.items()))
+
+
+def template_files(theme: Theme) -> list[Path]:
+    """Every template file of the chain: what a template-chain hash must cover."""
+    return sorted(f for d in theme.dirs for f in (d / "templates").rglob("*") if f.is_file())

@@ -1,0 +1,75 @@
+"""Collect every output file first, then commit them all or nothing.
+
+A full build writes a staging directory beside the output and swaps it in, so a failed or
+interrupted build never leaves half a site; leftovers of a crash are cleaned on the next run.
+"""
+from __future__ import annotations
+
+import os
+import posixpath
+import shutil
+import tempfile
+from pathlib import Path
+
+from site_builder.errors import BuildError
+
+STAGING_PREFIX = ".out-staging-"
+OLD_PREFIX = ".out-old-"
+
+
+class OutputSet:
+    """Output path → bytes. A second write to one path is an error naming both sources."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+        self.sources: dict[str, str] = {}
+
+    def add(self, path: str, data: bytes, source: str) -> None:
+        norm = posixpath.normpath(path)
+        if norm != path or path.startswith(("/", "../")) or path == ".." or "\\" in path or ":" in path:
+            raise BuildError(f"{source}: refusing to write outside the output directory: {path!r}")
+        if path in self.files:
+            raise BuildError(f"two pages want {path}: {self.sources[path]} and {source}")
+        self.files[path] = data
+        self.sources[path] = source
+
+
+def clean_leftovers(out_dir: Path) -> None:
+    parent = out_dir.parent
+    if not parent.is_dir():
+        return
+    for entry in parent.iterdir():
+        if entry.name.startswith((STAGING_PREFIX + out_dir.name, OLD_PREFIX + out_dir.name)):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def commit(files: OutputSet, out_dir: Path) -> int:
+    """Write everything to a staging dir, then swap it in place of out_dir. Returns bytes written."""
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    clean_leftovers(out_dir)
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{out_dir.name}-", dir=out_dir.parent))
+    total = 0
+    try:
+        made: set[str] = set()
+        for path in sorted(files.files):
+            target = staging / path
+            parent = os.path.dirname(path)
+            if parent and parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(parent)
+            data = files.files[path]
+            target.write_bytes(data)
+            total += len(data)
+        os.chmod(staging, 0o755)
+        if out_dir.exists():
+            old = out_dir.parent / f"{OLD_PREFIX}{out_dir.name}-{os.getpid()}"
+            os.replace(out_dir, old)
+            os.replace(staging, out_dir)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return total

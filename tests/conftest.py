@@ -1,0 +1,104 @@
+"""Scratch sites in tmp_path, and helpers that check built output the way a reader would."""
+from __future__ import annotations
+
+import re
+import textwrap
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+def write_article(site: Path, name: str, front: str, body: str = "Body text.\n") -> Path:
+    path = site / "content" / "articles" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\n{textwrap.dedent(front).strip()}\n---\n{body}", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A small bilingual site: two translated articles, one with code, one undated."""
+    s = tmp_path / "site"
+    write_article(s, "dai-su-anh.md", """
+        title: "Đại sứ Anh: Việt Nam có vai trò quan trọng"
+        date: 2025-10-26
+        lang: vi
+        source: TTXVN
+        tags: [an ninh mạng, ngoại giao]
+        translations: [uk-envoy]
+        """, "Đại sứ Anh nói về **tội phạm mạng**.\n")
+    write_article(s, "uk-envoy.md", """
+        title: "UK envoy: Vietnam has a key role"
+        date: 2025-10-25
+        lang: en
+        source: VNA/VNS
+        author: Staff writer
+        tags: [cybercrime, diplomacy]
+        translations: [dai-su-anh]
+        source_url: https://example.org/envoy
+        mood: calm
+        """, "The ambassador spoke.\n\n```python\nprint('hi')\n```\n")
+    write_article(s, "undated-note.md", """
+        title: Undated note
+        lang: en
+        tags: [diplomacy]
+        """, "A note with no date.\n")
+    return s
+
+
+class _Refs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[tuple[str, str, str]] = []  # (tag, attr, value)
+        self.html_lang: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        d = dict(attrs)
+        if tag == "html":
+            self.html_lang = d.get("lang")
+        for attr in ("href", "src"):
+            if d.get(attr) is not None:
+                self.refs.append((tag, attr, d[attr]))
+
+
+def page_refs(path: Path) -> _Refs:
+    parser = _Refs()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def broken_links(out: Path) -> list[str]:
+    """Every relative href/src in every page must name an existing file (not a folder)."""
+    problems = []
+    for page in sorted(out.rglob("*.html")):
+        for tag, attr, value in page_refs(page).refs:
+            parts = urlsplit(value)
+            if parts.scheme or value.startswith("//") or not parts.path:
+                continue
+            target = (page.parent / unquote(parts.path)).resolve()
+            if not target.is_file():
+                problems.append(f"{page.relative_to(out)}: {tag} {attr}={value}")
+    return problems
+
+
+def remote_loads(out: Path) -> list[str]:
+    """Anything a page would fetch from another host (stylesheets, scripts, images, frames)."""
+    problems = []
+    for page in sorted(out.rglob("*.html")):
+        for tag, attr, value in page_refs(page).refs:
+            loads = tag in ("script", "img", "iframe", "source", "video", "audio") or (
+                tag == "link" and attr == "href")
+            if loads and re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//", value, re.I):
+                problems.append(f"{page.relative_to(out)}: {tag} {value}")
+        css_urls = re.findall(r"url\(\s*['\"]?(?:https?:)?//", page.read_text(encoding="utf-8"))
+        problems += [f"{page.relative_to(out)}: css url" for _ in css_urls]
+    return problems
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}

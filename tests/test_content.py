@@ -1,0 +1,73 @@
+"""The content model: validation with file and line, unknown keys kept, ordering."""
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from site_builder.content import load_articles, parse_article
+from site_builder.errors import ContentError
+
+P = Path("content/articles/x.md")
+
+
+def problems(text: str) -> list[str]:
+    with pytest.raises(ContentError) as err:
+        parse_article(P, text)
+    return [str(p) for p in err.value.problems]
+
+
+def test_valid_article_keeps_unknown_keys_and_types():
+    a = parse_article(P, "---\ntitle: Hello\ndate: 2025-01-31\nlang: vi\ntags: [a, b, a]\nmood: calm\n---\nBody\n")
+    assert (a.title, a.date, a.lang, a.tags, a.slug) == ("Hello", dt.date(2025, 1, 31), "vi", ("a", "b"), "x")
+    assert a.extra == {"mood": "calm"}
+    assert a.body.strip() == "Body"
+
+
+@pytest.mark.parametrize("front, line, words", [
+    ("title: T\ndate: 2025-02-30", 3, "real date"),
+    ("title: T\ndate: yesterday", 3, "real date"),
+    ("date: 2025-01-01", 2, "'title' is required"),
+    ("title: T\ntags: cyber", 3, "list of strings"),
+    ("title: T\nlang: Vietnamese!", 3, "language code"),
+    ("title: T\ntitle: U", 3, "duplicate key"),
+    ("title: [unclosed", 2, "invalid YAML"),
+    ("title: T\nslug: ../../etc/passwd", 3, "'slug'"),
+])
+def test_bad_front_matter_names_file_line_and_problem(front, line, words):
+    found = problems(f"---\n{front}\n---\nbody\n")
+    assert any(p.startswith(f"{P}:{line}: ") and words in p for p in found), found
+
+
+def test_front_matter_must_be_a_mapping_and_present():
+    assert "mapping" in problems("---\n- a\n- b\n---\nbody\n")[0]
+    assert "no front-matter" in problems("just text\n")[0]
+
+
+def test_all_problems_of_all_files_reported_together(tmp_path):
+    d = tmp_path / "articles"
+    d.mkdir()
+    (d / "a.md").write_text("---\ndate: 2025-13-01\n---\n", encoding="utf-8")
+    (d / "b.md").write_bytes(b"---\ntitle: ok\n---\n\xff\xfe bad bytes\n")
+    with pytest.raises(ContentError) as err:
+        load_articles(d)
+    text = str(err.value)
+    assert "a.md:2: 'title' is required" in text and "a.md:2: 'date'" in text
+    assert "b.md:4: not valid UTF-8" in text
+
+
+def test_same_slug_names_both_files(tmp_path):
+    d = tmp_path / "articles"
+    d.mkdir()
+    (d / "a.md").write_text("---\ntitle: A\nslug: same\n---\n", encoding="utf-8")
+    (d / "same.md").write_text("---\ntitle: B\n---\n", encoding="utf-8")
+    with pytest.raises(ContentError) as err:
+        load_articles(d)
+    assert "same.md" in str(err.value) and "a.md" in str(err.value)
+
+
+def test_articles_latest_first_undated_last(tmp_path):
+    d = tmp_path / "articles"
+    d.mkdir()
+    for name, date in [("old", "2020-01-01"), ("new", "2024-05-05"), ("none", "")]:
+        (d / f"{name}.md").write_text(f"---\ntitle: {name}\ndate: {date}\n---\n", encoding="utf-8")
+    assert [a.slug for a in load_articles(d)] == ["new", "old", "none"]
