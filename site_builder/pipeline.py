@@ -5,7 +5,7 @@ Raises ContentError or BuildError and never exits; output/ is only touched by th
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from site_builder import feeds, urls, writer
@@ -26,6 +26,8 @@ class BuildReport:
     files: int
     bytes_written: int
     seconds: float
+    changed: tuple[str, ...] = ()  # output paths written or removed by this build
+    digests: dict = field(default_factory=dict, compare=False, repr=False)  # output path → digest
 
     def summary(self) -> str:
         return (f"built {self.articles} articles into {self.pages} pages "
@@ -44,7 +46,10 @@ def summary_of(article: Article, rendered: Rendered) -> str:
     return text[:200].rsplit(" ", 1)[0] + "…" if len(text) > 200 else text
 
 
-def build_site(config: SiteConfig, progress: Progress | None = None) -> BuildReport:
+def build_site(config: SiteConfig, progress: Progress | None = None,
+               previous: dict[str, str] | None = None) -> BuildReport:
+    """Build the whole site. With `previous` (the digests of the last build, as a dev server keeps
+    them) only changed files are rewritten in place; without, output/ is swapped in whole."""
     started = time.perf_counter()
     articles = load_articles(config.articles_dir)
     rendered = {a.slug: render_markdown(a.body) for a in articles}
@@ -66,6 +71,12 @@ def build_site(config: SiteConfig, progress: Progress | None = None) -> BuildRep
     if config.base_url:
         html_paths = [p.path for p in pages if p.path != urls.NOT_FOUND]
         out.add(urls.SITEMAP, feeds.sitemap(html_paths, config.base_url), "sitemap")
-    written = writer.commit(out, config.out_dir)
+    digests = {path: writer.digest(data) for path, data in out.files.items()}
+    if previous is not None and config.out_dir.is_dir():
+        changed, written = writer.commit_changes(out, config.out_dir, previous)
+    else:
+        written = writer.commit(out, config.out_dir)
+        changed = sorted(out.files)
     return BuildReport(articles=len(articles), pages=len(pages), files=len(out.files),
-                       bytes_written=written, seconds=time.perf_counter() - started)
+                       bytes_written=written, seconds=time.perf_counter() - started,
+                       changed=tuple(changed), digests=digests)

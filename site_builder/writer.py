@@ -5,6 +5,7 @@ interrupted build never leaves half a site; leftovers of a crash are cleaned on 
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import posixpath
 import shutil
@@ -73,3 +74,37 @@ def commit(files: OutputSet, out_dir: Path) -> int:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return total
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def commit_changes(files: OutputSet, out_dir: Path, previous: dict[str, str]) -> tuple[list[str], int]:
+    """Write only files whose bytes changed since `previous` (path → digest), each by temp file +
+    os.replace so a reader never sees half a file; remove files the site no longer has.
+    Returns (changed paths, bytes written)."""
+    out_dir = out_dir.resolve()
+    changed: list[str] = []
+    total = 0
+    for path in sorted(files.files):
+        data = files.files[path]
+        target = out_dir / path
+        if previous.get(path) == digest(data) and target.is_file() and target.stat().st_size == len(data):
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        changed.append(path)
+        total += len(data)
+    for path in sorted(set(previous) - set(files.files)):
+        (out_dir / path).unlink(missing_ok=True)
+        changed.append(path)
+    return changed, total
