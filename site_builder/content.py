@@ -41,8 +41,11 @@ class Article:
         return (self.date is None, -(self.date.toordinal() if self.date else 0), self.slug)
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as strings (we validate them) and rejects duplicate keys."""
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~20x faster when present
+
+
+class _Loader(_BaseLoader):
+    """Safe loader that keeps dates as strings (we validate them) and rejects duplicate keys."""
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -59,7 +62,7 @@ def _construct_mapping(loader, node, deep=False):
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key '{key}' (first on line {seen[key] + 1})", key_node.start_mark)
         seen[key] = key_node.start_mark.line
-    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+    return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
@@ -78,14 +81,17 @@ def parse_article(path: Path, text: str, slug: str | None = None) -> Article:
         return _fail(path, 1, "no front-matter: the file must start with a '---' YAML block with a title")
     # YAML marks count from the start of the front-matter text; make them file line numbers.
     offset = text[: text.find(fm_text)].count("\n") if fm_text else 1
+    loader = _Loader(fm_text)
     try:
-        node = yaml.compose(fm_text, Loader=_Loader)
-        meta = yaml.load(fm_text, Loader=_Loader) if node is not None else {}
+        node = loader.get_single_node()
+        meta = loader.construct_document(node) if node is not None else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = mark.line + 1 + offset if mark else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ContentError(Problem(path, line, f"invalid YAML front-matter: {problem}")) from None
+    finally:
+        loader.dispose()
     if not isinstance(meta, dict):
         return _fail(path, 2, "front-matter must be a mapping of keys to values")
     lines = _key_lines(node, offset)
