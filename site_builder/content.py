@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import frontmatter
@@ -34,6 +37,7 @@ class Article:
     translations: tuple[str, ...] = ()
     raw: str | None = None
     extra: dict = field(default_factory=dict, compare=False, hash=False)
+    digest: str = ""  # hash of the file's path and bytes: what caches and page fingerprints key on
 
     @property
     def sort_key(self):
@@ -156,31 +160,74 @@ def parse_article(path: Path, text: str, slug: str | None = None) -> Article:
     )
 
 
-def load_articles(articles_dir: Path) -> list[Article]:
-    """Every *.md under articles_dir, latest first; all problems of all files reported together."""
+def article_to_json(a: Article) -> dict | None:
+    """The article as JSON data for the build cache (no source_path/digest: the cache key has them);
+    None when its extra keys do not survive JSON unchanged (then it is simply parsed each build)."""
+    if a.extra:
+        try:
+            if json.loads(json.dumps(a.extra)) != a.extra:
+                return None
+        except (TypeError, ValueError):
+            return None
+    d = {f.name: getattr(a, f.name) for f in fields(Article) if f.name not in ("source_path", "digest")}
+    d["date"] = a.date.isoformat() if a.date else None
+    for key in ("tags", "captions", "translations"):
+        d[key] = list(d[key])
+    return d
+
+
+def article_from_json(data: dict, path: Path, digest: str) -> Article:
+    values = {**data, "date": dt.date.fromisoformat(data["date"]) if data["date"] else None}
+    for key in ("tags", "captions", "translations"):
+        values[key] = tuple(values[key])
+    return Article(**values, source_path=path, digest=digest)
+
+
+def load_articles(articles_dir: Path, known: dict[str, dict] | None = None) -> list[Article]:
+    """Every *.md under articles_dir, latest first; all problems of all files reported together.
+
+    `known` maps an article digest to its cached JSON form, so unchanged files skip YAML parsing.
+    """
+    known = known or {}
     problems: list[Problem] = []
     articles: list[Article] = []
     if not articles_dir.is_dir():
         return []
-    root = articles_dir.resolve()
-    for path in sorted(articles_dir.rglob("*.md")):
-        if path.is_symlink() and not path.resolve().is_relative_to(root.parent.parent):
+    site_root = articles_dir.resolve().parent.parent
+    for rel in article_files(articles_dir):
+        path = articles_dir / rel
+        if path.is_symlink() and not path.resolve().is_relative_to(site_root):
             problems.append(Problem(path, None, "symbolic link points outside the site; refused"))
             continue
-        try:
-            text = path.read_bytes().decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = path.read_bytes()[: exc.start].count(b"\n") + 1
-            problems.append(Problem(path, line, "not valid UTF-8 text"))
+        data = path.read_bytes()
+        digest = hashlib.blake2b(rel.encode() + b"\0" + data, digest_size=16).hexdigest()
+        if digest in known:
+            articles.append(article_from_json(known[digest], path, digest))
             continue
         try:
-            articles.append(parse_article(path, text.lstrip("\ufeff")))
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(path, data[: exc.start].count(b"\n") + 1, "not valid UTF-8 text"))
+            continue
+        try:
+            articles.append(replace(parse_article(path, text.lstrip("\ufeff")), digest=digest))
         except ContentError as err:
             problems.extend(err.problems)
     problems.extend(_slug_collisions(articles))
     if problems:
         raise ContentError(problems)
     return sorted(articles, key=lambda a: a.sort_key)
+
+
+def article_files(articles_dir: Path) -> list[str]:
+    """Relative posix paths of every *.md below articles_dir, sorted (hidden folders skipped)."""
+    found = []
+    for folder, dirs, files in os.walk(articles_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        prefix = os.path.relpath(folder, articles_dir).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
+        found += [prefix + f for f in files if f.endswith(".md") and not f.startswith(".")]
+    return sorted(found)
 
 
 def _slug_collisions(articles: list[Article]) -> list[Problem]:

@@ -1,22 +1,31 @@
 """build_site(config) → BuildReport: the whole build as a short list of stage calls.
 
 Raises ContentError or BuildError and never exits; output/ is only touched by the final commit.
+With a build cache, a page whose fingerprint (template chain + everything its context reads)
+is unchanged is neither rendered nor written.
 """
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 from site_builder import feeds, urls, writer
+from site_builder.cache import BuildCache, fingerprint, hash_files
 from site_builder.config import SiteConfig
-from site_builder.content import Article, load_articles
+from site_builder.content import Article, article_to_json, load_articles
 from site_builder.markdown import Rendered, pygments_css, render_markdown
+from site_builder.parallel import ordered_map
 from site_builder.render import render_page
-from site_builder.site_graph import plan_pages
-from site_builder.themes import make_environment, resolve_theme, static_files
+from site_builder.site_graph import Page, plan_pages
+from site_builder.themes import make_environment, resolve_theme, static_files, template_files
 
 Progress = Callable[[str, int, int], None]
+# Code whose change can change a rendered page: part of every page fingerprint.
+CODE_FILES = [Path(__file__).resolve().parent / f"{name}.py"
+              for name in ("content", "i18n", "markdown", "render", "site_graph", "themes", "urls")]
 
 
 @dataclass(frozen=True)
@@ -28,10 +37,12 @@ class BuildReport:
     seconds: float
     changed: tuple[str, ...] = ()  # output paths written or removed by this build
     digests: dict = field(default_factory=dict, compare=False, repr=False)  # output path → digest
+    rendered: int = 0  # pages actually rendered (the rest were current)
 
     def summary(self) -> str:
         return (f"built {self.articles} articles into {self.pages} pages "
-                f"({self.files} files, {self.bytes_written / 1e6:.1f} MB) in {self.seconds:.2f} s")
+                f"({self.rendered} rendered, {len(self.changed)} files written or removed) "
+                f"in {self.seconds:.2f} s")
 
 
 def site_globals(config: SiteConfig) -> dict:
@@ -46,37 +57,107 @@ def summary_of(article: Article, rendered: Rendered) -> str:
     return text[:200].rsplit(" ", 1)[0] + "…" if len(text) > 200 else text
 
 
+class RenderedArticles(dict):
+    """slug → HTML, filled on demand from the cache or the renderer (a theme may show any
+    article's body on any page)."""
+
+    def __init__(self, by_slug: dict[str, Article], get: Callable[[Article], Rendered]):
+        super().__init__()
+        self._by_slug, self._get = by_slug, get
+
+    def __missing__(self, slug: str) -> str:
+        html = self._get(self._by_slug[slug]).html
+        self[slug] = html
+        return html
+
+
+def _render_markdown_job(payload: dict, i: int) -> Rendered:
+    return render_markdown(payload["articles"][i].body)
+
+
+def _render_page_job(payload: dict, i: int) -> bytes:
+    return render_page(payload["env"], payload["pages"][i], payload["site"], payload["html_of"])
+
+
+def _is_current(previous: list | None, fp: str, target: Path) -> bool:
+    """Trust the record only if the file is still there with the size we wrote (never mtimes)."""
+    if not previous or previous[0] != fp:
+        return False
+    try:
+        return target.stat().st_size == previous[2]
+    except OSError:
+        return False
+
+
 def build_site(config: SiteConfig, progress: Progress | None = None,
-               previous: dict[str, str] | None = None) -> BuildReport:
-    """Build the whole site. With `previous` (the digests of the last build, as a dev server keeps
-    them) only changed files are rewritten in place; without, output/ is swapped in whole."""
+               previous: dict[str, str] | None = None, use_cache: bool = True) -> BuildReport:
+    """Build the site. Outputs go in place, file by file, when the last build into this out dir is
+    known (from the cache, or `previous` digests a dev server kept); otherwise a staging folder is
+    swapped in whole."""
     started = time.perf_counter()
-    articles = load_articles(config.articles_dir)
-    rendered = {a.slug: render_markdown(a.body) for a in articles}
+    cache = BuildCache(config.cache_dir if use_cache else None)
+    articles = load_articles(config.articles_dir, cache.articles)
+    by_slug = {a.slug: a for a in articles}
     theme = resolve_theme(config.theme, config.site_dir)
     env = make_environment(theme)
     site = site_globals(config)
     pages = plan_pages(articles, config.per_page, config.language)
-    html_of = {slug: r.html for slug, r in rendered.items()}
+    chain = hash_files(template_files(theme) + CODE_FILES, json.dumps(site, sort_keys=True, default=str))
+    prior = cache.previous_outputs(config.out_dir) if config.out_dir.is_dir() else {}
+    memo: dict = {}
+    fps = [fingerprint((chain, page.template, page.path, page.lang, page.context), memo) for page in pages]
+    todo = [i for i, page in enumerate(pages)
+            if not _is_current(prior.get(page.path), fps[i], config.out_dir / page.path)]
+
+    def get_rendered(article: Article) -> Rendered:
+        hit = cache.rendered(article.digest)
+        if hit is None:
+            hit = render_markdown(article.body)
+            cache.put_rendered(article.digest, hit)
+        return hit
+
+    # Markdown for the article pages to render (and the feed's summaries), in parallel when cold.
+    needed = {pages[i].context["article"].slug for i in todo if pages[i].template == "article.html"}
+    needed |= {a.slug for a in articles[: feeds.FEED_SIZE]}
+    missing = [by_slug[s] for s in sorted(needed) if cache.rendered(by_slug[s].digest) is None]
+    for a, r in zip(missing, ordered_map(_render_markdown_job, len(missing), {"articles": missing}, config.jobs)):
+        cache.put_rendered(a.digest, r)
+    html_of = RenderedArticles(by_slug, get_rendered)
+    for slug in sorted(needed):
+        html_of[slug]  # noqa: B018 — filled before the fork so workers inherit it
+
+    todo_pages = [pages[i] for i in todo]
+    bar = (lambda done, total: progress("pages", done, total)) if progress else None
+    page_bytes = ordered_map(_render_page_job, len(todo_pages),
+                             {"env": env, "pages": todo_pages, "site": site, "html_of": html_of},
+                             config.jobs, bar)
     out = writer.OutputSet()
+    rendered_at = dict(zip(todo, page_bytes))
     for i, page in enumerate(pages):
-        out.add(page.path, render_page(env, page, site, html_of), page.source)
-        if progress:
-            progress("pages", i + 1, len(pages))
+        if i in rendered_at:
+            out.add(page.path, rendered_at[i], page.source)
+        else:
+            out.keep(page.path, prior[page.path][1], page.source, prior[page.path][2])
     for name, path in static_files(theme).items():
         out.add(urls.static_path(name), path.read_bytes(), f"theme file {path}")
     out.add(urls.static_path("pygments.css"), pygments_css().encode("utf-8"), "pygments")
-    summaries = {a.slug: summary_of(a, rendered[a.slug]) for a in articles}
+    summaries = {a.slug: summary_of(a, get_rendered(a)) for a in articles[: feeds.FEED_SIZE]}
     out.add(urls.FEED, feeds.atom_feed(articles, site, summaries), "feed")
     if config.base_url:
         html_paths = [p.path for p in pages if p.path != urls.NOT_FOUND]
         out.add(urls.SITEMAP, feeds.sitemap(html_paths, config.base_url), "sitemap")
-    digests = {path: writer.digest(data) for path, data in out.files.items()}
-    if previous is not None and config.out_dir.is_dir():
-        changed, written = writer.commit_changes(out, config.out_dir, previous)
+
+    digests = out.digests()
+    known = previous if previous is not None else {p: rec[1] for p, rec in prior.items()}
+    if (prior or previous is not None) and config.out_dir.is_dir():
+        changed, written = writer.commit_changes(out, config.out_dir, known)
     else:
         written = writer.commit(out, config.out_dir)
         changed = sorted(out.files)
-    return BuildReport(articles=len(articles), pages=len(pages), files=len(out.files),
+    fp_of = {page.path: fps[i] for i, page in enumerate(pages)}
+    records = {p: [fp_of.get(p, ""), d, out.size(p)] for p, d in digests.items()}
+    cache.save({a.digest: d for a in articles if (d := article_to_json(a)) is not None}, records, config.out_dir,
+               {a.digest for a in articles})
+    return BuildReport(articles=len(articles), pages=len(pages), files=len(digests),
                        bytes_written=written, seconds=time.perf_counter() - started,
-                       changed=tuple(changed), digests=digests)
+                       changed=tuple(changed), digests=digests, rendered=len(todo))

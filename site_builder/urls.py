@@ -6,6 +6,7 @@ root, under a sub-path and from file:// (where a link to a folder shows a listin
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 
 from site_builder.ingest.slug import slugify
 
@@ -23,6 +24,7 @@ def article_path(slug: str) -> str:
     return f"articles/{slug}.html"
 
 
+@lru_cache(maxsize=4096)
 def term_slug(kind: str, name: str) -> str:
     return name if kind in ("lang", "month") else slugify(name)
 

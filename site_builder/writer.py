@@ -23,15 +23,32 @@ class OutputSet:
 
     def __init__(self) -> None:
         self.files: dict[str, bytes] = {}
+        self.kept: dict[str, tuple[str, int]] = {}  # path → (digest, size) of a file already current
         self.sources: dict[str, str] = {}
 
+    def keep(self, path: str, digest: str, source: str, size: int = -1) -> None:
+        """Claim a path whose file in the output is already what this build would write."""
+        self._claim(path, source)
+        self.kept[path] = (digest, size)
+
     def add(self, path: str, data: bytes, source: str) -> None:
+        self._claim(path, source)
+        self.files[path] = data
+
+    def digests(self) -> dict[str, str]:
+        found = {p: digest(d) for p, d in self.files.items()}
+        found.update({p: d for p, (d, _) in self.kept.items()})
+        return dict(sorted(found.items()))
+
+    def size(self, path: str) -> int:
+        return len(self.files[path]) if path in self.files else self.kept[path][1]
+
+    def _claim(self, path: str, source: str) -> None:
         norm = posixpath.normpath(path)
         if norm != path or path.startswith(("/", "../")) or path == ".." or "\\" in path or ":" in path:
             raise BuildError(f"{source}: refusing to write outside the output directory: {path!r}")
-        if path in self.files:
+        if path in self.sources:
             raise BuildError(f"two pages want {path}: {self.sources[path]} and {source}")
-        self.files[path] = data
         self.sources[path] = source
 
 
@@ -46,6 +63,8 @@ def clean_leftovers(out_dir: Path) -> None:
 
 def commit(files: OutputSet, out_dir: Path) -> int:
     """Write everything to a staging dir, then swap it in place of out_dir. Returns bytes written."""
+    if files.kept:
+        raise BuildError("internal: a full commit needs every file's bytes")
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     clean_leftovers(out_dir)
@@ -104,7 +123,7 @@ def commit_changes(files: OutputSet, out_dir: Path, previous: dict[str, str]) ->
             raise
         changed.append(path)
         total += len(data)
-    for path in sorted(set(previous) - set(files.files)):
+    for path in sorted(set(previous) - set(files.files) - set(files.kept)):
         (out_dir / path).unlink(missing_ok=True)
         changed.append(path)
     return changed, total

@@ -1,0 +1,130 @@
+"""What is current: the build cache (JSON, never pickle) in SITE/.site-builder-cache/.
+
+- articles.json: article digest → parsed front-matter, so unchanged files skip YAML;
+- pages.json: output path → [page fingerprint, output digest, size] for the out dir it was
+  written to, so a page whose inputs did not change is neither rendered nor written;
+- html/NN.json: article digest → rendered Markdown (html, text), sharded by digest prefix so an
+  edit loads only the shards it needs.
+A missing, stale or corrupt cache only costs time: the output is the same without it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from site_builder.content import Article
+from site_builder.markdown import Rendered
+from site_builder.site_graph import Term
+
+FORMAT = 1
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) and data.get("format") == FORMAT else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_json(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    text = json.dumps({"format": FORMAT, **data}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
+
+
+def hash_files(paths: list[Path], extra: str = "") -> str:
+    h = hashlib.blake2b(extra.encode(), digest_size=16)
+    for p in sorted(paths):
+        h.update(str(p).encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+class BuildCache:
+    def __init__(self, root: Path | None):
+        self.root = root
+        self.articles: dict[str, dict] = {}
+        self.pages: dict[str, list] = {}
+        self.out_dir = ""
+        self.html_shards: dict[str, dict] = {}
+        self.dirty_shards: set[str] = set()
+        if root is not None:
+            self.articles = _read_json(root / "articles.json").get("articles", {})
+            pages = _read_json(root / "pages.json")
+            self.pages, self.out_dir = pages.get("pages", {}), pages.get("out_dir", "")
+
+    def previous_outputs(self, out_dir: Path) -> dict[str, list]:
+        """Output path → [fingerprint, digest, size] of the last build into this out dir."""
+        return self.pages if self.out_dir == str(out_dir) else {}
+
+    def _shard(self, key: str) -> dict:
+        name = key[:2]
+        if name not in self.html_shards:
+            data = _read_json(self.root / "html" / f"{name}.json") if self.root else {}
+            self.html_shards[name] = data.get("html", {})
+        return self.html_shards[name]
+
+    def rendered(self, digest: str) -> Rendered | None:
+        hit = self._shard(digest).get(digest)
+        return Rendered(*hit) if hit else None
+
+    def put_rendered(self, digest: str, rendered: Rendered) -> None:
+        self._shard(digest)[digest] = [rendered.html, rendered.text]
+        self.dirty_shards.add(digest[:2])
+
+    def save(self, articles: dict[str, dict], pages: dict[str, list], out_dir: Path, live: set[str]) -> None:
+        """Keep only entries of articles that still exist (`live` digests)."""
+        if self.root is None:
+            return
+        if articles != self.articles:
+            _write_json(self.root / "articles.json", {"articles": articles})
+        if pages != self.pages or str(out_dir) != self.out_dir:
+            _write_json(self.root / "pages.json", {"pages": pages, "out_dir": str(out_dir)})
+        for name in sorted(self.dirty_shards):
+            shard = {k: v for k, v in self.html_shards[name].items() if k in live}
+            _write_json(self.root / "html" / f"{name}.json", {"html": shard})
+        gitignore = self.root / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text("*\n", encoding="utf-8")
+
+
+def fingerprint(parts, memo: dict | None = None) -> str:
+    """A digest of everything a page's rendering reads: articles by their digest, taxonomy terms
+    by their name and articles, plain values by repr. Same inputs → same fingerprint."""
+    out: list[str] = []
+    _flatten(parts, out, {} if memo is None else memo)
+    return hashlib.blake2b("\x1f".join(out).encode(), digest_size=16).hexdigest()
+
+
+def _flatten(obj, out: list[str], memo: dict) -> None:
+    kind = type(obj)
+    if kind is Article:
+        out.append(obj.digest)
+    elif kind is str:
+        out.append(obj)
+    elif kind is tuple or kind is list:
+        out.append("(")
+        for item in obj:
+            _flatten(item, out, memo)
+        out.append(")")
+    elif kind is dict:
+        for k in sorted(obj):
+            out.append(k)
+            _flatten(obj[k], out, memo)
+    elif kind is Term:  # memoised: a term's article list is long
+
+        key = id(obj)
+        if key not in memo:
+            memo[key] = fingerprint((obj.kind, obj.name, obj.slug, [a.digest for a in obj.articles]))
+        out.append(memo[key])
+    elif hasattr(obj, "__dataclass_fields__"):
+        out.append(kind.__name__)
+        _flatten({k: getattr(obj, k) for k in obj.__dataclass_fields__}, out, memo)
+    else:
+        out.append(repr(obj))
