@@ -1,5 +1,9 @@
 #!/usr/bin/env python3
-"""Build the embedded default archive: import new raw files from content/raw/, then build output/."""
+"""Build the embedded default archive: import new raw files from content/raw/, then build output/.
+
+Extra arguments go to `site-builder build` (e.g. `python build.py --theme broadsheet`).
+An unreadable raw file is reported and the build still runs; the exit status is then 1.
+"""
 from __future__ import annotations
 
 import sys
@@ -9,17 +13,16 @@ from site_builder.cli import main
 
 SITE = Path(__file__).resolve().parent
 
-if __name__ == "__main__":
-    args = sys.argv[1:]
-    import_code = 0
+
+def run(args: list[str]) -> int:
     try:
-        main(["import", "--site", str(SITE)], standalone_mode=False)
+        main(args, standalone_mode=False)
     except SystemExit as exc:
-        import_code = exc.code or 0
-    except Exception as exc:  # click usage errors when the import command is unavailable
-        import_code = 0 if "No such command" in str(exc) else 1
-        if import_code:
-            print(f"error: {exc}", file=sys.stderr)
-    if import_code:
-        sys.exit(import_code)
-    main(["build", "--site", str(SITE), *args])
+        return exc.code or 0
+    return 0
+
+
+if __name__ == "__main__":
+    imported = run(["import", "--site", str(SITE)])
+    built = run(["build", "--site", str(SITE), *sys.argv[1:]])
+    sys.exit(built or imported)

@@ -3,8 +3,6 @@
 - articles.json: article digest → parsed front-matter, so unchanged files skip YAML;
 - pages.json: output path → [page fingerprint, output digest, size] for the out dir it was
   written to, so a page whose inputs did not change is neither rendered nor written;
-- html/NN.json: article digest → rendered Markdown (html, text), sharded by digest prefix so an
-  edit loads only the shards it needs.
 A missing, stale or corrupt cache only costs time: the output is the same without it.
 """
 from __future__ import annotations
@@ -16,7 +14,6 @@ import tempfile
 from pathlib import Path
 
 from site_builder.content import Article
-from site_builder.markdown import Rendered
 from site_builder.site_graph import Term
 
 FORMAT = 1
@@ -52,8 +49,6 @@ class BuildCache:
         self.articles: dict[str, dict] = {}
         self.pages: dict[str, list] = {}
         self.out_dir = ""
-        self.html_shards: dict[str, dict] = {}
-        self.dirty_shards: set[str] = set()
         if root is not None:
             self.articles = _read_json(root / "articles.json").get("articles", {})
             pages = _read_json(root / "pages.json")
@@ -63,32 +58,13 @@ class BuildCache:
         """Output path → [fingerprint, digest, size] of the last build into this out dir."""
         return self.pages if self.out_dir == str(out_dir) else {}
 
-    def _shard(self, key: str) -> dict:
-        name = key[:2]
-        if name not in self.html_shards:
-            data = _read_json(self.root / "html" / f"{name}.json") if self.root else {}
-            self.html_shards[name] = data.get("html", {})
-        return self.html_shards[name]
-
-    def rendered(self, digest: str) -> Rendered | None:
-        hit = self._shard(digest).get(digest)
-        return Rendered(*hit) if hit else None
-
-    def put_rendered(self, digest: str, rendered: Rendered) -> None:
-        self._shard(digest)[digest] = [rendered.html, rendered.text]
-        self.dirty_shards.add(digest[:2])
-
-    def save(self, articles: dict[str, dict], pages: dict[str, list], out_dir: Path, live: set[str]) -> None:
-        """Keep only entries of articles that still exist (`live` digests)."""
+    def save(self, articles: dict[str, dict], pages: dict[str, list], out_dir: Path) -> None:
         if self.root is None:
             return
         if articles != self.articles:
             _write_json(self.root / "articles.json", {"articles": articles})
         if pages != self.pages or str(out_dir) != self.out_dir:
             _write_json(self.root / "pages.json", {"pages": pages, "out_dir": str(out_dir)})
-        for name in sorted(self.dirty_shards):
-            shard = {k: v for k, v in self.html_shards[name].items() if k in live}
-            _write_json(self.root / "html" / f"{name}.json", {"html": shard})
         gitignore = self.root / ".gitignore"
         if not gitignore.exists():
             gitignore.write_text("*\n", encoding="utf-8")

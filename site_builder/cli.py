@@ -51,6 +51,33 @@ def main() -> None:
     """Build a static, searchable briefing archive from Markdown articles."""
 
 
+@main.command("import")
+@site_option
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--explain", is_flag=True, help="Print every raw line with its verdict and rule; write nothing.")
+@click.option("--dry-run", is_flag=True, help="Report what would be written; write nothing.")
+@click.option("--force", is_flag=True, help="Overwrite articles that were edited by hand.")
+def import_(site_dir: Path, paths: tuple[Path, ...], explain: bool, dry_run: bool, force: bool) -> None:
+    """Clean raw scraped text files (default content/raw/) into content/articles/*.md."""
+    from site_builder.ingest.importer import explain_paths, import_raw
+
+    if explain:
+        click.echo(explain_paths(site_dir, list(paths) or None))
+        return
+    report = import_raw(site_dir, list(paths) or None, force=force, dry_run=dry_run)
+    verb = "would write" if dry_run else "wrote"
+    for path in report.written:
+        click.echo(f"{verb} {path}")
+    for path in report.skipped_edited:
+        click.echo(f"kept {path}: edited by hand (use --force to overwrite)", err=True)
+    for path, message in report.errors:
+        click.echo(f"error: {path}: {message}", err=True)
+    click.echo(f"import: {len(report.written)} {verb}, {len(report.unchanged)} unchanged, "
+               f"{len(report.skipped_edited)} kept as edited by hand, {len(report.errors)} unreadable")
+    if report.errors:
+        sys.exit(1)
+
+
 @main.command()
 @site_option
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder [SITE/output].")

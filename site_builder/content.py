@@ -13,6 +13,7 @@ import frontmatter
 import yaml
 
 from site_builder.errors import ContentError, Problem
+from site_builder.parallel import ordered_map
 
 KNOWN_KEYS = {"title", "date", "lang", "source", "source_url", "author", "tags", "summary",
               "captions", "raw", "translations", "slug"}
@@ -183,10 +184,11 @@ def article_from_json(data: dict, path: Path, digest: str) -> Article:
     return Article(**values, source_path=path, digest=digest)
 
 
-def load_articles(articles_dir: Path, known: dict[str, dict] | None = None) -> list[Article]:
+def load_articles(articles_dir: Path, known: dict[str, dict] | None = None, jobs: int = 1) -> list[Article]:
     """Every *.md under articles_dir, latest first; all problems of all files reported together.
 
-    `known` maps an article digest to its cached JSON form, so unchanged files skip YAML parsing.
+    `known` maps an article digest to its cached JSON form, so unchanged files skip YAML parsing;
+    the others are parsed over `jobs` processes.
     """
     known = known or {}
     problems: list[Problem] = []
@@ -194,6 +196,7 @@ def load_articles(articles_dir: Path, known: dict[str, dict] | None = None) -> l
     if not articles_dir.is_dir():
         return []
     site_root = articles_dir.resolve().parent.parent
+    to_parse: list[tuple[Path, str, bytes]] = []
     for rel in article_files(articles_dir):
         path = articles_dir / rel
         if path.is_symlink() and not path.resolve().is_relative_to(site_root):
@@ -203,20 +206,29 @@ def load_articles(articles_dir: Path, known: dict[str, dict] | None = None) -> l
         digest = hashlib.blake2b(rel.encode() + b"\0" + data, digest_size=16).hexdigest()
         if digest in known:
             articles.append(article_from_json(known[digest], path, digest))
-            continue
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            problems.append(Problem(path, data[: exc.start].count(b"\n") + 1, "not valid UTF-8 text"))
-            continue
-        try:
-            articles.append(replace(parse_article(path, text.lstrip("\ufeff")), digest=digest))
-        except ContentError as err:
-            problems.extend(err.problems)
+        else:
+            to_parse.append((path, digest, data))
+    for result in ordered_map(_parse_job, len(to_parse), {"files": to_parse}, jobs):
+        if isinstance(result, Article):
+            articles.append(result)
+        else:
+            problems.extend(result)
     problems.extend(_slug_collisions(articles))
     if problems:
-        raise ContentError(problems)
+        raise ContentError(sorted(problems, key=lambda p: (str(p.path), p.line or 0)))
     return sorted(articles, key=lambda a: a.sort_key)
+
+
+def _parse_job(payload: dict, i: int) -> Article | list[Problem]:
+    path, digest, data = payload["files"][i]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return [Problem(path, data[: exc.start].count(b"\n") + 1, "not valid UTF-8 text")]
+    try:
+        return replace(parse_article(path, text.lstrip("\ufeff")), digest=digest)
+    except ContentError as err:
+        return err.problems
 
 
 def article_files(articles_dir: Path) -> list[str]:

@@ -58,21 +58,17 @@ def summary_of(article: Article, rendered: Rendered) -> str:
 
 
 class RenderedArticles(dict):
-    """slug → HTML, filled on demand from the cache or the renderer (a theme may show any
-    article's body on any page)."""
+    """slug → body HTML, rendered on first use (in whichever worker renders the page), so a
+    rebuild renders Markdown only for the pages it re-renders."""
 
-    def __init__(self, by_slug: dict[str, Article], get: Callable[[Article], Rendered]):
+    def __init__(self, by_slug: dict[str, Article]):
         super().__init__()
-        self._by_slug, self._get = by_slug, get
+        self._by_slug = by_slug
 
     def __missing__(self, slug: str) -> str:
-        html = self._get(self._by_slug[slug]).html
+        html = render_markdown(self._by_slug[slug].body).html
         self[slug] = html
         return html
-
-
-def _render_markdown_job(payload: dict, i: int) -> Rendered:
-    return render_markdown(payload["articles"][i].body)
 
 
 def _render_page_job(payload: dict, i: int) -> bytes:
@@ -96,7 +92,7 @@ def build_site(config: SiteConfig, progress: Progress | None = None,
     swapped in whole."""
     started = time.perf_counter()
     cache = BuildCache(config.cache_dir if use_cache else None)
-    articles = load_articles(config.articles_dir, cache.articles)
+    articles = load_articles(config.articles_dir, cache.articles, config.jobs)
     by_slug = {a.slug: a for a in articles}
     theme = resolve_theme(config.theme, config.site_dir)
     env = make_environment(theme)
@@ -109,23 +105,8 @@ def build_site(config: SiteConfig, progress: Progress | None = None,
     todo = [i for i, page in enumerate(pages)
             if not _is_current(prior.get(page.path), fps[i], config.out_dir / page.path)]
 
-    def get_rendered(article: Article) -> Rendered:
-        hit = cache.rendered(article.digest)
-        if hit is None:
-            hit = render_markdown(article.body)
-            cache.put_rendered(article.digest, hit)
-        return hit
-
-    # Markdown for the article pages to render (and the feed's summaries), in parallel when cold.
-    needed = {pages[i].context["article"].slug for i in todo if pages[i].template == "article.html"}
-    needed |= {a.slug for a in articles[: feeds.FEED_SIZE]}
-    missing = [by_slug[s] for s in sorted(needed) if cache.rendered(by_slug[s].digest) is None]
-    for a, r in zip(missing, ordered_map(_render_markdown_job, len(missing), {"articles": missing}, config.jobs)):
-        cache.put_rendered(a.digest, r)
-    html_of = RenderedArticles(by_slug, get_rendered)
-    for slug in sorted(needed):
-        html_of[slug]  # noqa: B018 — filled before the fork so workers inherit it
-
+    # Markdown is rendered where it is needed: inside the page workers, for the pages to render.
+    html_of = RenderedArticles(by_slug)
     todo_pages = [pages[i] for i in todo]
     bar = (lambda done, total: progress("pages", done, total)) if progress else None
     page_bytes = ordered_map(_render_page_job, len(todo_pages),
@@ -141,7 +122,7 @@ def build_site(config: SiteConfig, progress: Progress | None = None,
     for name, path in static_files(theme).items():
         out.add(urls.static_path(name), path.read_bytes(), f"theme file {path}")
     out.add(urls.static_path("pygments.css"), pygments_css().encode("utf-8"), "pygments")
-    summaries = {a.slug: summary_of(a, get_rendered(a)) for a in articles[: feeds.FEED_SIZE]}
+    summaries = {a.slug: summary_of(a, render_markdown(a.body)) for a in articles[: feeds.FEED_SIZE]}
     out.add(urls.FEED, feeds.atom_feed(articles, site, summaries), "feed")
     if config.base_url:
         html_paths = [p.path for p in pages if p.path != urls.NOT_FOUND]
@@ -156,8 +137,7 @@ def build_site(config: SiteConfig, progress: Progress | None = None,
         changed = sorted(out.files)
     fp_of = {page.path: fps[i] for i, page in enumerate(pages)}
     records = {p: [fp_of.get(p, ""), d, out.size(p)] for p, d in digests.items()}
-    cache.save({a.digest: d for a in articles if (d := article_to_json(a)) is not None}, records, config.out_dir,
-               {a.digest for a in articles})
+    cache.save({a.digest: d for a in articles if (d := article_to_json(a)) is not None}, records, config.out_dir)
     return BuildReport(articles=len(articles), pages=len(pages), files=len(digests),
                        bytes_written=written, seconds=time.perf_counter() - started,
                        changed=tuple(changed), digests=digests, rendered=len(todo))

@@ -72,7 +72,7 @@ def make_environment(theme: Theme) -> jinja2.Environment:
     prefixed = jinja2.PrefixLoader({d.name: jinja2.FileSystemLoader(str(d / "templates")) for d in theme.dirs})
     env = jinja2.Environment(loader=jinja2.ChoiceLoader([chain, prefixed]), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True)
+                             keep_trailing_newline=True, auto_reload=False)
     env.filters["date"] = format_date
     env.filters["language_name"] = language_name
     return env

@@ -26,7 +26,8 @@ def slugify(text: str, max_len: int = 80, fallback: str = _FALLBACK) -> str:
 
     Never empty and always a safe file name: only [a-z0-9-] can survive.
     """
-    ascii_text = fold(text or "").lower().encode("ascii", "ignore").decode("ascii")
+    ascii_text = fold(text or "").lower().replace("'", "").replace("\u2019", "")
+    ascii_text = ascii_text.encode("ascii", "ignore").decode("ascii")
     words = [w for w in _NON_ALNUM.split(ascii_text) if w]
     out: list[str] = []
     length = 0
