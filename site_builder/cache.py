@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from site_builder.content import Article
-from site_builder.site_graph import Term
+from site_builder.site_graph import Term, TermRef
 
 FORMAT = 1
 
@@ -84,6 +84,11 @@ def _flatten(obj, out: list[str], memo: dict) -> None:
         out.append(obj.digest)
     elif kind is str:
         out.append(obj)
+    elif kind is tuple and len(obj) > 8:  # long tuples (a pager's paths) are shared by many pages
+        key = id(obj)
+        if key not in memo:
+            memo[key] = fingerprint(list(obj), memo)
+        out.append(memo[key])
     elif kind is tuple or kind is list:
         out.append("(")
         for item in obj:

@@ -137,7 +137,9 @@ def build_site(config: SiteConfig, progress: Progress | None = None,
         changed = sorted(out.files)
     fp_of = {page.path: fps[i] for i, page in enumerate(pages)}
     records = {p: [fp_of.get(p, ""), d, out.size(p)] for p, d in digests.items()}
-    cache.save({a.digest: d for a in articles if (d := article_to_json(a)) is not None}, records, config.out_dir)
+    known_articles = {a.digest: d for a in articles
+                      if (d := cache.articles.get(a.digest) or article_to_json(a)) is not None}
+    cache.save(known_articles, records, config.out_dir)
     return BuildReport(articles=len(articles), pages=len(pages), files=len(digests),
                        bytes_written=written, seconds=time.perf_counter() - started,
                        changed=tuple(changed), digests=digests, rendered=len(todo))

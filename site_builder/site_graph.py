@@ -27,6 +27,21 @@ class Term:
 
 
 @dataclass(frozen=True)
+class TermRef:
+    """What a page shows of a term: not its article list, so that a page's fingerprint (and so
+    what an edit re-renders) covers only what the page really shows."""
+    kind: str
+    name: str
+    slug: str
+    count: int
+    path: str
+
+
+def ref(term: Term) -> TermRef:
+    return TermRef(term.kind, term.name, term.slug, term.count, term.path)
+
+
+@dataclass(frozen=True)
 class Page:
     path: str
     template: str
@@ -104,14 +119,14 @@ def plan_pages(articles: list[Article], per_page: int, site_lang: str) -> list[P
                           {"articles": chunk, "pager": pager, "total": len(articles)}, lang=site_lang))
     terms = taxonomies(articles)
     for kind, kind_terms in terms.items():
-        pages.append(Page(urls.taxonomy_index_path(kind), "terms.html", {"kind": kind, "terms": tuple(kind_terms)},
-                          lang=site_lang))
+        pages.append(Page(urls.taxonomy_index_path(kind), "terms.html",
+                          {"kind": kind, "terms": tuple(ref(t) for t in kind_terms)}, lang=site_lang))
         for term in kind_terms:
             lang = term.slug if kind == "lang" else site_lang
             for pager, chunk in paginate(term.articles, per_page,
                                          lambda n, t=term: urls.term_path(t.kind, t.slug, n)):
                 pages.append(Page(pager.paths[pager.number - 1], "term.html",
-                                  {"term": term, "articles": chunk, "pager": pager}, lang=lang,
+                                  {"term": ref(term), "articles": chunk, "pager": pager}, lang=lang,
                                   source=f"{kind} '{term.name}'"))
     pages.append(Page(urls.NOT_FOUND, "404.html", {}, lang=site_lang))
     return pages
