@@ -100,5 +100,25 @@ def build(site_dir: Path, out_dir: Path | None, theme: str | None, base_url: str
     click.echo(report.summary())
 
 
+@main.command()
+@site_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free one).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a web browser.")
+@click.option("--theme", help="Theme name (site themes/ first, then shipped).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder [SITE/output].")
+def serve(site_dir: Path, host: str, port: int, open_browser: bool, theme: str | None, out_dir: Path | None) -> None:
+    """Build, serve on 127.0.0.1:8000, rebuild on change and reload open pages."""
+    from site_builder.server import serve as run
+
+    if not (site_dir / "content").is_dir():
+        raise click.UsageError(f"{site_dir}: no content/ folder here (use --site DIR)")
+    try:
+        run(site_dir, out_dir, host=host, port=port, open_browser=open_browser, theme=theme)
+    except OSError as exc:
+        click.echo(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
+
+
 if __name__ == "__main__":
     main()

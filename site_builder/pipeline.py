@@ -7,17 +7,19 @@ is unchanged is neither rendered nor written.
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from site_builder import feeds, urls, writer
+from site_builder import feeds, search_index, urls, writer
 from site_builder.cache import BuildCache, fingerprint, hash_files
 from site_builder.config import SiteConfig
 from site_builder.content import Article, article_to_json, load_articles
 from site_builder.markdown import Rendered, pygments_css, render_markdown
 from site_builder.parallel import ordered_map
+from site_builder.related import related_slugs
 from site_builder.render import render_page
 from site_builder.site_graph import Page, plan_pages
 from site_builder.themes import make_environment, resolve_theme, static_files, template_files
@@ -71,8 +73,38 @@ class RenderedArticles(dict):
         return html
 
 
-def _render_page_job(payload: dict, i: int) -> bytes:
-    return render_page(payload["env"], payload["pages"][i], payload["site"], payload["html_of"])
+# --- search index and related briefings (issue 4; format in docs/search.md) ------------------
+_PLAIN_TEXT: dict[str, str] = {}  # article digest → plain text, kept across a dev server's rebuilds
+
+
+def plain_texts(articles: list[Article]) -> dict[str, str]:
+    """slug → the body as plain text (what search indexes and related briefings compare)."""
+    texts = {}
+    for a in articles:
+        text = _PLAIN_TEXT.get(a.digest) if a.digest else None
+        if text is None:
+            text = render_markdown(a.body).text
+            if a.digest:
+                _PLAIN_TEXT[a.digest] = text
+        texts[a.slug] = text
+    return texts
+
+
+def search_outputs(articles: list[Article], texts: dict[str, str]) -> dict[str, bytes]:
+    """output path → bytes of every search index file (under search/), articles latest first."""
+    docs = search_index.docs_from_articles(articles, texts, urls.article_path)
+    return {f"search/{name}": data for name, data in search_index.build_index(docs).items()}
+
+
+def _render_page_job(payload: dict, i: int) -> bytes | tuple[str, int]:
+    """Render one page; in a full build the worker writes it into staging itself and returns
+    only (digest, size), so 90 MB of pages never cross a pipe."""
+    page = payload["pages"][i]
+    data = render_page(payload["env"], page, payload["site"], payload["html_of"])
+    if payload["staging"] is None:
+        return data
+    writer.write_file(payload["staging"], page.path, data)
+    return writer.digest(data), len(data)
 
 
 def _is_current(previous: list | None, fp: str, target: Path) -> bool:
@@ -83,6 +115,19 @@ def _is_current(previous: list | None, fp: str, target: Path) -> bool:
         return target.stat().st_size == previous[2]
     except OSError:
         return False
+
+
+def add_site_files(out: writer.OutputSet, config: SiteConfig, theme, site: dict,
+                   articles: list[Article], pages: list[Page]) -> None:
+    """Everything besides the pages: theme static files, code styles, feed, sitemap."""
+    for name, path in static_files(theme).items():
+        out.add(urls.static_path(name), path.read_bytes(), f"theme file {path}")
+    out.add(urls.static_path("pygments.css"), pygments_css().encode("utf-8"), "pygments")
+    summaries = {a.slug: summary_of(a, render_markdown(a.body)) for a in articles[: feeds.FEED_SIZE]}
+    out.add(urls.FEED, feeds.atom_feed(articles, site, summaries), "feed")
+    if config.base_url:
+        html_paths = [p.path for p in pages if p.path != urls.NOT_FOUND]
+        out.add(urls.SITEMAP, feeds.sitemap(html_paths, config.base_url), "sitemap")
 
 
 def build_site(config: SiteConfig, progress: Progress | None = None,
@@ -97,7 +142,8 @@ def build_site(config: SiteConfig, progress: Progress | None = None,
     theme = resolve_theme(config.theme, config.site_dir)
     env = make_environment(theme)
     site = site_globals(config)
-    pages = plan_pages(articles, config.per_page, config.language)
+    texts = plain_texts(articles)
+    pages = plan_pages(articles, config.per_page, config.language, related_slugs(articles, texts))
     chain = hash_files(template_files(theme) + CODE_FILES, json.dumps(site, sort_keys=True, default=str))
     prior = cache.previous_outputs(config.out_dir) if config.out_dir.is_dir() else {}
     memo: dict = {}
@@ -108,33 +154,38 @@ def build_site(config: SiteConfig, progress: Progress | None = None,
     # Markdown is rendered where it is needed: inside the page workers, for the pages to render.
     html_of = RenderedArticles(by_slug)
     todo_pages = [pages[i] for i in todo]
-    bar = (lambda done, total: progress("pages", done, total)) if progress else None
-    page_bytes = ordered_map(_render_page_job, len(todo_pages),
-                             {"env": env, "pages": todo_pages, "site": site, "html_of": html_of},
-                             config.jobs, bar)
-    out = writer.OutputSet()
-    rendered_at = dict(zip(todo, page_bytes))
-    for i, page in enumerate(pages):
-        if i in rendered_at:
-            out.add(page.path, rendered_at[i], page.source)
-        else:
-            out.keep(page.path, prior[page.path][1], page.source, prior[page.path][2])
-    for name, path in static_files(theme).items():
-        out.add(urls.static_path(name), path.read_bytes(), f"theme file {path}")
-    out.add(urls.static_path("pygments.css"), pygments_css().encode("utf-8"), "pygments")
-    summaries = {a.slug: summary_of(a, render_markdown(a.body)) for a in articles[: feeds.FEED_SIZE]}
-    out.add(urls.FEED, feeds.atom_feed(articles, site, summaries), "feed")
-    if config.base_url:
-        html_paths = [p.path for p in pages if p.path != urls.NOT_FOUND]
-        out.add(urls.SITEMAP, feeds.sitemap(html_paths, config.base_url), "sitemap")
+    incremental = (bool(prior) or previous is not None) and config.out_dir.is_dir()
+    staging = None if incremental else writer.new_staging(config.out_dir)
+    try:
+        bar = (lambda done, total: progress("pages", done, total)) if progress else None
+        results = ordered_map(_render_page_job, len(todo_pages),
+                              {"env": env, "pages": todo_pages, "site": site, "html_of": html_of,
+                               "staging": staging}, config.jobs, bar)
+        out = writer.OutputSet()
+        rendered_at = dict(zip(todo, results))
+        for i, page in enumerate(pages):
+            if i not in rendered_at:
+                out.keep(page.path, prior[page.path][1], page.source, prior[page.path][2])
+            elif staging is None:
+                out.add(page.path, rendered_at[i], page.source)
+            else:
+                digest, size = rendered_at[i]
+                out.keep(page.path, digest, page.source, size)
+        add_site_files(out, config, theme, site, articles, pages)
+        for path, data in search_outputs(articles, texts).items():
+            out.add(path, data, "search index")
+    except BaseException:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
 
     digests = out.digests()
-    known = previous if previous is not None else {p: rec[1] for p, rec in prior.items()}
-    if (prior or previous is not None) and config.out_dir.is_dir():
+    if incremental:
+        known = previous if previous is not None else {p: rec[1] for p, rec in prior.items()}
         changed, written = writer.commit_changes(out, config.out_dir, known)
     else:
-        written = writer.commit(out, config.out_dir)
-        changed = sorted(out.files)
+        written = writer.commit(out, config.out_dir, staging)
+        changed = sorted(digests)
     fp_of = {page.path: fps[i] for i, page in enumerate(pages)}
     records = {p: [fp_of.get(p, ""), d, out.size(p)] for p, d in digests.items()}
     known_articles = {a.digest: d for a in articles

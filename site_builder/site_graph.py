@@ -103,16 +103,20 @@ def paginate(items, per_page: int, path_of) -> list[tuple[Pager, tuple]]:
     return [(Pager(n, len(chunks), paths), chunk) for n, chunk in enumerate(chunks, start=1)]
 
 
-def plan_pages(articles: list[Article], per_page: int, site_lang: str) -> list[Page]:
-    """Every HTML page of the site, in a stable order."""
+def plan_pages(articles: list[Article], per_page: int, site_lang: str,
+               related: dict[str, tuple[str, ...]] | None = None) -> list[Page]:
+    """Every HTML page of the site, in a stable order. `related`: slug → related slugs."""
     by_slug = {a.slug: a for a in articles}
+    related = related or {}
     pages: list[Page] = []
     for i, a in enumerate(articles):
         newer = articles[i - 1] if i > 0 else None
         older = articles[i + 1] if i + 1 < len(articles) else None
         translations = tuple(by_slug[s] for s in a.translations if s in by_slug and s != a.slug)
+        see_also = tuple(by_slug[s] for s in related.get(a.slug, ()) if s in by_slug and s != a.slug)
         pages.append(Page(urls.article_path(a.slug), "article.html",
-                          {"article": a, "newer": newer, "older": older, "translations": translations},
+                          {"article": a, "newer": newer, "older": older, "translations": translations,
+                           "related": see_also},
                           lang=a.lang, source=str(a.source_path)))
     for pager, chunk in paginate(articles, per_page, urls.home_path):
         pages.append(Page(pager.paths[pager.number - 1], "index.html",
@@ -128,5 +132,6 @@ def plan_pages(articles: list[Article], per_page: int, site_lang: str) -> list[P
                 pages.append(Page(pager.paths[pager.number - 1], "term.html",
                                   {"term": ref(term), "articles": chunk, "pager": pager}, lang=lang,
                                   source=f"{kind} '{term.name}'"))
+    pages.append(Page(urls.SEARCH, "search.html", {}, lang=site_lang))
     pages.append(Page(urls.NOT_FOUND, "404.html", {}, lang=site_lang))
     return pages

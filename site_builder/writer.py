@@ -61,26 +61,33 @@ def clean_leftovers(out_dir: Path) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
-def commit(files: OutputSet, out_dir: Path) -> int:
-    """Write everything to a staging dir, then swap it in place of out_dir. Returns bytes written."""
-    if files.kept:
-        raise BuildError("internal: a full commit needs every file's bytes")
+def new_staging(out_dir: Path) -> Path:
+    """A fresh staging folder beside out_dir (same file system, so the swap is a rename)."""
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     clean_leftovers(out_dir)
-    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{out_dir.name}-", dir=out_dir.parent))
+    return Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{out_dir.name}-", dir=out_dir.parent))
+
+
+def write_file(root: Path, path: str, data: bytes) -> None:
+    target = root / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+
+
+def commit(files: OutputSet, out_dir: Path, staging: Path | None = None) -> int:
+    """Write the remaining files into the staging dir (kept ones are there already: page workers
+    wrote them), then swap it in place of out_dir. Returns bytes written by this call."""
+    out_dir = out_dir.resolve()
+    if staging is None:
+        if files.kept:
+            raise BuildError("internal: a full commit without a staging dir needs every file's bytes")
+        staging = new_staging(out_dir)
     total = 0
     try:
-        made: set[str] = set()
         for path in sorted(files.files):
-            target = staging / path
-            parent = os.path.dirname(path)
-            if parent and parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(parent)
-            data = files.files[path]
-            target.write_bytes(data)
-            total += len(data)
+            write_file(staging, path, files.files[path])
+            total += len(files.files[path])
         os.chmod(staging, 0o755)
         if out_dir.exists():
             old = out_dir.parent / f"{OLD_PREFIX}{out_dir.name}-{os.getpid()}"

@@ -1,0 +1,228 @@
+"""Search index: tokenising and folding, compact encodings, shard layout, impacts, related."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+from hypothesis import given, settings, strategies as st
+
+from site_builder import search_index as si
+from site_builder.content import Article
+from site_builder.related import related_slugs
+
+REGISTER = re.compile(r'^window\.__sbSearch\.register\("([^"]+)",(.*)\);\n$', re.S)
+
+
+def load(files: dict[str, bytes], name: str):
+    m = REGISTER.match(files[name + ".js"].decode("utf-8"))
+    assert m and m[1] == name, name
+    return json.loads(m[2])
+
+
+def doc(title, text, date="2025-01-01", lang="en", source="VNA", tags=()):
+    return si.SearchDoc(url=f"articles/{si.words(title)[0] if si.words(title) else 'x'}.html",
+                        title=title, text=text, date=date, lang=lang, source=source, tags=tuple(tags))
+
+
+# --- tokenising and folding ------------------------------------------------------------------
+
+def test_words_fold_vietnamese_and_case():
+    assert si.words("Tội phạm MẠNG") == ["toi", "pham", "mang"]
+    assert si.words("Đại sứ Đà Nẵng") == ["dai", "su", "da", "nang"]
+    assert si.normalize_word("Tội") == ("tội", "toi")
+    assert si.normalize_word("ĐƯỜNG") == ("đường", "duong")
+    assert si.normalize_word("Straße") == ("strasse", "strasse")
+
+
+def test_decomposed_input_folds_like_precomposed():
+    nfd = unicodedata.normalize("NFD", "tội phạm mạng")
+    assert si.tokens(nfd) == si.tokens("tội phạm mạng")
+    assert [t[0] for t in si.tokens(nfd)] == ["tội", "phạm", "mạng"]
+
+
+def test_punctuation_splits_and_sentence_breaks_stop_pairs():
+    toks = si.tokens("UN-backed convention. Tội phạm; mạng, e-mail_x")
+    assert [t[1] if t else None for t in toks] == [
+        "un", "backed", "convention", None, "toi", "pham", None, "mang", "e", "mail", "x"]
+    assert si.bigrams(toks) == ["un backed", "backed convention", "toi pham", "mang e", "e mail", "mail x"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_tokenizer_never_raises_and_yields_word_tokens(text):
+    toks = si.tokens(text)
+    for t in toks:
+        if t is not None:
+            exact, folded = t
+            assert exact and folded and folded.isalnum()
+            assert folded == si.normalize_word(folded)[1]  # folding is idempotent
+    si.bigrams(toks)
+    si.words(text)
+
+
+@given(st.text(alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyàáạảãầấậẩẫằắặẳẵèéẹẻẽềếệểễìíịỉĩòóọỏõồốộổỗờớợởỡùúụủũừứựửữỳýỵỷỹ"
+                        "AĂÂĐÊÔƠƯ ", max_size=40))
+def test_vietnamese_folds_to_plain_ascii(text):
+    assert all(w.isascii() for w in si.words(text))
+
+
+# --- encodings ------------------------------------------------------------------------------
+
+@given(st.sets(st.integers(min_value=0, max_value=4999)))
+def test_id_encoding_round_trips_and_is_compact(ids):
+    ids = sorted(ids)
+    enc = si.encode_ids(ids, 5000)
+    assert si.decode_ids(enc) == ids
+    assert set(enc) <= set(si.ALPHABET)
+    assert len(enc) <= 2 + (5000 + 5) // 6
+
+
+def test_dense_sets_become_bitmaps_sparse_ones_gaps():
+    assert si.encode_ids(range(0, 600, 2), 600)[0] == "b"
+    assert si.encode_ids([3, 70000], 100000)[0] == "g"
+
+
+def test_fnv1a_matches_reference_values():
+    assert si.fnv1a("") == 0x811C9DC5
+    assert si.fnv1a("a") == 0xE40C292C
+    assert si.fnv1a("foobar") == 0xBF9CF968
+
+
+def one_edit_variants(word: str, alphabet="abcdeo"):
+    for i in range(len(word) + 1):
+        for c in alphabet:
+            yield word[:i] + c + word[i:]                       # insertion
+    for i in range(len(word)):
+        yield word[:i] + word[i + 1:]                           # deletion
+        for c in alphabet:
+            yield word[:i] + c + word[i + 1:]                   # substitution
+    for i in range(len(word) - 1):
+        yield word[:i] + word[i + 1] + word[i] + word[i + 2:]   # transposition
+
+
+@given(st.text(alphabet="abcdefgh", min_size=4, max_size=9))
+def test_every_one_edit_typo_of_5_letters_finds_its_typo_chunk(term):
+    """search.js loads the chunks q[:2], q[1:3], q[0]+q[2] for a query word q of 5+ letters."""
+    for q in one_edit_variants(term):
+        if len(q) >= 5:
+            assert si.typo_keys(term) & {q[:2], q[1:3], q[0] + q[2]}, (term, q)
+
+
+# --- the index --------------------------------------------------------------------------------
+
+CORPUS = [
+    doc("Tội phạm mạng gia tăng", "Cảnh báo về tội phạm mạng và lừa đảo trực tuyến.", "2025-03-01", "vi",
+        "TTXVN", ["an ninh"]),
+    doc("Tôi đi chợ", "Tôi mua rau. Phạm vi chợ rộng, mạng lưới lớn.", "2025-02-01", "vi", "VTV", ["đời sống"]),
+    doc("UK envoy praises cybercrime convention", "The ambassador spoke about cybercrime and diplomacy.",
+        "2024-12-01", "en", "VNA", ["cybercrime", "diplomacy"]),
+    doc("Markets", "Cybercrime is mentioned once in a long text about markets and trade and prices.",
+        "2024-11-01", "en", "VNS", ["economy"]),
+    doc("Undated <img src=x onerror=alert(1)>", "<script>alert(1)</script> text", "", "en", "", []),
+]
+
+
+def test_build_index_layout_and_registration_names():
+    files = si.build_index(CORPUS)
+    assert list(files) == sorted(files)
+    for name, data in files.items():
+        m = REGISTER.match(data.decode("utf-8"))
+        assert m and m[1] + ".js" == name, name
+        json.loads(m[2])
+    manifest = load(files, "manifest")
+    assert manifest["docs"] == 5 and manifest["version"] == si.FORMAT_VERSION
+    assert {f"f/{i}.js" for i in range(5)} <= files.keys()
+    assert set(manifest["vocab"].split()) == {n[2:-3] for n in files if n.startswith("v/")}
+    assert set(manifest["typo"].split()) == {n[2:-3] for n in files if n.startswith("x/")}
+
+
+def lookup(files, term):
+    chunk = load(files, "v/" + si.file_key(si.chunk_key(term)))
+    terms = chunk["t"].split(" ")
+    i = terms.index(term)
+    entry = load(files, f"p/{chunk['p'][i]}")[term]
+    return chunk["d"][i], chunk["f"].get(term), si.decode_ids(entry[0]), [si.ALPHABET.index(c) for c in entry[1]]
+
+
+def id_set(files, key):
+    bits = load(files, "manifest")["setBits"]
+    h = si.fnv1a(key) & ((1 << bits) - 1)
+    shard = load(files, f"s/{h:x}")
+    return si.decode_ids(shard[key]) if key in shard else None
+
+
+def test_postings_forms_pairs_and_impacts():
+    files = si.build_index(CORPUS)
+    df, form, ids, impacts = lookup(files, "toi")
+    assert ids == [0, 1] and df == 2 and form == 1          # tội and tôi: several forms
+    assert id_set(files, "=tội") == [0] and id_set(files, "=tôi") == [1]
+    assert lookup(files, "cybercrime")[1] is None           # only ever written plainly
+    assert lookup(files, "lua")[1] == "lừa"                 # only ever written one way
+    assert id_set(files, "toi pham") == [0]                 # the phrase: not doc 1's "Tôi mua. Phạm"
+    assert id_set(files, "pham mang") == [0]
+    _, _, ids, impacts = lookup(files, "cybercrime")
+    assert ids == [2, 3]
+    in_title = [bool(v & 32) for v in impacts]
+    assert in_title == [True, False]
+    assert impacts[0] & 31 > impacts[1] & 31                # title + body beats one body mention
+
+
+def test_facets_and_years():
+    files = si.build_index(CORPUS)
+    facets = load(files, "facets")
+    langs = {v[0]: (si.decode_ids(v[1]), v[2]) for v in facets["fields"]["lang"]}
+    assert langs["vi"] == ([0, 1], "Tiếng Việt") and langs["en"][0] == [2, 3, 4]
+    tags = {v[0]: si.decode_ids(v[1]) for v in facets["fields"]["tag"]}
+    assert tags["cybercrime"] == [2] and tags["an ninh"] == [0]
+    assert facets["years"] == [["2025", 0, 2], ["2024", 2, 4]]
+
+
+def test_fragment_keeps_hostile_text_as_plain_data():
+    files = si.build_index(CORPUS)
+    frag = load(files, "f/4")
+    assert frag["t"] == "Undated <img src=x onerror=alert(1)>" and frag["x"].startswith("<script>")
+
+
+def test_index_is_deterministic():
+    a, b = si.build_index(CORPUS), si.build_index(list(CORPUS))
+    assert a == b
+
+
+def test_long_text_is_cut_between_words():
+    text = "word " * 2000
+    cut = si.snippet_text(text)
+    assert len(cut) <= si.TEXT_LIMIT + 2 and cut.endswith(" …") and "wor …" not in cut
+
+
+def test_non_ascii_chunk_keys_are_safe_file_names():
+    files = si.build_index([doc("Ελληνικά κείμενα", "Ελληνικά")])
+    assert any(n.startswith("v/_") for n in files)
+    assert all(re.fullmatch(r"[a-z0-9_/.]+", n) for n in files), list(files)
+
+
+# --- related briefings ------------------------------------------------------------------------
+
+def art(slug, title, body, lang="en", translations=(), day=1):
+    return Article(slug=slug, title=title, body=body, source_path=Path(f"{slug}.md"),
+                   date=dt.date(2025, 1, day), lang=lang, translations=tuple(translations))
+
+
+def test_related_puts_translation_first_then_shared_words():
+    arts = [
+        art("a", "Cybercrime convention signed in Hanoi", "Cybercrime convention Hanoi signing ceremony.",
+            translations=["a-vi"], day=9),
+        art("a-vi", "Ký công ước về tội phạm mạng", "Lễ ký công ước Hà Nội.", "vi", ["a"], day=8),
+        art("b", "Hanoi convention on cybercrime", "More on the cybercrime convention and Hanoi.", day=7),
+        art("c", "Rice prices rise", "Rice exports and prices in the delta.", day=6),
+        art("d", "Rice harvest", "Harvest of rice in the delta.", day=5),
+        art("e", "Weather", "Sunny.", day=4),
+    ]
+    texts = {a.slug: a.body for a in arts}
+    rel = related_slugs(arts, texts, limit=2)
+    assert rel["a"] == ("a-vi", "b")
+    assert rel["c"][0] == "d" and "a" not in rel["c"]
+    assert rel == related_slugs(arts, texts, limit=2)       # stable
+    assert "e" not in rel["e"]
