@@ -94,3 +94,11 @@ def test_random_bytes_never_crash_the_build(tmp_path, blob, text):
     if result.exit_code == 1:
         assert "bytes.md" in result.output or "text.md" in result.output
         assert not (site / "output").exists()
+
+
+def test_every_page_carries_a_content_security_policy(site):
+    assert build(site).exit_code == 0
+    for page in (site / "output").rglob("*.html"):
+        head = page.read_text(encoding="utf-8").split("</head>")[0]
+        assert "http-equiv=\"Content-Security-Policy\"" in head, page
+        assert "script-src 'self'" in head and "unsafe-inline" not in head
