@@ -102,3 +102,44 @@ def test_every_page_carries_a_content_security_policy(site):
         head = page.read_text(encoding="utf-8").split("</head>")[0]
         assert "http-equiv=\"Content-Security-Policy\"" in head, page
         assert "script-src 'self'" in head and "unsafe-inline" not in head
+
+
+def run_import(site, *args):
+    result = CliRunner().invoke(main, ["import", "--site", str(site), *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result
+
+
+def test_import_reports_bad_raw_files_by_name_and_imports_the_rest(tmp_path):
+    site = tmp_path / "site"
+    raw = site / "content" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "good.txt").write_text(" date 2025-01-02 Hanoi (VNA) – The ministry said on Monday that exports "
+                                  "rose by ten percent in the year.\n\nOfficials expect growth to continue.\n",
+                                  encoding="utf-8")
+    (raw / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (raw / "empty.txt").write_bytes(b"")
+    (raw / "cp1258.txt").write_bytes("Hà Nội – tin tức".encode("utf-16"))
+    before = tree_bytes(raw)
+    result = run_import(site)
+    assert result.exit_code == 1
+    for name in ("binary.txt", "empty.txt", "cp1258.txt"):
+        assert name in result.output
+    written = list((site / "content" / "articles").glob("*.md"))
+    assert len(written) == 1 and "exports" in written[0].read_text(encoding="utf-8")
+    assert tree_bytes(raw) == before
+    assert build(site).exit_code == 0
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=600), st.text(max_size=600))
+def test_random_raw_input_never_crashes_import_or_build(tmp_path, blob, text):
+    site = tmp_path / f"fz{abs(hash((blob, text))) % 10**9}"
+    raw = site / "content" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "a.txt").write_bytes(blob)
+    (raw / "b.txt").write_bytes(text.encode("utf-8", errors="surrogatepass"))
+    before = tree_bytes(raw)
+    assert run_import(site).exit_code in (0, 1)
+    assert tree_bytes(raw) == before
+    assert build(site).exit_code in (0, 1)
