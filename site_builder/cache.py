@@ -49,22 +49,26 @@ class BuildCache:
         self.articles: dict[str, dict] = {}
         self.pages: dict[str, list] = {}
         self.out_dir = ""
+        self.related: dict = {}
         if root is not None:
             self.articles = _read_json(root / "articles.json").get("articles", {})
             pages = _read_json(root / "pages.json")
             self.pages, self.out_dir = pages.get("pages", {}), pages.get("out_dir", "")
+            self.related = pages.get("related", {})  # search fingerprint + related slugs it gave
 
     def previous_outputs(self, out_dir: Path) -> dict[str, list]:
         """Output path → [fingerprint, digest, size] of the last build into this out dir."""
         return self.pages if self.out_dir == str(out_dir) else {}
 
-    def save(self, articles: dict[str, dict], pages: dict[str, list], out_dir: Path) -> None:
+    def save(self, articles: dict[str, dict], pages: dict[str, list], out_dir: Path,
+             related: dict | None = None) -> None:
         if self.root is None:
             return
         if articles != self.articles:
             _write_json(self.root / "articles.json", {"articles": articles})
-        if pages != self.pages or str(out_dir) != self.out_dir:
-            _write_json(self.root / "pages.json", {"pages": pages, "out_dir": str(out_dir)})
+        related = related or {}
+        if pages != self.pages or str(out_dir) != self.out_dir or related != self.related:
+            _write_json(self.root / "pages.json", {"pages": pages, "out_dir": str(out_dir), "related": related})
         gitignore = self.root / ".gitignore"
         if not gitignore.exists():
             gitignore.write_text("*\n", encoding="utf-8")

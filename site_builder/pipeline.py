@@ -25,6 +25,8 @@ from site_builder.site_graph import Page, plan_pages
 from site_builder.themes import make_environment, resolve_theme, static_files, template_files
 
 Progress = Callable[[str, int, int], None]
+SEARCH_DIR = "search/"
+SEARCH_CODE_FILES = [Path(__file__).resolve().parent / f"{name}.py" for name in ("search_index", "related", "markdown")]
 # Code whose change can change a rendered page: part of every page fingerprint.
 CODE_FILES = [Path(__file__).resolve().parent / f"{name}.py"
               for name in ("content", "i18n", "markdown", "render", "site_graph", "themes", "urls")]
@@ -93,7 +95,7 @@ def plain_texts(articles: list[Article]) -> dict[str, str]:
 def search_outputs(articles: list[Article], texts: dict[str, str]) -> dict[str, bytes]:
     """output path → bytes of every search index file (under search/), articles latest first."""
     docs = search_index.docs_from_articles(articles, texts, urls.article_path)
-    return {f"search/{name}": data for name, data in search_index.build_index(docs).items()}
+    return {f"{SEARCH_DIR}{name}": data for name, data in search_index.build_index(docs).items()}
 
 
 def _render_page_job(payload: dict, i: int) -> bytes | tuple[str, int]:
@@ -142,10 +144,20 @@ def build_site(config: SiteConfig, progress: Progress | None = None,
     theme = resolve_theme(config.theme, config.site_dir)
     env = make_environment(theme)
     site = site_globals(config)
-    texts = plain_texts(articles)
-    pages = plan_pages(articles, config.per_page, config.language, related_slugs(articles, texts))
-    chain = hash_files(template_files(theme) + CODE_FILES, json.dumps(site, sort_keys=True, default=str))
     prior = cache.previous_outputs(config.out_dir) if config.out_dir.is_dir() else {}
+    # Search index and related briefings depend on every article's text: reuse the last ones
+    # when no article changed (same fingerprint, files still there), else recompute both.
+    search_fp = fingerprint((hash_files(SEARCH_CODE_FILES), [a.digest for a in articles]))
+    search_prior = {p: rec for p, rec in prior.items() if p.startswith(SEARCH_DIR)}
+    search_current = (cache.related.get("fp") == search_fp and bool(search_prior)
+                      and all(_is_current(rec, search_fp, config.out_dir / p) for p, rec in search_prior.items()))
+    if search_current:
+        texts, related = None, {k: tuple(v) for k, v in cache.related["slugs"].items()}
+    else:
+        texts = plain_texts(articles)
+        related = related_slugs(articles, texts)
+    pages = plan_pages(articles, config.per_page, config.language, related)
+    chain = hash_files(template_files(theme) + CODE_FILES, json.dumps(site, sort_keys=True, default=str))
     memo: dict = {}
     fps = [fingerprint((chain, page.template, page.path, page.lang, page.context), memo) for page in pages]
     todo = [i for i, page in enumerate(pages)
@@ -172,8 +184,12 @@ def build_site(config: SiteConfig, progress: Progress | None = None,
                 digest, size = rendered_at[i]
                 out.keep(page.path, digest, page.source, size)
         add_site_files(out, config, theme, site, articles, pages)
-        for path, data in search_outputs(articles, texts).items():
-            out.add(path, data, "search index")
+        if search_current:
+            for path, rec in search_prior.items():
+                out.keep(path, rec[1], "search index", rec[2])
+        else:
+            for path, data in search_outputs(articles, texts).items():
+                out.add(path, data, "search index")
     except BaseException:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
@@ -187,10 +203,12 @@ def build_site(config: SiteConfig, progress: Progress | None = None,
         written = writer.commit(out, config.out_dir, staging)
         changed = sorted(digests)
     fp_of = {page.path: fps[i] for i, page in enumerate(pages)}
+    fp_of.update({p: search_fp for p in digests if p.startswith(SEARCH_DIR)})
     records = {p: [fp_of.get(p, ""), d, out.size(p)] for p, d in digests.items()}
     known_articles = {a.digest: d for a in articles
                       if (d := cache.articles.get(a.digest) or article_to_json(a)) is not None}
-    cache.save(known_articles, records, config.out_dir)
+    cache.save(known_articles, records, config.out_dir,
+               {"fp": search_fp, "slugs": {k: list(v) for k, v in sorted(related.items())}})
     return BuildReport(articles=len(articles), pages=len(pages), files=len(digests),
                        bytes_written=written, seconds=time.perf_counter() - started,
                        changed=tuple(changed), digests=digests, rendered=len(todo))
