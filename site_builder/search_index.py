@@ -20,12 +20,15 @@ with a <script> tag from file:// as well as over http(s).
 """
 from __future__ import annotations
 
+import gc
 import json
 import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain
 from typing import Callable, Iterable, Mapping
 
 from site_builder.i18n import language_name
@@ -43,7 +46,6 @@ TYPO_MIN_LEN = 4          # typo candidates: terms of at least this many charact
 
 # A word is a run of letters/digits (\w without '_'); sentence punctuation breaks phrases.
 _TOKEN_RE = re.compile(r"[^\W_]+|[.!?;:…。\n]")
-_BREAK = None
 
 
 def normalize_word(word: str) -> tuple[str, str]:
@@ -54,38 +56,56 @@ def normalize_word(word: str) -> tuple[str, str]:
     return exact, folded
 
 
-_WORD_CACHE: dict[str, tuple] = {}
+# Text is split on white space (fast, in C); each distinct chunk ("mạng," "(UNODC)") is
+# tokenised once and remembered, so tokenising an archive is mostly dictionary look-ups.
+_NEWLINE = "\x00"                              # stands for a line break: a sentence break
+_CHUNK_FOLDED: dict[str, tuple] = {}            # chunk → (folded word | None for a break, …)
+_CHUNK_TOKENS: dict[str, tuple] = {}            # chunk → ((exact, folded) | None, …)
+_CHUNK_ACCENTED: dict[str, tuple] = {}          # chunk → its exact forms that differ from folded
 
 
-def _token_items(raw: str) -> tuple:
-    """What one regex match adds to a token list (cached: archives reuse few distinct words)."""
-    if len(raw) == 1 and not raw.isalnum():
-        return (_BREAK,)
-    exact, folded = normalize_word(raw)
-    if folded.isalnum():
-        return ((exact, folded),)
-    # e.g. a ligature that folds to letters and marks: keep the word characters only
-    return tuple((p, p) for p in _TOKEN_RE.findall(folded) if p.isalnum())
+def _tokenise_chunk(chunk: str) -> tuple:
+    if chunk == _NEWLINE:
+        return (None,)
+    out = []
+    for raw in _TOKEN_RE.findall(chunk):
+        if len(raw) == 1 and not raw.isalnum():
+            out.append(None)
+            continue
+        exact, folded = normalize_word(raw)
+        if not folded.isalnum():   # e.g. a letter whose case folding leaves a stray mark
+            folded = "".join(ch for ch in folded if ch.isalnum())
+            exact = "".join(ch for ch in exact if ch.isalnum()) or folded
+        out.append((exact, folded) if folded else None)
+    return tuple(out)
+
+
+def _chunks(text: str) -> list[str]:
+    chunks = unicodedata.normalize("NFC", text).replace("\n", f" {_NEWLINE} ").split()
+    if len(_CHUNK_FOLDED) > 1_000_000:
+        _CHUNK_FOLDED.clear()
+        _CHUNK_TOKENS.clear()
+        _CHUNK_ACCENTED.clear()
+    for chunk in set(chunks).difference(_CHUNK_FOLDED):
+        toks = _CHUNK_TOKENS[chunk] = _tokenise_chunk(chunk)
+        _CHUNK_FOLDED[chunk] = tuple(t[1] if t is not None else None for t in toks)
+        _CHUNK_ACCENTED[chunk] = tuple(t[0] for t in toks if t is not None and t[0] != t[1])
+    return chunks
+
+
+def folded_sequence(text: str) -> list[str | None]:
+    """The folded words of a text in order, None where a sentence breaks."""
+    return list(chain.from_iterable(map(_CHUNK_FOLDED.__getitem__, _chunks(text))))
 
 
 def tokens(text: str) -> list[tuple[str, str] | None]:
     """Text → [(exact, folded), …] with None where a sentence breaks. Never raises on a str."""
-    cache = _WORD_CACHE
-    if len(cache) > 500_000:
-        cache.clear()
-    out: list = []
-    extend = out.extend
-    for raw in _TOKEN_RE.findall(unicodedata.normalize("NFC", text)):
-        items = cache.get(raw)
-        if items is None:
-            items = cache[raw] = _token_items(raw)
-        extend(items)
-    return out
+    return list(chain.from_iterable(map(_CHUNK_TOKENS.__getitem__, _chunks(text))))
 
 
 def words(text: str) -> list[str]:
     """The folded words of a text, in order (no breaks)."""
-    return [t[1] for t in tokens(text) if t is not None]
+    return [w for w in folded_sequence(text) if w is not None]
 
 
 def bigrams(toks: list[tuple[str, str] | None]) -> list[str]:
@@ -196,39 +216,10 @@ def docs_from_articles(articles, text_of: Mapping[str, str] | Callable[[str], st
                       tags=tuple(a.tags)) for a in articles]
 
 
-@dataclass
-class _Analysis:
-    tf: Counter          # folded term → BM25F term frequency (title words count TITLE_WEIGHT)
-    in_title: set        # folded terms of the title
-    length: int          # BM25F document length
-    pairs: set           # (folded, folded) adjacent word pairs
-    distinct: set        # distinct (exact, folded) tokens
-
-
-def _analyse(doc: SearchDoc) -> _Analysis:
-    title_toks = tokens(doc.title)
-    body_toks = tokens(doc.text)
-    title_seq = [t[1] if t is not None else None for t in title_toks]
-    body_seq = [t[1] if t is not None else None for t in body_toks]
-    tf = Counter(body_seq)
-    length = len(body_seq) - tf.pop(None, 0)
-    title_words = set(title_seq)
-    title_words.discard(None)
-    for w in title_seq:
-        if w is not None:
-            tf[w] += TITLE_WEIGHT
-            length += TITLE_WEIGHT
-    pairs = set(zip(title_seq, title_seq[1:]))
-    pairs.update(zip(body_seq, body_seq[1:]))
-    pairs = {p for p in pairs if p[0] is not None and p[1] is not None}
-    distinct = set(title_toks)
-    distinct.update(body_toks)
-    distinct.discard(None)
-    return _Analysis(tf, title_words, length, pairs, distinct)
-
-
 def snippet_text(text: str, limit: int = TEXT_LIMIT) -> str:
-    text = re.sub(r"[ \t]+", " ", text).strip()
+    if "  " in text or "\t" in text:
+        text = re.sub(r"[ \t]+", " ", text)
+    text = text.strip()
     if len(text) <= limit:
         return text
     cut = text.rfind(" ", 0, limit)
@@ -246,36 +237,88 @@ def _js(name: str, data) -> bytes:
 
 def build_index(docs: list[SearchDoc]) -> dict[str, bytes]:
     """SearchDocs (id = position; put the latest first) → {relative path: file bytes}."""
-    n = len(docs)
-    analyses = [_analyse(d) for d in docs]
-    avgdl = (sum(a.length for a in analyses) / n) if n else 1.0
-    avgdl = avgdl or 1.0
+    with gc_paused():
+        return _build_index(docs)
 
+
+@contextmanager
+def gc_paused():
+    """Millions of small, long-lived objects and no cycles: the cyclic GC would only rescan them
+    again and again (it tripled the time of a 10,000-article index)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build_index(docs: list[SearchDoc]) -> dict[str, bytes]:
+    n = len(docs)
+    folded_of = _CHUNK_FOLDED.__getitem__
+    accented_of = _CHUNK_ACCENTED.__getitem__
+    word_id: dict = {None: 0}                               # None: a sentence break
     post_ids: dict[str, list[int]] = defaultdict(list)     # term → doc ids
-    post_imp: dict[str, list[str]] = defaultdict(list)     # term → one impact char per doc
-    pairs: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for doc_id, a in enumerate(analyses):
-        norm = K1 * (1 - B + B * a.length / avgdl)
-        level_of: dict[int, int] = {}
-        title = a.in_title
-        for term, tf in a.tf.items():
-            level = level_of.get(tf)
-            if level is None:
-                bm = tf * (K1 + 1) / (tf + norm)
-                level = level_of[tf] = max(1, min(IMPACT_LEVELS, round(bm / (K1 + 1) * IMPACT_LEVELS)))
+    post_tf: dict[str, list[int]] = defaultdict(list)      # term → 2 * BM25F tf (+1 if in title)
+    pairs: dict[tuple[int, int], list[int]] = defaultdict(list)
+    form_ids: dict[str, list[int]] = defaultdict(list)     # accented exact form → doc ids
+    lengths: list[int] = []
+    all_chunks: set[str] = set()
+    # One pass, keeping nothing per document but its length: 10,000 articles make millions of
+    # postings, and per-document sets would cost hundreds of MB.
+    for doc_id, doc in enumerate(docs):
+        title_chunks, body_chunks = _chunks(doc.title), _chunks(doc.text)
+        title_seq = list(chain.from_iterable(map(folded_of, title_chunks)))
+        body_seq = list(chain.from_iterable(map(folded_of, body_chunks)))
+        tf = Counter(body_seq)
+        length = len(body_seq) - tf.pop(None, 0)
+        title_words = set(title_seq)
+        title_words.discard(None)
+        for w in title_seq:
+            if w is not None:
+                tf[w] += TITLE_WEIGHT
+                length += TITLE_WEIGHT
+        lengths.append(length)
+        for term, count in tf.items():
             post_ids[term].append(doc_id)
-            post_imp[term].append(ALPHABET[level + 32] if term in title else ALPHABET[level])
-        for pair in a.pairs:
-            pairs[pair].append(doc_id)
-    # Surface forms: only terms written more than one way need per-form doc ids.
-    all_forms: dict[str, set[str]] = defaultdict(set)
-    for exact, folded in set().union(*(a.distinct for a in analyses)):
-        all_forms[folded].add(exact)
-    ambiguous = {(e, f) for f, es in all_forms.items() if len(es) > 1 for e in es if e != f}
-    form_ids: dict[str, list[int]] = defaultdict(list)
-    for doc_id, a in enumerate(analyses):
-        for exact, _ in a.distinct & ambiguous:
+            post_tf[term].append(2 * count + (term in title_words))
+        for w in tf.keys() - word_id.keys():
+            word_id[w] = len(word_id)
+        doc_pairs = set()
+        for seq in (title_seq, body_seq):
+            ids = list(map(word_id.__getitem__, seq))
+            doc_pairs.update(zip(ids, ids[1:]))
+        for pair in doc_pairs:
+            if pair[0] and pair[1]:
+                pairs[pair].append(doc_id)
+        distinct = set(title_chunks)
+        distinct.update(body_chunks)
+        all_chunks |= distinct
+        for exact in set(chain.from_iterable(map(accented_of, distinct))):
             form_ids[exact].append(doc_id)
+    word_of = sorted(word_id, key=word_id.__getitem__)
+    avgdl = (sum(lengths) / n if n else 1.0) or 1.0
+
+    # Impacts: the BM25 part of a term's score, quantised; +32 when the term is in the title.
+    post_imp: dict[str, str] = {}
+    for term, values in post_tf.items():
+        chars = []
+        for doc_id, v in zip(post_ids[term], values):
+            tf = v >> 1
+            bm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * lengths[doc_id] / avgdl))
+            level = max(1, min(IMPACT_LEVELS, round(bm / (K1 + 1) * IMPACT_LEVELS)))
+            chars.append(ALPHABET[level + 32 * (v & 1)])
+        post_imp[term] = "".join(chars)
+
+    # Surface forms of each folded term, over the whole archive.
+    all_forms: dict[str, set[str]] = defaultdict(set)
+    folded_form: dict[str, str] = {}
+    for chunk in all_chunks:
+        for t in _CHUNK_TOKENS[chunk]:
+            if t is not None:
+                all_forms[t[1]].add(t[0])
+                folded_form[t[0]] = t[1]
 
     files: dict[str, bytes] = {}
     terms = sorted(post_ids)
@@ -286,7 +329,7 @@ def build_index(docs: list[SearchDoc]) -> dict[str, bytes]:
     current: dict = {}
     size = 0
     for term in terms:
-        entry = [encode_ids(post_ids[term], n), "".join(post_imp[term])]
+        entry = [encode_ids(post_ids[term], n), post_imp[term]]
         entry_size = len(term.encode()) + len(entry[0]) + len(entry[1]) + 10
         if current and size + entry_size > POSTINGS_TARGET:
             shards.append(current)
@@ -300,7 +343,7 @@ def build_index(docs: list[SearchDoc]) -> dict[str, bytes]:
         files[f"p/{i}.js"] = _js(f"p/{i}", shard)
 
     # Id sets by hash: word pairs, and exact forms of terms written more than one way.
-    sets: dict[str, str] = {f"{a} {b}": encode_ids(ids, n) for (a, b), ids in pairs.items()}
+    sets: dict[str, str] = {f"{word_of[a]} {word_of[b]}": encode_ids(ids, n) for (a, b), ids in pairs.items()}
     form_info: dict[str, object] = {}
     for term in terms:
         term_forms = all_forms[term]
@@ -309,7 +352,8 @@ def build_index(docs: list[SearchDoc]) -> dict[str, bytes]:
         elif term not in term_forms:
             (form_info[term],) = term_forms     # the only way it is written
     for exact, ids in form_ids.items():
-        sets["=" + exact] = encode_ids(ids, n)
+        if len(all_forms[folded_form[exact]]) > 1:
+            sets["=" + exact] = encode_ids(ids, n)
     total = sum(len(k.encode()) + len(v) + 6 for k, v in sets.items())
     set_bits = 0
     while (1 << set_bits) * SETS_TARGET < total and set_bits < 16:

@@ -340,6 +340,10 @@
       });
       r.terms = terms;
       r.prefixes = (r.groups || []).filter(function (g) { return g.prefix; }).map(function (g) { return g.word.f; });
+      r.spelling = [];
+      (r.groups || []).forEach(function (g) {
+        g.alts.forEach(function (a) { if (a.kind === "typo") r.spelling.push(a.entry.term); });
+      });
       return r;
     });
   }
@@ -406,8 +410,9 @@
     var first = Math.max(0, bestStart - 4), lastWord = Math.min(starts.length, first + SNIPPET_WORDS) - 1;
     var span = el("span");
     if (first > 0) span.appendChild(document.createTextNode("… "));
-    span.appendChild(highlighted(text, terms, prefixes, starts[first], ends[lastWord]));
-    if (lastWord < starts.length - 1) span.appendChild(document.createTextNode(" …"));
+    var isEnd = lastWord === starts.length - 1;
+    span.appendChild(highlighted(text, terms, prefixes, first ? starts[first] : 0, isEnd ? text.length : ends[lastWord]));
+    if (!isEnd) span.appendChild(document.createTextNode(" …"));
     return span;
   }
 
@@ -498,8 +503,8 @@
     state.filtered = filtered;
     renderFacets(r.docs);
     var n = filtered.length;
-    status.textContent = n ? n + (n === 1 ? " result" : " results") + " for “" + state.q + "”"
-      : "No results for “" + state.q + "”";
+    status.textContent = (n ? n + (n === 1 ? " result" : " results") + " for “" + state.q + "”"
+      : "No results for “" + state.q + "”") + (r.spelling.length ? " — also spelt " + r.spelling.join(", ") : "");
     return showMore(token, filtered, r);
   }
 

@@ -1,0 +1,293 @@
+"""Search in a real browser (Debian's chromium via Playwright) on the fixture site plus 10,000
+generated briefings, over http:// (under a sub-path) and from file://.
+
+The 10k site is built once per session; every test only navigates and types.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from conftest import REPO, SHARED, write_article
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--no-first-run"]
+CORPUS_SIZE = 10_000
+FIRST_QUERY_LIMIT = 300_000   # bytes, everything: page, styles, script, index
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # pragma: no cover
+    sync_playwright = None
+
+pytestmark = [
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium"),
+    pytest.mark.skipif(sync_playwright is None, reason="the playwright Python package is not installed"),
+]
+
+
+def write_fixture(site: Path) -> None:
+    """The conftest site's articles, hostile ones, and small sets that pin down the ranking."""
+    write_article(site, "dai-su-anh.md", """
+        title: "Đại sứ Anh: Việt Nam có vai trò quan trọng"
+        date: 2025-10-26
+        lang: vi
+        source: TTXVN
+        tags: [an ninh mạng, ngoại giao]
+        translations: [uk-envoy]
+        """, "Đại sứ Anh nói về **tội phạm mạng** tại hội thảo Quỳnhvale.\n")
+    write_article(s := site, "uk-envoy.md", """
+        title: "UK envoy: Vietnam has a key role"
+        date: 2025-10-25
+        lang: en
+        source: VNA/VNS
+        tags: [cybercrime, diplomacy]
+        translations: [dai-su-anh]
+        """, "The ambassador spoke at the Kestrelford cybersecurity forum.\n")
+    write_article(s, "undated-note.md", "title: Undated note\nlang: en\ntags: [diplomacy]",
+                  "A note with no date.\n")
+    write_article(s, "evil.md", 'title: "Zanzibarite <img src=x onerror=window.__pwned=1>"\nlang: en\ndate: 2025-01-02',
+                  "<script>window.__pwned=2</script> Zanzibarite <b onmouseover=window.__pwned=3>bold</b>\n")
+    # exact accents first: both fold to "quellmoor toi"
+    write_article(s, "crime.md", 'title: "Quellmoor tội"\nlang: vi\ndate: 2024-01-01', "Chuyện Quellmoor.\n")
+    write_article(s, "evening.md", 'title: "Quellmoor tối"\nlang: vi\ndate: 2024-01-02', "Chuyện Quellmoor.\n")
+    # the phrase beats the same words apart (the scattered one is newer, so recency would win a tie)
+    write_article(s, "phrase.md", 'title: "Vexhollow một"\nlang: vi\ndate: 2023-01-01',
+                  "Vexhollow nói về tội phạm ở đây.\n")
+    write_article(s, "scattered.md", 'title: "Vexhollow hai"\nlang: vi\ndate: 2023-06-01',
+                  "Vexhollow: tội ở đây, phạm ở kia.\n")
+    # a title match beats a body mention; identical texts: the newer first
+    write_article(s, "title-hit.md", 'title: "Brindlemarsh report"\ndate: 2022-01-01', "Weather.\n")
+    write_article(s, "body-hit.md", 'title: "Weather report"\ndate: 2022-06-01', "Brindlemarsh is a town.\n")
+    write_article(s, "twin-old.md", 'title: "Ostrowind twin"\ndate: 2021-01-01', "Same text.\n")
+    write_article(s, "twin-new.md", 'title: "Ostrowind twin"\ndate: 2021-02-01', "Same text.\n")
+
+
+@pytest.fixture(scope="session")
+def search_site(tmp_path_factory) -> Path:
+    """The output folder of fixture + 10,000 generated articles (built once per session)."""
+    site = tmp_path_factory.mktemp("search") / "site"
+    write_fixture(site)
+    subprocess.run([sys.executable, str(SHARED / "bench" / "gen_corpus.py"), str(CORPUS_SIZE),
+                    str(site / "content" / "articles")], check=True, capture_output=True)
+    result = subprocess.run([sys.executable, "-m", "site_builder", "build", "--site", str(site)],
+                            cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site / "output"
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def http_root(search_site):
+    """http://127.0.0.1:PORT/output/ — the site under a sub-path of a plain static server."""
+    handler = functools.partial(_Quiet, directory=str(search_site.parent))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/{search_site.name}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+class Traffic:
+    """Bytes of every response a page received (bodies as sent, as Chromium counts them)."""
+
+    def __init__(self, page) -> None:
+        self.started: list[str] = []
+        self.sizes: dict[str, int] = {}
+        page.on("request", lambda r: self.started.append(r.url))
+        page.on("requestfinished", self._finished)
+        page.on("requestfailed", lambda r: self.sizes.setdefault(r.url + "#failed", 0))
+
+    def _finished(self, request) -> None:
+        self.sizes[request.url + f"#{len(self.sizes)}"] = request.sizes()["responseBodySize"]
+
+    def settle(self, page, timeout=5.0) -> int:
+        deadline = time.monotonic() + timeout
+        while len(self.sizes) < len(self.started) and time.monotonic() < deadline:
+            page.wait_for_timeout(50)
+        return sum(self.sizes.values())
+
+    def reset(self) -> None:
+        self.started.clear()
+        self.sizes.clear()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.errors = []
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.traffic = Traffic(pg)
+    yield pg
+    context.close()
+
+
+@pytest.fixture(params=["http", "file"])
+def base(request, search_site, http_root) -> str:
+    return http_root if request.param == "http" else search_site.as_uri() + "/"
+
+
+def search(page, base: str, q: str):
+    page.goto(f"{base}search.html?q={quote(q)}")
+    return results(page, q)
+
+
+def results(page, q: str):
+    page.wait_for_selector(f'#search-results[data-state=done][data-query="{q}"]', state="attached", timeout=15_000)
+    return page.eval_on_selector_all("#search-results li.result", """lis => lis.map(li => ({
+        title: li.querySelector('a').textContent, href: li.querySelector('a').getAttribute('href'),
+        marks: Array.from(li.querySelectorAll('mark')).map(m => m.textContent),
+        text: li.textContent}))""")
+
+
+def hrefs(items):
+    return [i["href"] for i in items]
+
+
+# --- finding --------------------------------------------------------------------------------
+
+def test_vietnamese_words_typed_without_accents_find_the_article(page, base):
+    items = search(page, base, "quynhvale toi pham mang")
+    assert hrefs(items)[:1] == ["articles/dai-su-anh.html"]
+    assert {"tội", "phạm", "mạng", "Quỳnhvale"} <= set(items[0]["marks"])
+    assert page.errors == []
+
+
+def test_english_prefix_while_typing(page, base):
+    items = search(page, base, "kestrelf")
+    assert hrefs(items) == ["articles/uk-envoy.html"]
+    assert "Kestrelford" in items[0]["marks"]
+
+
+def test_misspelt_word_one_edit_away_still_finds(page, base):
+    assert hrefs(search(page, base, "kestrelfrod"))[:1] == ["articles/uk-envoy.html"]   # swapped letters
+    assert hrefs(search(page, base, "kestelford "))[:1] == ["articles/uk-envoy.html"]   # a letter missing
+    assert "also spelt kestrelford" in page.inner_text("#search-status")
+
+
+def test_results_link_to_existing_pages(page, base, search_site):
+    items = search(page, base, "toi pham mang")
+    assert len(items) == 10
+    for href in hrefs(items):
+        assert (search_site / href).is_file(), href
+    page.click("#search-results li.result a")
+    page.wait_for_load_state()
+    assert page.url.startswith(base + "articles/") and page.title()
+
+
+# --- safety -----------------------------------------------------------------------------------
+
+def test_hostile_title_and_body_show_as_text_and_never_run(page, base):
+    items = search(page, base, "zanzibarite")
+    assert hrefs(items) == ["articles/evil.html"]
+    assert items[0]["title"] == "Zanzibarite <img src=x onerror=window.__pwned=1>"
+    assert "<script>window.__pwned=2</script>" in items[0]["text"]
+    page.wait_for_timeout(200)
+    assert page.evaluate("window.__pwned") is None
+    assert page.eval_on_selector_all("#search-results img, #search-results script, #search-results b", "n => n.length") == 0
+    assert page.errors == []
+
+
+# --- ranking ------------------------------------------------------------------------------------
+
+def test_ranking_exact_accents_phrase_title_and_recency(page, http_root):
+    assert hrefs(search(page, http_root, "quellmoor tội")) == ["articles/crime.html", "articles/evening.html"]
+    assert hrefs(search(page, http_root, "quellmoor tối")) == ["articles/evening.html", "articles/crime.html"]
+    assert hrefs(search(page, http_root, "vexhollow toi pham")) == ["articles/phrase.html", "articles/scattered.html"]
+    assert hrefs(search(page, http_root, "brindlemarsh")) == ["articles/title-hit.html", "articles/body-hit.html"]
+    assert hrefs(search(page, http_root, "ostrowind")) == ["articles/twin-new.html", "articles/twin-old.html"]
+
+
+# --- size -----------------------------------------------------------------------------------------
+
+def test_first_query_on_10k_archive_downloads_little(page, http_root):
+    items = search(page, http_root, "toi pham mang")
+    first = page.traffic.settle(page)
+    count = int(page.inner_text("#search-status").split()[0])
+    assert len(items) == 10 and count > 1000
+    print(f"\nfirst query: {first} bytes in {len(page.traffic.sizes)} responses, {count} results")
+    assert first <= FIRST_QUERY_LIMIT, sorted(page.traffic.sizes.items(), key=lambda kv: -kv[1])[:10]
+    page.traffic.reset()
+    page.fill("#search-input", "ambassador convention")
+    results(page, "ambassador convention")
+    second = page.traffic.settle(page)
+    print(f"second query: {second} bytes")
+    assert second < first
+
+
+# --- the page -------------------------------------------------------------------------------------
+
+def test_typing_updates_results_and_url_and_facets_filter(page, http_root):
+    page.goto(http_root + "search.html")
+    assert page.evaluate("document.activeElement.id") == "search-input"   # an empty page focuses the box
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "search-input"
+    page.keyboard.type("toi pham mang", delay=20)
+    results(page, "toi pham mang")
+    assert "q=toi+pham+mang" in page.url
+    facet = page.locator('.facet-value[data-field="lang"][data-value="en"]')
+    en_count = int(facet.locator(".facet-count").inner_text())
+    facet.click()
+    page.locator("#search-results li.result").first.wait_for()   # (no wait_for_function: the CSP forbids eval)
+    assert "lang=en" in page.url
+    assert int(page.inner_text("#search-status").split()[0]) == en_count
+    assert set(page.eval_on_selector_all("#search-results li.result", "l => l.map(x => x.lang)")) == {"en"}
+    for field in ("source", "tag", "year"):
+        assert page.locator(f'.facet-value[data-field="{field}"]').count() > 0, field
+    page.reload()                                  # the URL brings back the query and the filter
+    results(page, "toi pham mang")
+    assert page.input_value("#search-input") == "toi pham mang"
+    assert int(page.inner_text("#search-status").split()[0]) == en_count
+
+
+def test_keyboard_moves_through_results_and_enter_opens(page, http_root):
+    items = search(page, http_root, "brindlemarsh")
+    page.focus("#search-input")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == items[1]["href"]
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == items[0]["href"]
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/articles/title-hit.html")
+
+
+def test_header_search_box_leads_to_search_page(page, base):
+    page.goto(base + "articles/uk-envoy.html")
+    page.fill(".search-box input[name=q]", "kestrelford")
+    page.press(".search-box input[name=q]", "Enter")
+    items = results(page, "kestrelford")
+    assert hrefs(items) == ["articles/uk-envoy.html"]
+    assert page.errors == []
+
+
+def test_article_page_lists_related_with_translation_first(page, base):
+    page.goto(base + "articles/uk-envoy.html")
+    links = page.eval_on_selector_all(".related a", "l => l.map(a => a.getAttribute('href'))")
+    assert links[0] == "../articles/dai-su-anh.html" and 2 <= len(links) <= 4
+    page.click(".related a >> nth=1")
+    page.wait_for_load_state()
+    assert "/articles/" in page.url and page.title()
