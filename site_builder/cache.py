@@ -1,8 +1,11 @@
 """What is current: the build cache (JSON, never pickle) in SITE/.site-builder-cache/.
 
-- articles.json: article digest → parsed front-matter, so unchanged files skip YAML;
+- articles/<xx>.json: article digest → parsed article, so unchanged files skip YAML; split by
+  the digest's first two hex digits so that an edit rewrites two small files, not all;
 - pages.json: output path → [page fingerprint, output digest, size] for the out dir it was
   written to, so a page whose inputs did not change is neither rendered nor written;
+- search.json: what the search index of that build holds (terms, document frequencies,
+  spellings, lengths, related-word vectors), so an edit updates the index in place;
 A missing, stale or corrupt cache only costs time: the output is the same without it.
 """
 from __future__ import annotations
@@ -51,7 +54,8 @@ class BuildCache:
         self.out_dir = ""
         self.related: dict = {}
         if root is not None:
-            self.articles = _read_json(root / "articles.json").get("articles", {})
+            for shard in sorted((root / "articles").glob("*.json")):
+                self.articles.update(_read_json(shard).get("articles", {}))
             pages = _read_json(root / "pages.json")
             self.pages, self.out_dir = pages.get("pages", {}), pages.get("out_dir", "")
             self.related = pages.get("related", {})  # search fingerprint + related slugs it gave
@@ -60,12 +64,38 @@ class BuildCache:
         """Output path → [fingerprint, digest, size] of the last build into this out dir."""
         return self.pages if self.out_dir == str(out_dir) else {}
 
+    def search_state(self, code: str, records: dict[str, list]) -> dict | None:
+        """The search state of the build that wrote `records` (its search files), if the search
+        code is the same; read only when the index has to change."""
+        if self.root is None or not records:
+            return None
+        state = _read_json(self.root / "search.json").get("search")
+        if not isinstance(state, dict) or state.get("code") != code:
+            return None
+        if any(rec[0] != state.get("fp") for rec in records.values()):
+            return None
+        return state
+
     def save(self, articles: dict[str, dict], pages: dict[str, list], out_dir: Path,
-             related: dict | None = None) -> None:
+             related: dict | None = None, search: dict | None = None) -> None:
         if self.root is None:
             return
+        if search is not None:
+            _write_json(self.root / "search.json", {"search": search})
         if articles != self.articles:
-            _write_json(self.root / "articles.json", {"articles": articles})
+            shards: dict[str, dict] = {}
+            for digest, data in articles.items():
+                shards.setdefault(digest[:2], {})[digest] = data
+            old = {}
+            for digest, data in self.articles.items():
+                old.setdefault(digest[:2], {})[digest] = data
+            for key in sorted(shards.keys() | old.keys()):
+                if shards.get(key) != old.get(key):
+                    path = self.root / "articles" / f"{key}.json"
+                    if key in shards:
+                        _write_json(path, {"articles": shards[key]})
+                    else:
+                        path.unlink(missing_ok=True)
         related = related or {}
         if pages != self.pages or str(out_dir) != self.out_dir or related != self.related:
             _write_json(self.root / "pages.json", {"pages": pages, "out_dir": str(out_dir), "related": related})

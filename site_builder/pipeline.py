@@ -13,20 +13,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from site_builder import feeds, search_index, urls, writer
+from site_builder import feeds, urls, writer
 from site_builder.cache import BuildCache, fingerprint, hash_files
 from site_builder.config import SiteConfig
-from site_builder.content import Article, article_to_json, load_articles
+from site_builder.content import Article, article_from_json, article_to_json, load_articles
 from site_builder.markdown import Rendered, pygments_css, render_markdown
 from site_builder.parallel import ordered_map
-from site_builder.related import related_slugs
+from site_builder.search_stage import build_search
+from site_builder.search_update import NeedsFullBuild
 from site_builder.render import render_page
 from site_builder.site_graph import Page, plan_pages
 from site_builder.themes import make_environment, resolve_theme, static_files, template_files
 
 Progress = Callable[[str, int, int], None]
 SEARCH_DIR = "search/"
-SEARCH_CODE_FILES = [Path(__file__).resolve().parent / f"{name}.py" for name in ("search_index", "related", "markdown")]
+SEARCH_CODE_FILES = [Path(__file__).resolve().parent / f"{name}.py"
+                     for name in ("search_index", "search_update", "search_stage", "related", "markdown", "urls")]
 # Code whose change can change a rendered page: part of every page fingerprint.
 CODE_FILES = [Path(__file__).resolve().parent / f"{name}.py"
               for name in ("content", "i18n", "markdown", "render", "site_graph", "themes", "urls")]
@@ -75,29 +77,6 @@ class RenderedArticles(dict):
         return html
 
 
-# --- search index and related briefings (issue 4; format in docs/search.md) ------------------
-_PLAIN_TEXT: dict[str, str] = {}  # article digest → plain text, kept across a dev server's rebuilds
-
-
-def plain_texts(articles: list[Article]) -> dict[str, str]:
-    """slug → the body as plain text (what search indexes and related briefings compare)."""
-    texts = {}
-    for a in articles:
-        text = _PLAIN_TEXT.get(a.digest) if a.digest else None
-        if text is None:
-            text = render_markdown(a.body).text
-            if a.digest:
-                _PLAIN_TEXT[a.digest] = text
-        texts[a.slug] = text
-    return texts
-
-
-def search_outputs(articles: list[Article], texts: dict[str, str]) -> dict[str, bytes]:
-    """output path → bytes of every search index file (under search/), articles latest first."""
-    docs = search_index.docs_from_articles(articles, texts, urls.article_path)
-    return {f"{SEARCH_DIR}{name}": data for name, data in search_index.build_index(docs).items()}
-
-
 def _render_page_job(payload: dict, i: int) -> bytes | tuple[str, int]:
     """Render one page; in a full build the worker writes it into staging itself and returns
     only (digest, size), so 90 MB of pages never cross a pipe."""
@@ -117,6 +96,31 @@ def _is_current(previous: list | None, fp: str, target: Path) -> bool:
         return target.stat().st_size == previous[2]
     except OSError:
         return False
+
+
+def _old_article(cache: BuildCache) -> Callable[[str], Article | None]:
+    """digest → the article as the cache knows it (an edited file's previous version)."""
+    def old(digest: str) -> Article | None:
+        data = cache.articles.get(digest)
+        return None if data is None else article_from_json(data, Path(data.get("slug", "")), digest)
+    return old
+
+
+def _search_reader(out_dir: Path, records: dict[str, list]) -> Callable[[str], bytes | None]:
+    """name under search/ → bytes of the file the last build wrote (None if it wrote none);
+    a file that is not what was written stops the in-place update."""
+    def read(name: str) -> bytes | None:
+        rec = records.get(SEARCH_DIR + name)
+        if rec is None:
+            return None
+        try:
+            data = (out_dir / SEARCH_DIR / name).read_bytes()
+        except OSError:
+            data = None
+        if data is None or len(data) != rec[2] or writer.digest(data) != rec[1]:
+            raise NeedsFullBuild(f"{SEARCH_DIR}{name} is not what the last build wrote")
+        return data
+    return read
 
 
 def add_site_files(out: writer.OutputSet, config: SiteConfig, theme, site: dict,
@@ -147,15 +151,18 @@ def build_site(config: SiteConfig, progress: Progress | None = None,
     prior = cache.previous_outputs(config.out_dir) if config.out_dir.is_dir() else {}
     # Search index and related briefings depend on every article's text: reuse the last ones
     # when no article changed (same fingerprint, files still there), else recompute both.
-    search_fp = fingerprint((hash_files(SEARCH_CODE_FILES), [a.digest for a in articles]))
+    search_code = hash_files(SEARCH_CODE_FILES)
+    search_fp = fingerprint((search_code, [a.digest for a in articles]))
     search_prior = {p: rec for p, rec in prior.items() if p.startswith(SEARCH_DIR)}
     search_current = (cache.related.get("fp") == search_fp and bool(search_prior)
                       and all(_is_current(rec, search_fp, config.out_dir / p) for p, rec in search_prior.items()))
+    search = None
     if search_current:
-        texts, related = None, {k: tuple(v) for k, v in cache.related["slugs"].items()}
+        related = {k: tuple(v) for k, v in cache.related["slugs"].items()}
     else:
-        texts = plain_texts(articles)
-        related = related_slugs(articles, texts)
+        search = build_search(articles, search_fp, cache.search_state(search_code, search_prior),
+                              _old_article(cache), _search_reader(config.out_dir, search_prior), config.jobs)
+        related = search.related
     pages = plan_pages(articles, config.per_page, config.language, related)
     chain = hash_files(template_files(theme) + CODE_FILES, json.dumps(site, sort_keys=True, default=str))
     memo: dict = {}
@@ -165,6 +172,8 @@ def build_site(config: SiteConfig, progress: Progress | None = None,
 
     # Markdown is rendered where it is needed: inside the page workers, for the pages to render.
     html_of = RenderedArticles(by_slug)
+    if search is not None:
+        html_of.update(search.html)
     todo_pages = [pages[i] for i in todo]
     incremental = (bool(prior) or previous is not None) and config.out_dir.is_dir()
     staging = None if incremental else writer.new_staging(config.out_dir)
@@ -184,12 +193,17 @@ def build_site(config: SiteConfig, progress: Progress | None = None,
                 digest, size = rendered_at[i]
                 out.keep(page.path, digest, page.source, size)
         add_site_files(out, config, theme, site, articles, pages)
-        if search_current:
+        if search is None or not search.full:
+            updated = {} if search is None else search.files
             for path, rec in search_prior.items():
-                out.keep(path, rec[1], "search index", rec[2])
+                if path[len(SEARCH_DIR):] not in updated:
+                    out.keep(path, rec[1], "search index", rec[2])
+            for name, data in updated.items():
+                if data is not None:
+                    out.add(SEARCH_DIR + name, data, "search index")
         else:
-            for path, data in search_outputs(articles, texts).items():
-                out.add(path, data, "search index")
+            for name, data in search.files.items():
+                out.add(SEARCH_DIR + name, data, "search index")
     except BaseException:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
@@ -208,7 +222,8 @@ def build_site(config: SiteConfig, progress: Progress | None = None,
     known_articles = {a.digest: d for a in articles
                       if (d := cache.articles.get(a.digest) or article_to_json(a)) is not None}
     cache.save(known_articles, records, config.out_dir,
-               {"fp": search_fp, "slugs": {k: list(v) for k, v in sorted(related.items())}})
+               {"fp": search_fp, "slugs": {k: list(v) for k, v in sorted(related.items())}},
+               {**search.state, "code": search_code} if search is not None else None)
     return BuildReport(articles=len(articles), pages=len(pages), files=len(digests),
                        bytes_written=written, seconds=time.perf_counter() - started,
                        changed=tuple(changed), digests=digests, rendered=len(todo))

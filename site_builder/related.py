@@ -1,68 +1,126 @@
 """Related briefings for each article, computed at build time. Pure: no I/O.
 
 The same story in another language (article.translations) comes first; then the articles that
-share the most weight of distinctive words (tf-idf over folded words, title words counted
-three times), latest first on ties.
+share the most weight of distinctive words: each article keeps its 10 heaviest folded words
+(tf-idf, title words counted three times), normalised; two articles score the product of the
+weights of the words they share. idf is rounded to 1/8 so that one edit moves the weights of
+other articles only when a word's rounded idf moves; an edit then rescores only the articles
+whose words it touched (update_related), with the same result as computing all again.
 """
 from __future__ import annotations
 
 import heapq
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from typing import Callable, Mapping
 
-from site_builder.search_index import TITLE_WEIGHT, gc_paused, words
+from site_builder.search_index import gc_paused
 
 TOP_TERMS = 10        # distinctive words kept per article
 POSTING_CAP = 25      # per word, only the articles where it weighs most are candidates
 MAX_DF_SHARE = 0.5    # words in more than half the articles say nothing about a topic
+LIMIT = 4
+
+Vector = tuple  # ((word, weight), …), heaviest first
+_LOG_TF = [0.0] + [1 + math.log(c) for c in range(1, 64)]
+
+
+def idf(word: str, df: int, n: int) -> float | None:
+    """Rounded idf of a word that can tell topics apart, else None."""
+    if not (1 < df <= max(2, MAX_DF_SHARE * n)) or len(word) < 2 or word.isdigit():
+        return None
+    return round(math.log(n / df) * 8) / 8
+
+
+def vector(tf2: Mapping[str, int], df_of: Callable[[str], int], n: int) -> Vector:
+    """An article's top words from its search terms (tf2 = 2·tf + title flag)."""
+    weights = []
+    for w, v in tf2.items():
+        x = idf(w, df_of(w), n)
+        if x is not None:
+            c = v >> 1
+            weights.append((-(_LOG_TF[c] if c < 64 else 1 + math.log(c)) * x, w))
+    top = heapq.nsmallest(TOP_TERMS, weights)
+    norm = math.sqrt(sum(v * v for v, _ in top)) or 1.0
+    return tuple((w, -v / norm) for v, w in top)
+
+
+class Holders:
+    """word → the articles whose vector holds it, heaviest first (capped), built on demand."""
+
+    def __init__(self, vectors: list[Vector]):
+        self.by_word: dict[str, list[tuple[float, int]]] = defaultdict(list)
+        for i, vec in enumerate(vectors):
+            for w, v in vec:
+                self.by_word[w].append((-v, i))
+        self._top: dict[str, list[tuple[float, int]]] = {}
+
+    def top(self, word: str) -> list[tuple[float, int]]:
+        got = self._top.get(word)
+        if got is None:
+            got = self._top[word] = [(-v, j) for v, j in heapq.nsmallest(POSTING_CAP, self.by_word.get(word, ()))]
+        return got
+
+
+def _related_of(i: int, articles, by_slug, vectors: list[Vector], holders: Holders, limit: int) -> tuple[str, ...]:
+    a = articles[i]
+    chosen = [s for s in dict.fromkeys(a.translations) if s in by_slug and s != a.slug][:limit]
+    scores: dict[int, float] = defaultdict(float)
+    for w, v in vectors[i]:
+        for other_v, j in holders.top(w):
+            scores[j] += v * other_v
+    scores.pop(i, None)
+    for _, j in heapq.nsmallest(limit + len(chosen), [(-s, j) for j, s in scores.items()]):
+        slug = articles[j].slug
+        if len(chosen) < limit and slug not in chosen:
+            chosen.append(slug)
+    return tuple(chosen)
+
+
+def related_all(articles, vectors: list[Vector], limit: int = LIMIT) -> dict[str, tuple[str, ...]]:
+    """slug → up to `limit` related slugs (translations first), in a stable order."""
+    with gc_paused():
+        by_slug = {a.slug: a for a in articles}
+        holders = Holders(vectors)
+        return {a.slug: _related_of(i, articles, by_slug, vectors, holders, limit) for i, a in enumerate(articles)}
+
+
+def update_related(articles, old_vectors: list[Vector], new_vectors: dict[int, Vector],
+                   old_related: Mapping[str, tuple], changed: set[int],
+                   limit: int = LIMIT) -> tuple[list[Vector], dict[str, tuple[str, ...]]]:
+    """Vectors and related lists after some articles' vectors changed (new_vectors) and some
+    articles changed (their translations may have): only the articles whose candidates could
+    have moved are rescored."""
+    with gc_paused():
+        vectors = list(old_vectors)
+        moved = set()
+        for i, vec in new_vectors.items():
+            if vec != vectors[i]:
+                moved.add(i)
+                vectors[i] = vec
+        words = {w for i in moved for vec in (old_vectors[i], vectors[i]) for w, _ in vec}
+        before, after = Holders(old_vectors), Holders(vectors)
+        rescore = set(changed) | moved
+        for w in sorted(words):
+            if before.top(w) != after.top(w):
+                rescore.update(j for _, j in after.by_word.get(w, ()))
+        by_slug = {a.slug: a for a in articles}
+        related = dict(old_related)
+        for i in sorted(rescore):
+            related[articles[i].slug] = _related_of(i, articles, by_slug, vectors, after, limit)
+        return vectors, related
 
 
 def related_slugs(articles, text_of: Mapping[str, str] | Callable[[str], str],
-                  limit: int = 4) -> dict[str, tuple[str, ...]]:
-    """slug → up to `limit` related slugs (translations first), in a stable order."""
-    with gc_paused():
-        return _related(articles, text_of, limit)
+                  limit: int = LIMIT) -> dict[str, tuple[str, ...]]:
+    """Related lists straight from texts (for callers without a search index at hand)."""
+    from site_builder.search_index import analyse
 
-
-def _related(articles, text_of, limit: int) -> dict[str, tuple[str, ...]]:
     get = text_of if callable(text_of) else text_of.__getitem__
-    n = len(articles)
-    tfs: list[Counter] = []
-    df: Counter = Counter()
-    for a in articles:
-        tf = Counter(words(get(a.slug)))
-        for w in words(a.title):
-            tf[w] += TITLE_WEIGHT
-        tfs.append(tf)
-        df.update(tf.keys())
-    max_df = max(2, MAX_DF_SHARE * n)
-    idf = {w: math.log(n / d) for w, d in df.items() if 1 < d <= max_df and len(w) > 1 and not w.isdigit()}
-    log_tf = [0.0] + [1 + math.log(c) for c in range(1, 64)]
-    vectors: list[list[tuple[str, float]]] = []
-    holders: dict[str, list[tuple[float, int]]] = defaultdict(list)
-    for i, tf in enumerate(tfs):
-        weights = [(-(log_tf[c] if c < 64 else 1 + math.log(c)) * idf[w], w) for w, c in tf.items() if w in idf]
-        top = heapq.nsmallest(TOP_TERMS, weights)
-        norm = math.sqrt(sum(v * v for v, _ in top)) or 1.0
-        vec = [(w, -v / norm) for v, w in top]
-        vectors.append(vec)
-        for w, v in vec:
-            holders[w].append((-v, i))
-    for w, held in holders.items():
-        holders[w] = [(-v, j) for v, j in heapq.nsmallest(POSTING_CAP, held)]
-    by_slug = {a.slug: a for a in articles}
-    result: dict[str, tuple[str, ...]] = {}
-    for i, a in enumerate(articles):
-        chosen = [s for s in dict.fromkeys(a.translations) if s in by_slug and s != a.slug][:limit]
-        scores: dict[int, float] = defaultdict(float)
-        for w, v in vectors[i]:
-            for other_v, j in holders[w]:
-                scores[j] += v * other_v
-        scores.pop(i, None)
-        for _, j in heapq.nsmallest(limit + len(chosen), [(-s, j) for j, s in scores.items()]):
-            slug = articles[j].slug
-            if len(chosen) < limit and slug not in chosen:
-                chosen.append(slug)
-        result[a.slug] = tuple(chosen)
-    return result
+    tf2s = [analyse(a.title, get(a.slug)).tf2 for a in articles]
+    df: dict[str, int] = defaultdict(int)
+    for tf2 in tf2s:
+        for w in tf2:
+            df[w] += 1
+    vectors = [vector(tf2, df.__getitem__, len(articles)) for tf2 in tf2s]
+    return related_all(articles, vectors, limit)

@@ -25,6 +25,7 @@ import json
 import math
 import re
 import unicodedata
+import zlib
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -227,7 +228,109 @@ def snippet_text(text: str, limit: int = TEXT_LIMIT) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# The index
+# What one document contributes
+
+
+@dataclass(frozen=True)
+class DocTerms:
+    """Everything one document adds to the index, so an edit can take the old version out and
+    put the new one in without looking at the other documents."""
+    tf2: dict        # folded term → 2·tf + 1 if it is in the title (tf: title words count ×3)
+    length: int      # BM25F document length (title words ×3)
+    pairs: frozenset  # (w1, w2): adjacent words that no sentence break separates
+    forms: dict      # exact spelling → its folded term, each spelling the document uses
+
+
+def analyse(title: str, text: str) -> DocTerms:
+    folded_of = _CHUNK_FOLDED.__getitem__
+    title_chunks, body_chunks = _chunks(title), _chunks(text)
+    title_seq = list(chain.from_iterable(map(folded_of, title_chunks)))
+    body_seq = list(chain.from_iterable(map(folded_of, body_chunks)))
+    tf = Counter(body_seq)
+    length = len(body_seq) - tf.pop(None, 0)
+    title_words = set(title_seq)
+    title_words.discard(None)
+    for w in title_seq:
+        if w is not None:
+            tf[w] += TITLE_WEIGHT
+            length += TITLE_WEIGHT
+    pairs = set(zip(title_seq, title_seq[1:]))
+    pairs.update(zip(body_seq, body_seq[1:]))
+    forms = {}
+    for chunk in set(title_chunks).union(body_chunks):
+        for t in _CHUNK_TOKENS[chunk]:
+            if t is not None:
+                forms[t[0]] = t[1]
+    return DocTerms(tf2={t: 2 * c + (t in title_words) for t, c in tf.items()}, length=length,
+                    pairs=frozenset(p for p in pairs if None not in p), forms=forms)
+
+
+# ---------------------------------------------------------------------------------------------
+# Layout: which file each record lives in. Every rule is local (a record's file depends on its
+# own key and, for postings, its neighbours), so an edit rewrites only the files it touches.
+
+BIG_DF = 1500          # a term in this many documents gets a postings shard to itself
+
+
+def index_params(n: int, total_length: int) -> dict:
+    """The global numbers every file may depend on. avgdl is rounded so that one edit almost
+    never moves it; when it does, everything is rebuilt."""
+    return {"docs": n, "avgdl": max(1, round(total_length / n)) if n else 1,
+            "anchor": max(4, min(256, 1 << round(math.log2(max(1, 400_000 / max(n, 1))))))}
+
+
+def set_bits_for(total: int) -> int:
+    bits = 0
+    while (1 << bits) * SETS_TARGET < total and bits < 16:
+        bits += 1
+    return bits
+
+
+def set_record_size(key: str, value: str) -> int:
+    return len(key.encode()) + len(value) + 6
+
+
+def shard_name(term: str) -> str:
+    key = file_key(term)
+    return key if len(key) <= 24 else f"{key[:16]}_{zlib.crc32(term.encode()):08x}"
+
+
+def shard_names(terms: list[str], df: list[int], anchor: int) -> list[str]:
+    """Postings shard of each term (terms sorted): a shard starts at an anchor term (CRC-32 of
+    the term ≡ 0 mod `anchor`) and at and after every big term; it is named after its first
+    term. Completions of a prefix tend to share a shard."""
+    names: list[str] = []
+    name, prev_big = "", True
+    for t, d in zip(terms, df):
+        big = d >= BIG_DF
+        if big or prev_big or zlib.crc32(t.encode()) % anchor == 0:
+            name = shard_name(t)
+        names.append(name)
+        prev_big = big
+    return names
+
+
+def form_info(counts: Mapping[str, int], term: str):
+    """Vocabulary 'f' of a term from its spellings: 1 if several, the spelling if it is the only
+    one and differs from the term, else None."""
+    if len(counts) > 1:
+        return 1
+    if len(counts) == 1:
+        (only,) = counts
+        return only if only != term else None
+    return None
+
+
+def impact_char(v: int, length: int, avgdl: int) -> str:
+    """BM25 part of a term's score in one document, quantised; +32 when in the title."""
+    tf = v >> 1
+    bm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avgdl))
+    level = max(1, min(IMPACT_LEVELS, round(bm / (K1 + 1) * IMPACT_LEVELS)))
+    return ALPHABET[level + 32 * (v & 1)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Files from records (shared by the full build and the incremental update)
 
 
 def _js(name: str, data) -> bytes:
@@ -235,10 +338,103 @@ def _js(name: str, data) -> bytes:
     return f'window.__sbSearch.register("{name}",{payload});\n'.encode("utf-8")
 
 
+_REGISTERED = re.compile(rb'^window\.__sbSearch\.register\("([^"]+)",(.*)\);\n$', re.S)
+
+
+def read_js(data: bytes):
+    """Inverse of _js: the registered data."""
+    m = _REGISTERED.match(data)
+    if not m:
+        raise ValueError("not a search index file")
+    return json.loads(m[2])
+
+
+def vocab_file(key: str, records: Mapping[str, tuple]) -> bytes:
+    """records: term → (df, postings shard, form info)."""
+    terms = sorted(records)
+    shards = list(dict.fromkeys(records[t][1] for t in terms))
+    index = {s: i for i, s in enumerate(shards)}
+    name = f"v/{file_key(key)}"
+    return _js(name, {"t": " ".join(terms), "d": [records[t][0] for t in terms], "P": shards,
+                      "p": [index[records[t][1]] for t in terms],
+                      "f": {t: records[t][2] for t in terms if records[t][2] is not None}})
+
+
+def vocab_records(data: bytes) -> dict[str, tuple]:
+    v = read_js(data)
+    terms = v["t"].split(" ")
+    return {t: (v["d"][i], v["P"][v["p"][i]], v["f"].get(t)) for i, t in enumerate(terms)}
+
+
+def typo_file(key: str, terms: Iterable[str]) -> bytes:
+    name = f"x/{file_key(key)}"
+    return _js(name, " ".join(sorted(terms)))
+
+
+def facets_file(docs: list[SearchDoc]) -> bytes:
+    """Language, source, tag → doc ids; years as ranges of ids (ids are by date)."""
+    n = len(docs)
+    facet_ids: dict[str, dict[str, list[int]]] = {"lang": defaultdict(list), "source": defaultdict(list),
+                                                  "tag": defaultdict(list)}
+    years: list[list] = []
+    for doc_id, d in enumerate(docs):
+        facet_ids["lang"][d.lang].append(doc_id)
+        if d.source:
+            facet_ids["source"][d.source].append(doc_id)
+        for tag in dict.fromkeys(d.tags):
+            facet_ids["tag"][tag].append(doc_id)
+        year = d.date[:4]
+        if not year:
+            continue
+        if years and years[-1][0] == year and years[-1][2] == doc_id:
+            years[-1][2] = doc_id + 1
+        else:
+            years.append([year, doc_id, doc_id + 1])
+    facets = {field: [[value, encode_ids(ids, n)] + ([language_name(value)] if field == "lang" else [])
+                      for value, ids in sorted(values.items())]
+              for field, values in facet_ids.items()}
+    return _js("facets", {"fields": facets, "years": years})
+
+
+def fragment_file(doc_id: int, d: SearchDoc) -> bytes:
+    return _js(f"f/{doc_id}", {"t": d.title, "u": d.url, "d": d.date, "l": d.lang, "s": d.source,
+                               "g": list(d.tags), "x": snippet_text(d.text)})
+
+
+def manifest_file(params: dict, set_bits: int, vocab_keys: Iterable[str], typo_keys_: Iterable[str]) -> bytes:
+    return _js("manifest", {"version": FORMAT_VERSION, "docs": params["docs"], "setBits": set_bits,
+                            "vocab": " ".join(sorted(vocab_keys)), "typo": " ".join(sorted(typo_keys_)),
+                            "k1": K1, "levels": IMPACT_LEVELS})
+
+
+def manifest_keys(data: bytes) -> tuple[set[str], set[str]]:
+    m = read_js(data)
+    return set(m["vocab"].split()), set(m["typo"].split())
+
+
+def is_typo_term(term: str) -> bool:
+    return len(term) >= TYPO_MIN_LEN and not term.isdigit()
+
+
+# ---------------------------------------------------------------------------------------------
+# The full build
+
+
+@dataclass
+class IndexBuild:
+    files: dict[str, bytes]   # relative path → bytes
+    state: dict               # JSON: what an incremental update needs (see search_update)
+    tf2: list[dict]           # per doc id: its DocTerms.tf2 (for related briefings)
+
+
 def build_index(docs: list[SearchDoc]) -> dict[str, bytes]:
     """SearchDocs (id = position; put the latest first) → {relative path: file bytes}."""
+    return index_documents(docs).files
+
+
+def index_documents(docs: list[SearchDoc]) -> IndexBuild:
     with gc_paused():
-        return _build_index(docs)
+        return _index_documents(docs)
 
 
 @contextmanager
@@ -254,172 +450,90 @@ def gc_paused():
             gc.enable()
 
 
-def _build_index(docs: list[SearchDoc]) -> dict[str, bytes]:
+def _index_documents(docs: list[SearchDoc]) -> IndexBuild:
     n = len(docs)
-    folded_of = _CHUNK_FOLDED.__getitem__
-    accented_of = _CHUNK_ACCENTED.__getitem__
-    word_id: dict = {None: 0}                               # None: a sentence break
-    post_ids: dict[str, list[int]] = defaultdict(list)     # term → doc ids
-    post_tf: dict[str, list[int]] = defaultdict(list)      # term → 2 * BM25F tf (+1 if in title)
-    pairs: dict[tuple[int, int], list[int]] = defaultdict(list)
-    form_ids: dict[str, list[int]] = defaultdict(list)     # accented exact form → doc ids
-    lengths: list[int] = []
-    all_chunks: set[str] = set()
-    # One pass, keeping nothing per document but its length: 10,000 articles make millions of
-    # postings, and per-document sets would cost hundreds of MB.
-    for doc_id, doc in enumerate(docs):
-        title_chunks, body_chunks = _chunks(doc.title), _chunks(doc.text)
-        title_seq = list(chain.from_iterable(map(folded_of, title_chunks)))
-        body_seq = list(chain.from_iterable(map(folded_of, body_chunks)))
-        tf = Counter(body_seq)
-        length = len(body_seq) - tf.pop(None, 0)
-        title_words = set(title_seq)
-        title_words.discard(None)
-        for w in title_seq:
-            if w is not None:
-                tf[w] += TITLE_WEIGHT
-                length += TITLE_WEIGHT
-        lengths.append(length)
-        for term, count in tf.items():
-            post_ids[term].append(doc_id)
-            post_tf[term].append(2 * count + (term in title_words))
-        for w in tf.keys() - word_id.keys():
-            word_id[w] = len(word_id)
-        doc_pairs = set()
-        for seq in (title_seq, body_seq):
-            ids = list(map(word_id.__getitem__, seq))
-            doc_pairs.update(zip(ids, ids[1:]))
-        for pair in doc_pairs:
-            if pair[0] and pair[1]:
-                pairs[pair].append(doc_id)
-        distinct = set(title_chunks)
-        distinct.update(body_chunks)
-        all_chunks |= distinct
-        for exact in set(chain.from_iterable(map(accented_of, distinct))):
-            form_ids[exact].append(doc_id)
-    word_of = sorted(word_id, key=word_id.__getitem__)
-    avgdl = (sum(lengths) / n if n else 1.0) or 1.0
-
-    # Impacts: the BM25 part of a term's score, quantised; +32 when the term is in the title.
-    post_imp: dict[str, str] = {}
-    for term, values in post_tf.items():
-        chars = []
-        for doc_id, v in zip(post_ids[term], values):
-            tf = v >> 1
-            bm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * lengths[doc_id] / avgdl))
-            level = max(1, min(IMPACT_LEVELS, round(bm / (K1 + 1) * IMPACT_LEVELS)))
-            chars.append(ALPHABET[level + 32 * (v & 1)])
-        post_imp[term] = "".join(chars)
-
-    # Surface forms of each folded term, over the whole archive.
-    all_forms: dict[str, set[str]] = defaultdict(set)
+    post_ids: dict[str, list[int]] = defaultdict(list)
+    post_v: dict[str, list[int]] = defaultdict(list)
+    pair_ids: dict[tuple, list[int]] = defaultdict(list)
+    accented_ids: dict[str, list[int]] = defaultdict(list)
+    form_count: Counter = Counter()
     folded_form: dict[str, str] = {}
-    for chunk in all_chunks:
-        for t in _CHUNK_TOKENS[chunk]:
-            if t is not None:
-                all_forms[t[1]].add(t[0])
-                folded_form[t[0]] = t[1]
+    lengths: list[int] = []
+    tf2s: list[dict] = []
+    for doc_id, doc in enumerate(docs):
+        a = analyse(doc.title, doc.text)
+        lengths.append(a.length)
+        tf2s.append(a.tf2)
+        for term, v in a.tf2.items():
+            post_ids[term].append(doc_id)
+            post_v[term].append(v)
+        for pair in a.pairs:
+            pair_ids[pair].append(doc_id)
+        form_count.update(a.forms.keys())
+        for exact, term in a.forms.items():
+            if exact != term:
+                accented_ids[exact].append(doc_id)
+                folded_form[exact] = term
+    params = index_params(n, sum(lengths))
+    avgdl = params["avgdl"]
+    terms = sorted(post_ids)
+    df = [len(post_ids[t]) for t in terms]
+
+    # Spellings per term, only for terms written with accents somewhere ('forms' in the state).
+    forms: dict[str, dict[str, int]] = defaultdict(dict)
+    for exact, term in folded_form.items():
+        forms[term][exact] = form_count[exact]
+    for term, counts in forms.items():
+        if form_count[term]:
+            counts[term] = form_count[term]
 
     files: dict[str, bytes] = {}
-    terms = sorted(post_ids)
+    names = shard_names(terms, df, params["anchor"])
+    shard: dict[str, list] = {}
+    memo: dict[tuple, str] = {}
+    for i, term in enumerate(terms):
+        chars = []
+        for doc_id, v in zip(post_ids[term], post_v[term]):
+            key = (v, lengths[doc_id])
+            c = memo.get(key)
+            if c is None:
+                c = memo[key] = impact_char(v, lengths[doc_id], avgdl)
+            chars.append(c)
+        shard[term] = [encode_ids(post_ids[term], n), "".join(chars)]
+        if i + 1 == len(terms) or names[i + 1] != names[i]:
+            files[f"p/{names[i]}.js"] = _js(f"p/{names[i]}", shard)
+            shard = {}
 
-    # Postings, packed in term order so a prefix's completions tend to share a shard.
-    shard_of: dict[str, int] = {}
-    shards: list[dict] = []
-    current: dict = {}
-    size = 0
-    for term in terms:
-        entry = [encode_ids(post_ids[term], n), post_imp[term]]
-        entry_size = len(term.encode()) + len(entry[0]) + len(entry[1]) + 10
-        if current and size + entry_size > POSTINGS_TARGET:
-            shards.append(current)
-            current, size = {}, 0
-        current[term] = entry
-        size += entry_size
-        shard_of[term] = len(shards)
-    if current:
-        shards.append(current)
-    for i, shard in enumerate(shards):
-        files[f"p/{i}.js"] = _js(f"p/{i}", shard)
-
-    # Id sets by hash: word pairs, and exact forms of terms written more than one way.
-    sets: dict[str, str] = {f"{word_of[a]} {word_of[b]}": encode_ids(ids, n) for (a, b), ids in pairs.items()}
-    form_info: dict[str, object] = {}
-    for term in terms:
-        term_forms = all_forms[term]
-        if len(term_forms) > 1:
-            form_info[term] = 1                 # several: look up "=form" in the sets
-        elif term not in term_forms:
-            (form_info[term],) = term_forms     # the only way it is written
-    for exact, ids in form_ids.items():
-        if len(all_forms[folded_form[exact]]) > 1:
+    sets: dict[str, str] = {f"{a} {b}": encode_ids(ids, n) for (a, b), ids in pair_ids.items()}
+    for exact, ids in accented_ids.items():
+        if len(forms[folded_form[exact]]) > 1:
             sets["=" + exact] = encode_ids(ids, n)
-    total = sum(len(k.encode()) + len(v) + 6 for k, v in sets.items())
-    set_bits = 0
-    while (1 << set_bits) * SETS_TARGET < total and set_bits < 16:
-        set_bits += 1
+    set_total = sum(set_record_size(k, v) for k, v in sets.items())
+    set_bits = set_bits_for(set_total)
     buckets: dict[int, dict[str, str]] = defaultdict(dict)
     for key, value in sets.items():
         buckets[fnv1a(key) & ((1 << set_bits) - 1)][key] = value
     for h, bucket in buckets.items():
         files[f"s/{h:x}.js"] = _js(f"s/{h:x}", bucket)
 
-    # Vocabulary chunks: columnar, terms in order.
-    chunks: dict[str, list[str]] = defaultdict(list)
-    for term in terms:
-        chunks[chunk_key(term)].append(term)
-    for key, chunk_terms in chunks.items():
-        name = f"v/{file_key(key)}"
-        files[name + ".js"] = _js(name, {
-            "t": " ".join(chunk_terms),
-            "d": [len(post_ids[t]) for t in chunk_terms],
-            "p": [shard_of[t] for t in chunk_terms],
-            "f": {t: form_info[t] for t in chunk_terms if t in form_info},
-        })
+    chunks: dict[str, dict[str, tuple]] = defaultdict(dict)
+    for i, term in enumerate(terms):
+        chunks[chunk_key(term)][term] = (df[i], names[i], form_info(forms[term], term) if term in forms else None)
+    for key, records in chunks.items():
+        files[f"v/{file_key(key)}.js"] = vocab_file(key, records)
 
-    # Typo candidates.
     typo: dict[str, set[str]] = defaultdict(set)
     for term in terms:
-        if len(term) >= TYPO_MIN_LEN and not term.isdigit():
+        if is_typo_term(term):
             for key in typo_keys(term):
                 typo[key].add(term)
     for key, cands in typo.items():
-        name = f"x/{file_key(key)}"
-        files[name + ".js"] = _js(name, " ".join(sorted(cands)))
+        files[f"x/{file_key(key)}.js"] = typo_file(key, cands)
 
-    # Facets: language, source, tag → doc ids; years as ranges of ids (ids are by date).
-    facet_ids: dict[str, dict[str, list[int]]] = {"lang": defaultdict(list), "source": defaultdict(list),
-                                                  "tag": defaultdict(list)}
+    files["facets.js"] = facets_file(docs)
     for doc_id, d in enumerate(docs):
-        facet_ids["lang"][d.lang].append(doc_id)
-        if d.source:
-            facet_ids["source"][d.source].append(doc_id)
-        for tag in dict.fromkeys(d.tags):
-            facet_ids["tag"][tag].append(doc_id)
-    facets = {field: [[value, encode_ids(ids, n)] + ([language_name(value)] if field == "lang" else [])
-                      for value, ids in sorted(values.items())]
-              for field, values in facet_ids.items()}
-    years: list[list] = []
-    for doc_id, d in enumerate(docs):
-        year = d.date[:4]
-        if not year:
-            continue
-        if years and years[-1][0] == year and years[-1][2] == doc_id:
-            years[-1][2] = doc_id + 1
-        else:
-            years.append([year, doc_id, doc_id + 1])
-    files["facets.js"] = _js("facets", {"fields": facets, "years": years})
-
-    # One fragment per document, loaded only when shown.
-    for doc_id, d in enumerate(docs):
-        files[f"f/{doc_id}.js"] = _js(f"f/{doc_id}", {
-            "t": d.title, "u": d.url, "d": d.date, "l": d.lang, "s": d.source, "g": list(d.tags),
-            "x": snippet_text(d.text)})
-
-    files["manifest.js"] = _js("manifest", {
-        "version": FORMAT_VERSION, "docs": n, "setBits": set_bits,
-        "vocab": " ".join(file_key(k) for k in sorted(chunks)),
-        "typo": " ".join(file_key(k) for k in sorted(typo)),
-        "k1": K1, "levels": IMPACT_LEVELS,
-    })
-    return dict(sorted(files.items()))
+        files[f"f/{doc_id}.js"] = fragment_file(doc_id, d)
+    files["manifest.js"] = manifest_file(params, set_bits, map(file_key, chunks), map(file_key, typo))
+    state = {"params": params, "setBits": set_bits, "setTotal": set_total, "lengths": lengths,
+             "terms": terms, "df": df, "forms": {t: dict(sorted(c.items())) for t, c in sorted(forms.items())}}
+    return IndexBuild(files=dict(sorted(files.items())), state=state, tf2=tf2s)

@@ -143,7 +143,7 @@ def lookup(files, term):
     chunk = load(files, "v/" + si.file_key(si.chunk_key(term)))
     terms = chunk["t"].split(" ")
     i = terms.index(term)
-    entry = load(files, f"p/{chunk['p'][i]}")[term]
+    entry = load(files, f"p/{chunk['P'][chunk['p'][i]]}")[term]
     return chunk["d"][i], chunk["f"].get(term), si.decode_ids(entry[0]), [si.ALPHABET.index(c) for c in entry[1]]
 
 

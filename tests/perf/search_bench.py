@@ -101,11 +101,12 @@ def build(n: int, site: Path) -> float:
 
 def write_baseline(site: Path) -> int:
     """The all-in-one index of the same articles and texts, in site/baseline/."""
-    from site_builder import pipeline, urls
+    from site_builder import urls
     from site_builder.content import load_articles
+    from site_builder.markdown import render_markdown
 
     articles = load_articles(site / "content" / "articles")
-    texts = pipeline.plain_texts(articles)
+    texts = {a.slug: render_markdown(a.body).text for a in articles}
     docs = [{"title": a.title, "url": urls.article_path(a.slug), "date": a.date.isoformat() if a.date else "",
              "lang": a.lang, "source": a.source or "", "tags": list(a.tags), "text": texts[a.slug]}
             for a in articles]

@@ -173,7 +173,7 @@
   }
   function entryAt(chunk, i) {
     var terms = chunk._terms;
-    return { term: terms[i], df: chunk.d[i], shard: chunk.p[i], form: chunk.f[terms[i]] };
+    return { term: terms[i], df: chunk.d[i], shard: chunk.P[chunk.p[i]], form: chunk.f[terms[i]] };
   }
   function loadVocab(term) {
     var key = fileKey(prefix(term, 2));

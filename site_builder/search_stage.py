@@ -1,0 +1,111 @@
+"""The search step of a build: the search index files and the related briefings, updated in place
+when a few articles changed and nothing else moved, built in full otherwise. Both ways give the
+same bytes. I/O only through the callables it is given.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from site_builder import related as rel
+from site_builder import search_index as si
+from site_builder import urls
+from site_builder.content import Article
+from site_builder.markdown import render_markdown
+from site_builder.parallel import ordered_map
+from site_builder.search_update import NeedsFullBuild, update_index
+
+MAX_CHANGED = 64          # more edited articles than this: build in full
+MAX_REANALYSED = 1500     # articles whose related words must be recomputed, at most
+
+
+@dataclass
+class SearchOutcome:
+    files: dict[str, bytes | None]     # full: every file; update: changed ones (None = remove)
+    full: bool
+    related: dict[str, tuple[str, ...]]
+    state: dict                        # JSON for the build cache
+    html: dict[str, str] = field(default_factory=dict)  # slug → body HTML rendered on the way
+    reason: str = ""                   # why a full build was needed
+
+
+def _render_job(payload: dict, i: int) -> tuple[str, str]:
+    r = render_markdown(payload["articles"][i].body)
+    return r.html, r.text
+
+
+def search_doc(a: Article, text: str) -> si.SearchDoc:
+    return si.SearchDoc(url=urls.article_path(a.slug), title=a.title, text=text,
+                        date=a.date.isoformat() if a.date else "", lang=a.lang, source=a.source or "",
+                        tags=tuple(a.tags))
+
+
+def build_search(articles: list[Article], fp: str, previous: dict | None,
+                 old_article: Callable[[str], Article | None], read: Callable[[str], bytes | None],
+                 jobs: int = 1) -> SearchOutcome:
+    """articles latest first (doc ids); fp identifies this build's search inputs; previous: the
+    state of the last build whose files `read` returns."""
+    reason = "no previous index"
+    if previous:
+        try:
+            return _update(articles, fp, previous, old_article, read)
+        except NeedsFullBuild as exc:
+            reason = str(exc)
+    rendered = ordered_map(_render_job, len(articles), {"articles": articles}, jobs)
+    docs = [search_doc(a, text) for a, (_, text) in zip(articles, rendered)]
+    built = si.index_documents(docs)
+    df = dict(zip(built.state["terms"], built.state["df"]))
+    n = len(articles)
+    vectors = [rel.vector(tf2, df.__getitem__, n) for tf2 in built.tf2]
+    related = rel.related_all(articles, vectors)
+    return SearchOutcome(files=built.files, full=True, related=related,
+                         state=_state(fp, articles, built.state, vectors, related),
+                         html={a.slug: html for a, (html, _) in zip(articles, rendered)}, reason=reason)
+
+
+def _state(fp, articles, index_state, vectors, related) -> dict:
+    return {"fp": fp, "docs": [[a.slug, a.digest] for a in articles], "index": index_state,
+            "vectors": [[list(p) for p in v] for v in vectors],
+            "related": {k: list(v) for k, v in sorted(related.items())}}
+
+
+def _update(articles, fp, previous, old_article, read) -> SearchOutcome:
+    if [s for s, _ in previous["docs"]] != [a.slug for a in articles]:
+        raise NeedsFullBuild("articles added, removed or reordered")
+    changed = [i for i, (a, (_, digest)) in enumerate(zip(articles, previous["docs"])) if a.digest != digest]
+    if len(changed) > MAX_CHANGED or not all(articles[i].digest for i in changed):
+        raise NeedsFullBuild(f"{len(changed)} articles changed")
+    html: dict[str, str] = {}
+    changes, texts = [], {}
+    for i in changed:
+        old = old_article(previous["docs"][i][1])
+        if old is None:
+            raise NeedsFullBuild("previous version of an article unknown")
+        new = articles[i]
+        r = render_markdown(new.body)
+        html[new.slug], texts[i] = r.html, r.text
+        changes.append((i, si.analyse(old.title, render_markdown(old.body).text), si.analyse(new.title, r.text)))
+    docs = [search_doc(a, texts.get(i, "")) for i, a in enumerate(articles)]
+    upd = update_index(previous["index"], docs, changes, read)
+
+    # Related: new vectors for the edited articles and for those holding a word whose rounded
+    # idf moved.
+    n = len(articles)
+    df = dict(zip(upd.state["terms"], upd.state["df"]))
+    df_of = lambda w: df.get(w, 0)  # noqa: E731
+    revector = set(changed)
+    for term, ids in upd.postings.items():
+        if rel.idf(term, upd.old_df[term], n) != rel.idf(term, len(ids), n):
+            revector.update(ids)
+    if len(revector) > MAX_REANALYSED:
+        raise NeedsFullBuild(f"{len(revector)} articles' related words moved")
+    tf2 = {i: tf for i, _, new in changes for tf in [new.tf2]}
+    for i in sorted(revector - tf2.keys()):
+        a = articles[i]
+        tf2[i] = si.analyse(a.title, render_markdown(a.body).text).tf2
+    old_vectors = [tuple((w, v) for w, v in vec) for vec in previous["vectors"]]
+    new_vectors = {i: rel.vector(tf2[i], df_of, n) for i in sorted(revector)}
+    old_related = {k: tuple(v) for k, v in previous["related"].items()}
+    vectors, related = rel.update_related(articles, old_vectors, new_vectors, old_related, set(changed))
+    return SearchOutcome(files=upd.files, full=False, related=related,
+                         state=_state(fp, articles, upd.state, vectors, related), html=html)

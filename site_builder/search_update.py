@@ -1,0 +1,293 @@
+"""Update a built search index in place for a few edited documents. Pure: old files come in
+through `read`, changed files go out.
+
+Every index file is a function of the records it holds (search_index's layout rules are local),
+so an edit rewrites only the files whose records changed: the postings shards of the document's
+terms, the pair and spelling sets it adds or drops, their vocabulary and typo chunks, its
+fragment, the facets and the manifest. The result is byte-identical to a full build of the same
+documents; when a global number would change (document count, rounded average length, set
+bucket count) the update gives up and the caller builds in full.
+"""
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Callable
+
+from site_builder import search_index as si
+
+
+class NeedsFullBuild(Exception):
+    """The update cannot be done locally (or an old file is missing or unreadable)."""
+
+
+@dataclass
+class IndexUpdate:
+    files: dict[str, bytes | None]   # relative path → new bytes, None = delete
+    state: dict
+    postings: dict[str, list[int]]   # every term whose postings changed → its doc ids now
+    old_df: dict[str, int]           # … and its document frequency before (0 if new)
+
+
+def update_index(state: dict, docs: list[si.SearchDoc], changes: list[tuple[int, si.DocTerms, si.DocTerms]],
+                 read: Callable[[str], bytes | None]) -> IndexUpdate:
+    """changes: (doc id, old DocTerms, new DocTerms); docs: all documents as they are now (only
+    the changed ones need their text)."""
+    with si.gc_paused():
+        try:
+            return _update(state, docs, changes, read)
+        except (KeyError, IndexError, TypeError, ValueError) as exc:  # a state that does not fit the files
+            raise NeedsFullBuild(f"inconsistent previous index: {exc!r}") from None
+
+
+def _update(state, docs, changes, read) -> IndexUpdate:
+    n = len(docs)
+    old_params = state["params"]
+    if n != old_params["docs"]:
+        raise NeedsFullBuild("document count changed")
+    lengths = list(state["lengths"])
+    for d, old, new in changes:
+        lengths[d] = new.length
+    params = si.index_params(n, sum(lengths))
+    if params != old_params:
+        raise NeedsFullBuild("average length changed")
+    avgdl = params["avgdl"]
+    anchor = params["anchor"]
+
+    decoded: dict[str, object] = {}
+
+    def old_file(name: str):
+        if name not in decoded:
+            data = read(name)
+            try:
+                decoded[name] = None if data is None else si.read_js(data)
+            except ValueError as exc:
+                raise NeedsFullBuild(f"{name}: {exc}") from None
+        return decoded[name]
+
+    terms_old: list[str] = state["terms"]
+    df_old: list[int] = state["df"]
+    pos_old = {t: i for i, t in enumerate(terms_old)}
+    names_old = si.shard_names(terms_old, df_old, anchor)
+
+    def old_posting(term: str) -> list:
+        shard = old_file(f"p/{names_old[pos_old[term]]}.js")
+        if shard is None or term not in shard:
+            raise NeedsFullBuild(f"postings of {term!r} missing")
+        return shard[term]
+
+    # 1. Postings of the terms the edited documents had or have.
+    affected = set()
+    for _, old, new in changes:
+        affected.update(old.tf2, new.tf2)
+    changed_docs = [d for d, _, _ in changes]
+    new_post: dict[str, list | None] = {}
+    ids_now: dict[str, list[int]] = {}
+    old_ids_of: dict[str, list[int]] = {}
+    old_df: dict[str, int] = {}
+    for term in sorted(affected):
+        if term in pos_old:
+            rec = old_posting(term)
+            ids = si.decode_ids(rec[0])
+            imp = dict(zip(ids, rec[1]))
+        else:
+            ids, imp = [], {}
+        old_ids_of[term] = ids
+        old_df[term] = len(ids)
+        for d in changed_docs:
+            imp.pop(d, None)
+        for d, _, new in changes:
+            if term in new.tf2:
+                imp[d] = si.impact_char(new.tf2[term], new.length, avgdl)
+        now = sorted(imp)
+        ids_now[term] = now
+        new_post[term] = [si.encode_ids(now, n), "".join(imp[i] for i in now)] if now else None
+
+    removed = {t for t in affected if new_post[t] is None and t in pos_old}
+    added = sorted(t for t in affected if new_post[t] is not None and t not in pos_old)
+    terms_new = [t for t in terms_old if t not in removed] if removed else list(terms_old)
+    for t in added:
+        bisect.insort(terms_new, t)
+    df_new = [len(ids_now[t]) if t in affected else df_old[pos_old[t]] for t in terms_new]
+    names_new = si.shard_names(terms_new, df_new, anchor)
+
+    files: dict[str, bytes | None] = {}
+    # Shards to rewrite: any holding an affected term, gaining or losing a term, or renamed.
+    new_span: dict[str, list[int]] = {}
+    touched_new: set[str] = set()
+    touched_old: set[str] = set()
+    name_changed: set[str] = set()
+    for i, t in enumerate(terms_new):
+        name = names_new[i]
+        span = new_span.get(name)
+        if span is None:
+            new_span[name] = [i, i + 1]
+        else:
+            span[1] = i + 1
+        was = names_old[pos_old[t]] if t in pos_old else None
+        if was != name:
+            name_changed.add(t)
+            touched_new.add(name)
+            if was is not None:
+                touched_old.add(was)
+        elif t in affected:
+            touched_new.add(name)
+    for t in removed:
+        touched_old.add(names_old[pos_old[t]])
+    touched_new |= touched_old & new_span.keys()
+    for name in sorted(touched_new):
+        lo, hi = new_span[name]
+        shard = {}
+        for t in terms_new[lo:hi]:
+            shard[t] = new_post[t] if t in affected else old_posting(t)
+        files[f"p/{name}.js"] = si._js(f"p/{name}", shard)
+    for name in touched_old - new_span.keys():
+        files[f"p/{name}.js"] = None
+
+    # 2. Spellings: counts per term, form info and the '=spelling' sets.
+    forms = {t: dict(c) for t, c in state["forms"].items()}
+    form_terms = set()
+    for _, old, new in changes:
+        form_terms.update(old.forms.values(), new.forms.values())
+    df_old_of = lambda t: df_old[pos_old[t]] if t in pos_old else 0  # noqa: E731
+    form_changed: dict[str, object] = {}
+    set_changes: dict[str, list[int] | None] = {}      # key → new ids (None: no such set now)
+    old_set_ids: dict[str, list[int] | None] = {}
+    set_bits = state["setBits"]
+
+    def old_set(key: str) -> list[int] | None:
+        if key not in old_set_ids:
+            bucket = old_file(f"s/{si.fnv1a(key) & ((1 << set_bits) - 1):x}.js") or {}
+            old_set_ids[key] = si.decode_ids(bucket[key]) if key in bucket else None
+        return old_set_ids[key]
+
+    for term in sorted(form_terms):
+        before = forms.get(term) or ({term: df_old_of(term)} if df_old_of(term) else {})
+        after = dict(before)
+        for _, old, new in changes:
+            for exact, t in old.forms.items():
+                if t == term:
+                    after[exact] -= 1
+            for exact, t in new.forms.items():
+                if t == term:
+                    after[exact] = after.get(exact, 0) + 1
+        after = {e: c for e, c in after.items() if c > 0}
+        if any(e != term for e in after):
+            forms[term] = dict(sorted(after.items()))
+        else:
+            forms.pop(term, None)
+        if si.form_info(before, term) != si.form_info(after, term):
+            form_changed[term] = si.form_info(after, term)
+        for exact in sorted(before.keys() | after.keys()):
+            if exact == term:
+                continue
+            key = "=" + exact
+            if len(before) > 1 and exact in before:
+                was = old_set(key)
+                if was is None:
+                    raise NeedsFullBuild(f"set {key!r} missing")
+            elif exact in before:               # the only spelling: every document with the term
+                was = old_ids_of[term] if term in old_ids_of else None
+                if was is None:
+                    raise NeedsFullBuild(f"postings of {term!r} not loaded")
+                old_set_ids[key] = None
+            else:
+                was = []
+                old_set_ids[key] = None
+            ids = set(was).difference(changed_docs)
+            ids.update(d for d, _, new in changes if exact in new.forms)
+            set_changes[key] = sorted(ids) if len(after) > 1 and exact in after else None
+
+    # 3. Word pairs.
+    pair_keys = set()
+    for _, old, new in changes:
+        pair_keys.update(old.pairs ^ new.pairs)
+    for a, b in sorted(pair_keys):
+        key = f"{a} {b}"
+        ids = set(old_set(key) or ()).difference(changed_docs)
+        ids.update(d for d, _, new in changes if (a, b) in new.pairs)
+        set_changes[key] = sorted(ids) or None
+
+    set_total = state["setTotal"]
+    encoded: dict[str, str | None] = {}
+    for key, ids in set_changes.items():
+        was = old_set(key)
+        if was is not None:
+            set_total -= si.set_record_size(key, si.encode_ids(was, n))
+        encoded[key] = si.encode_ids(ids, n) if ids else None
+        if encoded[key] is not None:
+            set_total += si.set_record_size(key, encoded[key])
+    if si.set_bits_for(set_total) != set_bits:
+        raise NeedsFullBuild("set bucket count changed")
+    buckets: dict[int, dict[str, str | None]] = defaultdict(dict)
+    for key, value in encoded.items():
+        buckets[si.fnv1a(key) & ((1 << set_bits) - 1)][key] = value
+    for h, updates in sorted(buckets.items()):
+        name = f"s/{h:x}.js"
+        bucket = dict(old_file(name) or {})
+        for key, value in updates.items():
+            if value is None:
+                bucket.pop(key, None)
+            else:
+                bucket[key] = value
+        files[name] = si._js(f"s/{h:x}", bucket) if bucket else None
+
+    # 4. Vocabulary chunks of every term whose df, shard or form info changed.
+    pos_new = None
+    vocab_terms = affected | name_changed | form_changed.keys()
+    by_chunk: dict[str, list[str]] = defaultdict(list)
+    for t in vocab_terms:
+        by_chunk[si.chunk_key(t)].append(t)
+    manifest = read("manifest.js")
+    if manifest is None:
+        raise NeedsFullBuild("manifest missing")
+    vocab_keys, typo_keys = si.manifest_keys(manifest)
+    for key, chunk_terms in sorted(by_chunk.items()):
+        fkey = si.file_key(key)
+        name = f"v/{fkey}.js"
+        data = read(name)
+        records = si.vocab_records(data) if data is not None else {}
+        for t in chunk_terms:
+            if t in removed:
+                records.pop(t, None)
+                continue
+            if pos_new is None:
+                pos_new = {t: i for i, t in enumerate(terms_new)}
+            i = pos_new[t]
+            form = form_changed[t] if t in form_changed else (
+                records[t][2] if t in records else si.form_info(forms.get(t, {t: 1}), t))
+            records[t] = (df_new[i], names_new[i], form)
+        files[name] = si.vocab_file(key, records) if records else None
+        (vocab_keys.add if records else vocab_keys.discard)(fkey)
+
+    # 5. Typo chunks of terms that came or went.
+    typo_changes: dict[str, list[tuple[str, bool]]] = defaultdict(list)
+    for t in added:
+        if si.is_typo_term(t):
+            for key in si.typo_keys(t):
+                typo_changes[key].append((t, True))
+    for t in removed:
+        if si.is_typo_term(t):
+            for key in si.typo_keys(t):
+                typo_changes[key].append((t, False))
+    for key, updates in sorted(typo_changes.items()):
+        fkey = si.file_key(key)
+        name = f"x/{fkey}.js"
+        data = read(name)
+        cands = set(si.read_js(data).split(" ")) if data is not None else set()
+        for t, present in updates:
+            (cands.add if present else cands.discard)(t)
+        files[name] = si.typo_file(key, cands) if cands else None
+        (typo_keys.add if cands else typo_keys.discard)(fkey)
+
+    # 6. Small files: facets, the edited documents' fragments, the manifest.
+    files["facets.js"] = si.facets_file(docs)
+    for d in changed_docs:
+        files[f"f/{d}.js"] = si.fragment_file(d, docs[d])
+    files["manifest.js"] = si.manifest_file(params, set_bits, vocab_keys, typo_keys)
+
+    new_state = {"params": params, "setBits": set_bits, "setTotal": set_total, "lengths": lengths,
+                 "terms": terms_new, "df": df_new, "forms": dict(sorted(forms.items()))}
+    return IndexUpdate(files=files, state=new_state, postings={t: ids_now[t] for t in sorted(affected)},
+                       old_df=old_df)

@@ -1,0 +1,110 @@
+"""Updating the search index and related briefings in place gives the same bytes as building them
+again from scratch, whatever the edit."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings, strategies as st
+
+from site_builder import related as rel
+from site_builder import search_index as si
+from site_builder.content import Article
+from site_builder.search_update import NeedsFullBuild, update_index
+
+# Few words, several spellings of one folded word, so edits keep hitting shared terms, pairs,
+# spelling sets and shard boundaries.
+WORDS = ["tội", "tôi", "toi", "tối", "phạm", "pham", "mạng", "mang", "cyber", "crime", "convention",
+         "hanoi", "Hà", "Nội", "ambassador", "ký", "ky", "2025", "rice", "prices", "delta", "đường",
+         "duong", "network", "networks", "networked"]
+sentence = st.lists(st.sampled_from(WORDS), min_size=1, max_size=8).map(" ".join)
+text = st.lists(sentence, min_size=1, max_size=5).map(". ".join)
+
+
+def make_docs(pairs):
+    return [si.SearchDoc(url=f"articles/d{i}.html", title=t, text=x, date="2025-01-01", lang="vi",
+                         source="VNA", tags=("a",)) for i, (t, x) in enumerate(pairs)]
+
+
+def apply(files: dict[str, bytes], update: dict[str, bytes | None]) -> dict[str, bytes]:
+    out = dict(files)
+    for name, data in update.items():
+        if data is None:
+            out.pop(name, None)
+        else:
+            out[name] = data
+    return dict(sorted(out.items()))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(sentence, text), min_size=2, max_size=12), st.data())
+def test_update_equals_full_build(corpus, data):
+    before = si.index_documents(make_docs(corpus))
+    edits = data.draw(st.lists(st.tuples(st.integers(0, len(corpus) - 1), sentence, text), min_size=1, max_size=3))
+    after_pairs = list(corpus)
+    for i, t, x in edits:
+        after_pairs[i] = (t, x)
+    changed = sorted({i for i, _, _ in edits})
+    new_docs = make_docs(after_pairs)
+    changes = [(i, si.analyse(*corpus[i]), si.analyse(*after_pairs[i])) for i in changed]
+    try:
+        upd = update_index(before.state, new_docs, changes, before.files.get)
+    except NeedsFullBuild:
+        assume(False)
+    full = si.index_documents(new_docs)
+    assert apply(before.files, upd.files) == full.files
+    assert upd.state == full.state
+
+
+def _articles(pairs, translations=None):
+    translations = translations or {}
+    return [Article(slug=f"d{i}", title=t, body=x, source_path=Path(f"d{i}.md"), date=dt.date(2025, 1, 1),
+                    translations=tuple(translations.get(i, ()))) for i, (t, x) in enumerate(pairs)]
+
+
+def _vectors(pairs, index_state):
+    df = dict(zip(index_state["terms"], index_state["df"]))
+    return [rel.vector(si.analyse(t, x).tf2, lambda w: df.get(w, 0), len(pairs)) for t, x in pairs]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(sentence, text), min_size=3, max_size=14), st.data())
+def test_related_update_equals_full(corpus, data):
+    before = si.index_documents(make_docs(corpus))
+    old_vectors = _vectors(corpus, before.state)
+    old_related = rel.related_all(_articles(corpus), old_vectors, limit=2)
+    i = data.draw(st.integers(0, len(corpus) - 1))
+    after = list(corpus)
+    after[i] = (data.draw(sentence), data.draw(text))
+    full_state = si.index_documents(make_docs(after)).state
+    new_vectors = _vectors(after, full_state)
+    full_related = rel.related_all(_articles(after), new_vectors, limit=2)
+    # what the stage does: revector the edited one and those whose rounded idf moved
+    old_df = dict(zip(before.state["terms"], before.state["df"]))
+    new_df = dict(zip(full_state["terms"], full_state["df"]))
+    n = len(corpus)
+    revector = {i} | {j for j, (t, x) in enumerate(after)
+                      for w in si.analyse(t, x).tf2
+                      if rel.idf(w, old_df.get(w, 0), n) != rel.idf(w, new_df.get(w, 0), n)}
+    vectors, related = rel.update_related(_articles(after), old_vectors, {j: new_vectors[j] for j in revector},
+                                          old_related, {i}, limit=2)
+    assert vectors == new_vectors
+    assert related == full_related
+
+
+def test_related_slugs_from_texts_is_the_same_computation():
+    pairs = [("Rice prices rise", "Rice exports and prices in the delta."),
+             ("Rice harvest", "Harvest of rice in the delta."),
+             ("Cyber crime", "Hanoi convention on cyber crime.")]
+    arts = _articles(pairs)
+    state = si.index_documents(make_docs(pairs)).state
+    assert rel.related_slugs(arts, {a.slug: a.body for a in arts}) == rel.related_all(arts, _vectors(pairs, state))
+
+
+def test_missing_old_file_asks_for_full_build():
+    corpus = [("tội phạm", "mạng"), ("crime", "network")]
+    before = si.index_documents(make_docs(corpus))
+    changes = [(0, si.analyse(*corpus[0]), si.analyse("tội phạm mới", "mạng"))]
+    with pytest.raises(NeedsFullBuild):
+        update_index(before.state, make_docs(corpus), changes, lambda name: None)
