@@ -1,7 +1,9 @@
 """What is current: the build cache (JSON, never pickle) in SITE/.site-builder-cache/.
 
-- articles/<xx>.json: article digest → parsed article, so unchanged files skip YAML; split by
-  the digest's first two hex digits so that an edit rewrites two small files, not all;
+- articles/<xx>.json: article digest → parsed front-matter, so unchanged files skip YAML; split
+  by the digest's first two hex digits so that an edit rewrites two small files, not all;
+- bodies/<xx>.json: article digest → Markdown body, read only for an edited article's previous
+  version (what the search index must take out);
 - pages.json: output path → [page fingerprint, output digest, size] for the out dir it was
   written to, so a page whose inputs did not change is neither rendered nor written;
 - search.json: what the search index of that build holds (terms, document frequencies,
@@ -53,16 +55,29 @@ class BuildCache:
         self.pages: dict[str, list] = {}
         self.out_dir = ""
         self.related: dict = {}
+        self._body_shards: dict[str, dict[str, str]] = {}
+        self.site_fp, self.page_count = "", 0
         if root is not None:
             for shard in sorted((root / "articles").glob("*.json")):
                 self.articles.update(_read_json(shard).get("articles", {}))
             pages = _read_json(root / "pages.json")
             self.pages, self.out_dir = pages.get("pages", {}), pages.get("out_dir", "")
             self.related = pages.get("related", {})  # search fingerprint + related slugs it gave
+            site = pages.get("site", {})
+            self.site_fp, self.page_count = site.get("fp", ""), site.get("pages", 0)
 
     def previous_outputs(self, out_dir: Path) -> dict[str, list]:
         """Output path → [fingerprint, digest, size] of the last build into this out dir."""
         return self.pages if self.out_dir == str(out_dir) else {}
+
+    def body(self, digest: str) -> str | None:
+        return self._bodies(digest[:2]).get(digest)
+
+    def _bodies(self, key: str) -> dict[str, str]:
+        if key not in self._body_shards:
+            data = {} if self.root is None else _read_json(self.root / "bodies" / f"{key}.json")
+            self._body_shards[key] = data.get("bodies", {})
+        return self._body_shards[key]
 
     def search_state(self, code: str, records: dict[str, list]) -> dict | None:
         """The search state of the build that wrote `records` (its search files), if the search
@@ -76,8 +91,9 @@ class BuildCache:
             return None
         return state
 
-    def save(self, articles: dict[str, dict], pages: dict[str, list], out_dir: Path,
-             related: dict | None = None, search: dict | None = None) -> None:
+    def save(self, articles: dict[str, dict], bodies: dict[str, str], pages: dict[str, list], out_dir: Path,
+             related: dict | None = None, search: dict | None = None, site: dict | None = None) -> None:
+        """articles: digest → front-matter JSON; bodies: digest → body, of the current articles."""
         if self.root is None:
             return
         if search is not None:
@@ -86,19 +102,25 @@ class BuildCache:
             shards: dict[str, dict] = {}
             for digest, data in articles.items():
                 shards.setdefault(digest[:2], {})[digest] = data
-            old = {}
+            old: dict[str, dict] = {}
             for digest, data in self.articles.items():
                 old.setdefault(digest[:2], {})[digest] = data
             for key in sorted(shards.keys() | old.keys()):
-                if shards.get(key) != old.get(key):
-                    path = self.root / "articles" / f"{key}.json"
-                    if key in shards:
-                        _write_json(path, {"articles": shards[key]})
-                    else:
-                        path.unlink(missing_ok=True)
-        related = related or {}
-        if pages != self.pages or str(out_dir) != self.out_dir or related != self.related:
-            _write_json(self.root / "pages.json", {"pages": pages, "out_dir": str(out_dir), "related": related})
+                if shards.get(key) == old.get(key):
+                    continue
+                meta_path = self.root / "articles" / f"{key}.json"
+                body_path = self.root / "bodies" / f"{key}.json"
+                if key not in shards:
+                    meta_path.unlink(missing_ok=True)
+                    body_path.unlink(missing_ok=True)
+                    continue
+                _write_json(meta_path, {"articles": shards[key]})
+                _write_json(body_path, {"bodies": {d: bodies[d] for d in shards[key]}})
+        related, site = related or {}, site or {}
+        if (pages != self.pages or str(out_dir) != self.out_dir or related != self.related
+                or site != {"fp": self.site_fp, "pages": self.page_count}):
+            _write_json(self.root / "pages.json", {"pages": pages, "out_dir": str(out_dir), "related": related,
+                                                   "site": site})
         gitignore = self.root / ".gitignore"
         if not gitignore.exists():
             gitignore.write_text("*\n", encoding="utf-8")

@@ -1,6 +1,7 @@
 """Command line: parse options, call one function, turn errors into exit codes (1 content, 2 usage)."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -122,3 +123,19 @@ def serve(site_dir: Path, host: str, port: int, open_browser: bool, theme: str |
 
 if __name__ == "__main__":
     main()
+
+
+def run() -> None:
+    """Console entry point. Ends the process without freeing a large build's objects one by one
+    (0.1-0.2 s at 10,000 articles); output is flushed first."""
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)

@@ -73,6 +73,14 @@ def _construct_mapping(loader, node, deep=False):
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+def body_of(text: str) -> str:
+    """The Markdown after the front-matter of a file that parsed before (as parse_article cuts it)."""
+    return _YAML_HANDLER.split(text)[1]
+
+
+_YAML_HANDLER = frontmatter.YAMLHandler()
+
+
 def parse_article(path: Path, text: str, slug: str | None = None) -> Article:
     """Text of one article file → Article, or ContentError naming every problem with its line."""
     handler = frontmatter.YAMLHandler()
@@ -162,7 +170,8 @@ def parse_article(path: Path, text: str, slug: str | None = None) -> Article:
 
 
 def article_to_json(a: Article) -> dict | None:
-    """The article as JSON data for the build cache (no source_path/digest: the cache key has them);
+    """The article as JSON data for the build cache, without its body (which is cheap to cut out
+    of the file again) and source_path/digest (the cache key has them);
     None when its extra keys do not survive JSON unchanged (then it is simply parsed each build)."""
     if a.extra:
         try:
@@ -170,15 +179,15 @@ def article_to_json(a: Article) -> dict | None:
                 return None
         except (TypeError, ValueError):
             return None
-    d = {f.name: getattr(a, f.name) for f in fields(Article) if f.name not in ("source_path", "digest")}
+    d = {f.name: getattr(a, f.name) for f in fields(Article) if f.name not in ("source_path", "digest", "body")}
     d["date"] = a.date.isoformat() if a.date else None
     for key in ("tags", "captions", "translations"):
         d[key] = list(d[key])
     return d
 
 
-def article_from_json(data: dict, path: Path, digest: str) -> Article:
-    values = {**data, "date": dt.date.fromisoformat(data["date"]) if data["date"] else None}
+def article_from_json(data: dict, path: Path, digest: str, body: str) -> Article:
+    values = {**data, "body": body, "date": dt.date.fromisoformat(data["date"]) if data["date"] else None}
     for key in ("tags", "captions", "translations"):
         values[key] = tuple(values[key])
     return Article(**values, source_path=path, digest=digest)
@@ -197,15 +206,19 @@ def load_articles(articles_dir: Path, known: dict[str, dict] | None = None, jobs
         return []
     site_root = articles_dir.resolve().parent.parent
     to_parse: list[tuple[Path, str, bytes]] = []
+    base = str(articles_dir)
     for rel in article_files(articles_dir):
+        full = os.path.join(base, rel)  # plain strings: pathlib costs more than the I/O here
         path = articles_dir / rel
-        if path.is_symlink() and not path.resolve().is_relative_to(site_root):
+        if os.path.islink(full) and not path.resolve().is_relative_to(site_root):
             problems.append(Problem(path, None, "symbolic link points outside the site; refused"))
             continue
-        data = path.read_bytes()
+        with open(full, "rb") as fh:
+            data = fh.read()
         digest = hashlib.blake2b(rel.encode() + b"\0" + data, digest_size=16).hexdigest()
         if digest in known:
-            articles.append(article_from_json(known[digest], path, digest))
+            body = body_of(data.decode("utf-8").lstrip("\ufeff"))
+            articles.append(article_from_json(known[digest], path, digest, body))
         else:
             to_parse.append((path, digest, data))
     for result in ordered_map(_parse_job, len(to_parse), {"files": to_parse}, jobs):

@@ -1,10 +1,19 @@
 """Atom feed and sitemap. Times come from content dates, never from the clock."""
 from __future__ import annotations
 
-from xml.sax.saxutils import escape, quoteattr
+from html import escape as _html_escape
 
 from site_builder import urls
 from site_builder.content import Article
+
+
+def escape(text: str) -> str:
+    """XML text: & < > (xml.sax.saxutils would pull in urllib and email at import)."""
+    return _html_escape(text, quote=False)
+
+
+def quoteattr(text: str) -> str:
+    return '"' + _html_escape(text, quote=True) + '"'
 
 FEED_SIZE = 50
 

@@ -7,6 +7,7 @@ is unchanged is neither rendered nor written.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from site_builder.config import SiteConfig
 from site_builder.content import Article, article_from_json, article_to_json, load_articles
 from site_builder.markdown import Rendered, pygments_css, render_markdown
 from site_builder.parallel import ordered_map
+from site_builder.search_index import gc_paused
 from site_builder.search_stage import build_search
 from site_builder.search_update import NeedsFullBuild
 from site_builder.render import render_page
@@ -44,6 +46,7 @@ class BuildReport:
     changed: tuple[str, ...] = ()  # output paths written or removed by this build
     digests: dict = field(default_factory=dict, compare=False, repr=False)  # output path → digest
     rendered: int = 0  # pages actually rendered (the rest were current)
+    search: str = "reused"  # search index: reused, updated (in place) or rebuilt
 
     def summary(self) -> str:
         return (f"built {self.articles} articles into {self.pages} pages "
@@ -98,11 +101,24 @@ def _is_current(previous: list | None, fp: str, target: Path) -> bool:
         return False
 
 
+def _outputs_intact(records: dict[str, list], out_dir: Path) -> bool:
+    """Every recorded output file is there with the size written (os.stat on strings: 27,000
+    files; pathlib would double the time)."""
+    base = str(out_dir)
+    join, stat = os.path.join, os.stat
+    try:
+        return all(stat(join(base, p)).st_size == rec[2] for p, rec in records.items())
+    except OSError:
+        return False
+
+
 def _old_article(cache: BuildCache) -> Callable[[str], Article | None]:
     """digest → the article as the cache knows it (an edited file's previous version)."""
     def old(digest: str) -> Article | None:
-        data = cache.articles.get(digest)
-        return None if data is None else article_from_json(data, Path(data.get("slug", "")), digest)
+        data, body = cache.articles.get(digest), cache.body(digest)
+        if data is None or body is None:
+            return None
+        return article_from_json(data, Path(data.get("slug", "")), digest, body)
     return old
 
 
@@ -141,6 +157,12 @@ def build_site(config: SiteConfig, progress: Progress | None = None,
     """Build the site. Outputs go in place, file by file, when the last build into this out dir is
     known (from the cache, or `previous` digests a dev server kept); otherwise a staging folder is
     swapped in whole."""
+    with gc_paused():  # hundreds of thousands of long-lived objects, no cycles worth collecting
+        return _build_site(config, progress, previous, use_cache)
+
+
+def _build_site(config: SiteConfig, progress: Progress | None,
+                previous: dict[str, str] | None, use_cache: bool) -> BuildReport:
     started = time.perf_counter()
     cache = BuildCache(config.cache_dir if use_cache else None)
     articles = load_articles(config.articles_dir, cache.articles, config.jobs)
@@ -153,6 +175,15 @@ def build_site(config: SiteConfig, progress: Progress | None = None,
     # when no article changed (same fingerprint, files still there), else recompute both.
     search_code = hash_files(SEARCH_CODE_FILES)
     search_fp = fingerprint((search_code, [a.digest for a in articles]))
+    chain = hash_files(template_files(theme) + CODE_FILES, json.dumps(site, sort_keys=True, default=str))
+    # Nothing that any output depends on changed, and every output is still what was written:
+    # done, without planning a single page.
+    site_fp = fingerprint((chain, search_code, hash_files(list(static_files(theme).values()), config.theme),
+                           config.per_page, config.language, search_fp))
+    if prior and cache.site_fp == site_fp and _outputs_intact(prior, config.out_dir):
+        return BuildReport(articles=len(articles), pages=cache.page_count, files=len(prior), bytes_written=0,
+                           seconds=time.perf_counter() - started,
+                           digests={p: rec[1] for p, rec in prior.items()}, rendered=0)
     search_prior = {p: rec for p, rec in prior.items() if p.startswith(SEARCH_DIR)}
     search_current = (cache.related.get("fp") == search_fp and bool(search_prior)
                       and all(_is_current(rec, search_fp, config.out_dir / p) for p, rec in search_prior.items()))
@@ -164,7 +195,6 @@ def build_site(config: SiteConfig, progress: Progress | None = None,
                               _old_article(cache), _search_reader(config.out_dir, search_prior), config.jobs)
         related = search.related
     pages = plan_pages(articles, config.per_page, config.language, related)
-    chain = hash_files(template_files(theme) + CODE_FILES, json.dumps(site, sort_keys=True, default=str))
     memo: dict = {}
     fps = [fingerprint((chain, page.template, page.path, page.lang, page.context), memo) for page in pages]
     todo = [i for i, page in enumerate(pages)
@@ -221,9 +251,11 @@ def build_site(config: SiteConfig, progress: Progress | None = None,
     records = {p: [fp_of.get(p, ""), d, out.size(p)] for p, d in digests.items()}
     known_articles = {a.digest: d for a in articles
                       if (d := cache.articles.get(a.digest) or article_to_json(a)) is not None}
-    cache.save(known_articles, records, config.out_dir,
+    cache.save(known_articles, {a.digest: a.body for a in articles}, records, config.out_dir,
                {"fp": search_fp, "slugs": {k: list(v) for k, v in sorted(related.items())}},
-               {**search.state, "code": search_code} if search is not None else None)
+               {**search.state, "code": search_code} if search is not None else None,
+               {"fp": site_fp, "pages": len(pages)})
     return BuildReport(articles=len(articles), pages=len(pages), files=len(digests),
                        bytes_written=written, seconds=time.perf_counter() - started,
-                       changed=tuple(changed), digests=digests, rendered=len(todo))
+                       changed=tuple(changed), digests=digests, rendered=len(todo),
+                       search="reused" if search is None else "rebuilt" if search.full else "updated")

@@ -152,11 +152,20 @@ def encode_ids(ids: Iterable[int], n: int) -> str:
     return "b" + "".join([ALPHABET[b] for b in bits])
 
 
+_VALUE = {c: i for i, c in enumerate(ALPHABET)}
+_BITS = [tuple(bit for bit in range(6) if v >> bit & 1) for v in range(64)]
+
+
 def decode_ids(text: str) -> list[int]:
     """Inverse of encode_ids (the browser has the same in search.js; used by tests)."""
-    value = {c: i for i, c in enumerate(ALPHABET)}
+    value = _VALUE
     if text.startswith("b"):
-        return [k * 6 + bit for k, c in enumerate(text[1:]) for bit in range(6) if value[c] >> bit & 1]
+        out = []
+        for k, c in enumerate(text[1:]):
+            v = value[c]
+            if v:
+                out.extend(k * 6 + bit for bit in _BITS[v])
+        return out
     ids, prev, n = [], -1, 0
     for c in text[1:]:
         d = value[c]

@@ -41,6 +41,11 @@ def update_index(state: dict, docs: list[si.SearchDoc], changes: list[tuple[int,
             raise NeedsFullBuild(f"inconsistent previous index: {exc!r}") from None
 
 
+def _impact(doc: si.DocTerms, term: str, avgdl: int) -> str | None:
+    v = doc.tf2.get(term)
+    return None if v is None else si.impact_char(v, doc.length, avgdl)
+
+
 def _update(state, docs, changes, read) -> IndexUpdate:
     n = len(docs)
     old_params = state["params"]
@@ -77,14 +82,22 @@ def _update(state, docs, changes, read) -> IndexUpdate:
             raise NeedsFullBuild(f"postings of {term!r} missing")
         return shard[term]
 
-    # 1. Postings of the terms the edited documents had or have.
+    # 1. Postings of the terms whose entry for an edited document changed (most of a document's
+    # terms keep their impact when a few words change).
     affected = set()
     for _, old, new in changes:
-        affected.update(old.tf2, new.tf2)
+        for term in old.tf2.keys() | new.tf2.keys():
+            if term not in affected and _impact(old, term, avgdl) != _impact(new, term, avgdl):
+                affected.add(term)
     changed_docs = [d for d, _, _ in changes]
     new_post: dict[str, list | None] = {}
     ids_now: dict[str, list[int]] = {}
     old_ids_of: dict[str, list[int]] = {}
+
+    def old_ids(term: str) -> list[int]:
+        if term not in old_ids_of:
+            old_ids_of[term] = si.decode_ids(old_posting(term)[0]) if term in pos_old else []
+        return old_ids_of[term]
     old_df: dict[str, int] = {}
     for term in sorted(affected):
         if term in pos_old:
@@ -149,7 +162,8 @@ def _update(state, docs, changes, read) -> IndexUpdate:
     forms = {t: dict(c) for t, c in state["forms"].items()}
     form_terms = set()
     for _, old, new in changes:
-        form_terms.update(old.forms.values(), new.forms.values())
+        for exact in old.forms.keys() ^ new.forms.keys():
+            form_terms.add(old.forms.get(exact) or new.forms[exact])
     df_old_of = lambda t: df_old[pos_old[t]] if t in pos_old else 0  # noqa: E731
     form_changed: dict[str, object] = {}
     set_changes: dict[str, list[int] | None] = {}      # key → new ids (None: no such set now)
@@ -188,9 +202,7 @@ def _update(state, docs, changes, read) -> IndexUpdate:
                 if was is None:
                     raise NeedsFullBuild(f"set {key!r} missing")
             elif exact in before:               # the only spelling: every document with the term
-                was = old_ids_of[term] if term in old_ids_of else None
-                if was is None:
-                    raise NeedsFullBuild(f"postings of {term!r} not loaded")
+                was = old_ids(term)
                 old_set_ids[key] = None
             else:
                 was = []
