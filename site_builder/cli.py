@@ -42,7 +42,7 @@ def _progress_bar():
     return update, close
 
 
-site_option = click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path),
+site_option = click.option("--site", "site_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
                            default=".", show_default=True, help="Site folder (with content/).")
 
 

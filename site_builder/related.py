@@ -32,11 +32,24 @@ def idf(word: str, df: int, n: int) -> float | None:
     return round(math.log(n / df) * 8) / 8
 
 
-def vector(tf2: Mapping[str, int], df_of: Callable[[str], int], n: int) -> Vector:
-    """An article's top words from its search terms (tf2 = 2·tf + title flag)."""
+def idf_table(df: Mapping[str, int], n: int) -> dict[str, float]:
+    """word → rounded idf, for every word that can tell topics apart."""
+    table = {}
+    for w, d in df.items():
+        x = idf(w, d, n)
+        if x is not None:
+            table[w] = x
+    return table
+
+
+def vector(tf2: Mapping[str, int], df_of: Callable[[str], int] | None, n: int,
+           idf_of: Mapping[str, float] | None = None) -> Vector:
+    """An article's top words from its search terms (tf2 = 2·tf + title flag); idf from
+    `idf_of` (an idf_table) when given, else from df_of."""
     weights = []
+    get = idf_of.get if idf_of is not None else None
     for w, v in tf2.items():
-        x = idf(w, df_of(w), n)
+        x = get(w) if get is not None else idf(w, df_of(w), n)
         if x is not None:
             c = v >> 1
             weights.append((-(_LOG_TF[c] if c < 64 else 1 + math.log(c)) * x, w))

@@ -54,9 +54,9 @@ def build_search(articles: list[Article], fp: str, previous: dict | None,
     rendered = ordered_map(_render_job, len(articles), {"articles": articles}, jobs)
     docs = [search_doc(a, text) for a, (_, text) in zip(articles, rendered)]
     built = si.index_documents(docs)
-    df = dict(zip(built.state["terms"], built.state["df"]))
     n = len(articles)
-    vectors = [rel.vector(tf2, df.__getitem__, n) for tf2 in built.tf2]
+    idf_of = rel.idf_table(dict(zip(built.state["terms"], built.state["df"])), n)
+    vectors = [rel.vector(tf2, None, n, idf_of) for tf2 in built.tf2]
     related = rel.related_all(articles, vectors)
     return SearchOutcome(files=built.files, full=True, related=related,
                          state=_state(fp, articles, built.state, vectors, related),
