@@ -79,6 +79,9 @@ def search_site(tmp_path_factory) -> Path:
     write_fixture(site)
     subprocess.run([sys.executable, str(SHARED / "bench" / "gen_corpus.py"), str(CORPUS_SIZE),
                     str(site / "content" / "articles")], check=True, capture_output=True)
+    result = subprocess.run([sys.executable, "-m", "site_builder", "import", "--site", str(site),
+                             str(SHARED / "seeds")], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
     result = subprocess.run([sys.executable, "-m", "site_builder", "build", "--site", str(site)],
                             cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -185,6 +188,23 @@ def test_misspelt_word_one_edit_away_still_finds(page, base):
     assert hrefs(search(page, base, "kestrelfrod"))[:1] == ["articles/uk-envoy.html"]   # swapped letters
     assert hrefs(search(page, base, "kestelford "))[:1] == ["articles/uk-envoy.html"]   # a letter missing
     assert "also spelt kestrelford" in page.inner_text("#search-status")
+
+
+def seed_page(search_site: Path, seed_prefix: str) -> str:
+    """articles/<slug>.html of the imported seed whose raw file name starts with seed_prefix."""
+    for md in (search_site.parent / "content" / "articles").glob("*.md"):
+        head = md.read_text(encoding="utf-8").split("\n---", 1)[0]
+        if f"/{seed_prefix}" in head or f"raw: {seed_prefix}" in head:
+            return f"articles/{md.stem}.html"
+    raise AssertionError(f"seed {seed_prefix} not imported")
+
+
+def test_real_seeds_are_found_among_10k_generated(page, base, search_site):
+    """The generated bodies reuse the seeds' paragraphs: the seeds must still come first."""
+    vi_seed, en_seed = seed_page(search_site, "001_"), seed_page(search_site, "003_")
+    assert hrefs(search(page, base, "dai su anh viet nam dong vai tro no luc toan cau chong toi pham"))[:1] == [vi_seed]
+    assert hrefs(search(page, base, "hanoi convention landmark multilat"))[:1] == [en_seed]
+    assert hrefs(search(page, base, "hanoi convention landmrak multilateral"))[:1] == [en_seed]
 
 
 def test_results_link_to_existing_pages(page, base, search_site):
