@@ -123,7 +123,9 @@ _FOLLOW = re.compile(
 _CAPTION_TAIL = re.compile(
     r"(?:\((?:ảnh|photo|photos|image|hình|hình ảnh|ảnh minh họa|ảnh minh hoạ|"
     r"illustration|illustrative|file photo|courtesy|credit|video|clip)\b[^()]{0,80}\)"
-    r"|[-–—|]\s*(?:ảnh|photo|hình)\s*[:.]?\s*[^.()]{0,50})\s*\.?\s*$",
+    r"|[-–—|]\s*(?:ảnh|photo|hình)\s*[:.]?\s*[^.()]{0,50}"
+    r"|[-–—|]\s*[^\s()][^()]{0,40}?\s(?:file\s)?(?:photo|ảnh)s?"      # '— VNA/VNS Photo'
+    r"|\([^()]{1,40}\s(?:photo|ảnh)s?\))\s*\.?\s*$",                # '(Reuters photo)'
     re.I,
 )
 # '(Nguồn: …)' also closes data sentences, so it marks a caption only on a short line.
@@ -475,12 +477,43 @@ def leading_crumbs(doc: Doc) -> Change:
     return Change(lines=tuple(out))
 
 
+def headline_above_lead(doc: Doc) -> tuple[int | None, list[int]]:
+    """Above the first paragraph, the headline is the first headline-shaped line that talks
+    about what the article talks about (a site name, section label or slogan does not). Returns
+    it and the lines above it that are no sentence: banner, slogan, language menu, section
+    labels."""
+    first, _ = prose_bounds(doc)
+    if first is None:
+        return None, []
+    head = [i for i in open_idx(doc) if i < first]
+    vocab = article_vocab(doc, exclude=head)
+    pick = None
+    for i in head:
+        t = doc.lines[i].text.strip()
+        if (is_headline(t) and len(words(t)) >= 4 and not author_of(t) and not is_cue(t)
+                and not _DATELINE.match(t) and not _CAPTION_TAIL.search(t)
+                and overlap(terms(t), vocab) >= 0.3):
+            pick = i
+            break
+    if pick is None:
+        return None, []
+    above = [i for i in head if i < pick and not ends_sentence(doc.lines[i].text.strip())]
+    return pick, above
+
+
 def title(doc: Doc) -> Change:
-    """The first open line, when short and headline-like, is the title. A headline without
-    a full stop leaves the body; a one-sentence title ending in '.' stays (never lose text)."""
+    """The headline above the lead is the title and what stands above it is banner and labels;
+    failing that, the first open line when short and headline-like. A headline without a full
+    stop leaves the body; a one-sentence title ending in '.' stays (never lose text)."""
     idx = open_idx(doc)
     if len(idx) < 2:
         return Change()
+    pick, above = headline_above_lead(doc)
+    if pick is not None:
+        ln = doc.lines[pick]
+        return Change(lines=(claim(ln, "metadata", "title"),
+                             *(claim(doc.lines[i], "dropped", "leading_crumbs") for i in above)),
+                      meta=(("title", ln.text.strip()),))
     ln = doc.lines[idx[0]]
     t = ln.text.strip()
     if (len(t) > 180 or len(words(t)) < 3 or len(split_sentences(t)) > 1
@@ -515,6 +548,9 @@ def author_of(text: str) -> str | None:
         return m.group(1).strip().rstrip(".")
     if is_name(t) or _AUTHOR_GROUP.match(t):
         return t.rstrip(".")
+    m = re.fullmatch(r"(.{3,45}?)\s*/\s*[\w.\-]{2,30}", t)  # 'Name/AGENCY.VN'
+    if m and is_name(m.group(1)):
+        return m.group(1)
     return None
 
 

@@ -26,6 +26,44 @@ def paras(res):
     return res.body.split("\n\n")
 
 
+# ---------------------------------------------------------------- head of the page
+def test_banner_and_section_labels_above_the_headline_are_dropped():
+    raw = ("Thứ Ba, 04/03/2025 09:10 GMT+7\n\nBáo Mẫu Điện Tử\n\nThời sự\n\nGiáo dục\n\n"
+           "Ủy ban tỉnh phê duyệt 40 phòng học mới cho huyện miền núi\n\n"
+           f"ABC - {LEAD_VI}\n\n{P2_VI}")
+    res, v = verdicts(raw)
+    assert res.meta["title"] == "Ủy ban tỉnh phê duyệt 40 phòng học mới cho huyện miền núi"
+    for label in ("Báo Mẫu Điện Tử", "Thời sự", "Giáo dục"):
+        assert v[label] == ("dropped", "leading_crumbs"), label
+    assert paras(res) == [LEAD_VI, P2_VI]
+
+
+def test_headline_is_the_line_about_the_story_not_a_slogan_or_site_name():
+    raw = ("Example Daily International\n\nThe voice of the valley since nineteen twenty\n\n"
+           "World\n\nProvincial council approves budget for rural classrooms\n\n"
+           f"By Jane Doe\n\n{LEAD_EN}\n\n{P2_EN}")
+    res, v = verdicts(raw)
+    assert res.meta["title"] == "Provincial council approves budget for rural classrooms"
+    assert res.meta["author"] == "Jane Doe"
+    assert v["Example Daily International"][0] == "dropped"
+    assert v["The voice of the valley since nineteen twenty"][0] == "dropped"
+    assert paras(res) == [LEAD_EN, P2_EN]
+
+
+def test_credit_after_a_dash_or_in_brackets_makes_a_caption():
+    for cap in ("Officials at the opening of the new school in the hills. — ABC/XYZ Photo",
+                "Farmers harvest rice near the river (Agency photo)",
+                "Học sinh trong giờ học mới - Báo Mẫu ảnh"):
+        res, v = verdicts(f"{LEAD_EN}\n\n{cap}\n\n{P2_EN}")
+        assert v[cap] == ("caption", "photo_caption"), cap
+        assert cap in res.meta["captions"] and cap not in res.body
+
+
+def test_signature_with_agency_after_the_last_paragraph_names_the_author():
+    res, v = verdicts(f"{LEAD_VI}\n\n{P2_VI}\n\nLan Hương/ABC.VN")
+    assert res.meta["author"] == "Lan Hương" and "ABC.VN" not in res.body
+
+
 # ---------------------------------------------------------------- metadata lines
 def test_scrape_marker_gives_date_and_dateline_is_stripped():
     res = clean(f" date 2024-03-05 DA NANG – {LEAD_EN}\n\n{P2_EN}")
