@@ -134,6 +134,7 @@ _SOURCE_TAIL = re.compile(r"(?:\((?:nguồn|source)\s*:[^()]{1,80}\)|[-–—|]\
 _CAPTION_CREDIT = re.compile(
     r"(?:^|[.!?]\s+|\s[-–—|]\s*)(?:Ảnh|Photo|Photos|Image|Hình|Nguồn ảnh|Video)"
     r"\s*(?:by|:|của)\s*[^.!?]{1,60}\.?$"
+    r"|\s(?:ẢNH|PHOTO|Ảnh|Photo)\s*:\s*[^\W\d_][^.!?:]{0,40}$"   # '… Sơn Trà ẢNH: HOÀNG SƠN'
 )
 _CAPTION_HEAD = re.compile(
     r"^\(?(?:ảnh|photo|hình ảnh|image|nguồn ảnh|ảnh minh họa|ảnh minh hoạ|illustration)"
@@ -527,14 +528,19 @@ def title(doc: Doc) -> Change:
 
 
 def byline_top(doc: Doc) -> Change:
-    """Between the title and the first paragraph, a bare name (or 'By …') is the author."""
+    """Between the title and the first paragraph, a bare name (or 'By …') is the author, unless
+    it is the site's own name printed again (it stood in the banner above the headline)."""
     first, _ = prose_bounds(doc)
+    banner = {norm(ln.text) for ln in doc.lines[:first] if ln.rule in ("leading_crumbs", "site_header")}
     out, meta = [], []
     for i in open_idx(doc):
         if first is not None and i >= first:
             break
         name = author_of(doc.lines[i].text)
-        if name:
+        if name and norm(name) in banner:
+            out.append(claim(doc.lines[i], "metadata", "byline"))
+            meta.append(("source", name))
+        elif name:
             out.append(claim(doc.lines[i], "metadata", "byline"))
             meta.append(("author", name))
     return Change(lines=tuple(out), meta=tuple(meta))
@@ -572,6 +578,26 @@ def widget(doc: Doc) -> Change:
 
 _FOOTER = re.compile(r"©|\(c\)\s*\d{4}|^(?:copyright|bản quyền)\b|all rights reserved|"
                      r"giữ bản quyền|ghi rõ nguồn", re.I)
+
+
+_REPLY = re.compile(r"^(?:reply|replies|tra loi|phan hoi)\b", re.I)
+
+
+def comment_thread(doc: Doc) -> Change:
+    """Readers' comments: a name, what the reader wrote, then a 'Reply' control. Only comments
+    are answered, so the rhythm gives them away wherever they stand; their words are not the
+    article's."""
+    out = []
+    for i in open_idx(doc):
+        if not is_name(doc.lines[i].text):
+            continue
+        j = next_content(doc, i)
+        k = next_content(doc, j) if j is not None else None
+        if k is None or not doc.lines[j].open or _REPLY.match(fold(doc.lines[j].text.strip()).lower()):
+            continue
+        if _REPLY.match(fold(doc.lines[k].text.strip()).lower()) and len(doc.lines[k].text) <= 40:
+            out += [claim(doc.lines[i], "dropped", "comment_thread"), claim(doc.lines[j], "dropped", "comment_thread")]
+    return Change(lines=tuple(out))
 
 
 def footer_line(doc: Doc) -> Change:
@@ -917,6 +943,7 @@ RULES: tuple[Rule, ...] = (
     tag_line,
     date_line,
     widget,
+    comment_thread,
     footer_line,
     markup_remnant,
     image_filename,

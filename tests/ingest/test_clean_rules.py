@@ -64,6 +64,29 @@ def test_signature_with_agency_after_the_last_paragraph_names_the_author():
     assert res.meta["author"] == "Lan Hương" and "ABC.VN" not in res.body
 
 
+def test_readers_comments_with_reply_controls_are_dropped():
+    raw = (f"{LEAD_VI}\n\n{P2_VI}\n\nBình luận (2)\n\nTrần Văn Nam\n\n"
+           "Mong tỉnh sớm hoàn thành các phòng học này cho các em.\n\nTrả lời\n\nThích\n\n"
+           "Lê Thu Trang\n\nCần công khai tiến độ giải ngân.\n\nTrả lời")
+    res, v = verdicts(raw)
+    assert paras(res) == [LEAD_VI, P2_VI]
+    assert v["Mong tỉnh sớm hoàn thành các phòng học này cho các em."] == ("dropped", "comment_thread")
+
+
+def test_site_name_printed_again_under_the_headline_is_the_source_not_the_author():
+    raw = (f"Báo Mẫu\n\nGiáo dục\n\nỦy ban tỉnh phê duyệt 40 phòng học mới cho huyện miền núi\n\n"
+           f"Báo Mẫu\n\n{LEAD_VI}\n\n{P2_VI}")
+    res, _ = verdicts(raw)
+    assert res.meta.get("source") == "Báo Mẫu" and "author" not in res.meta
+    assert paras(res) == [LEAD_VI, P2_VI]
+
+
+def test_credit_glued_in_capitals_makes_a_caption():
+    cap = "Học sinh miền núi trong lớp học mới ẢNH: TRẦN AN"
+    res, v = verdicts(f"{LEAD_VI}\n\n{cap}\n\n{P2_VI}")
+    assert v[cap] == ("caption", "photo_caption") and cap not in res.body
+
+
 # ---------------------------------------------------------------- metadata lines
 def test_scrape_marker_gives_date_and_dateline_is_stripped():
     res = clean(f" date 2024-03-05 DA NANG – {LEAD_EN}\n\n{P2_EN}")
