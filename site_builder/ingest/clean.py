@@ -120,6 +120,9 @@ _WIDGET_WORDS = {
 _FOLLOW = re.compile(
     r"^(?:theo dõi|follow|subscribe|đăng ký|like|thích|kết nối|connect with|join)\b", re.I
 )
+_CALL_TO_ACTION = re.compile(
+    r"^(?:(?:like|follow|join)\s+us\b|subscribe\b.{0,60}\b(?:newsletter|channel)\b"
+    r"|theo dõi\s+(?:báo|trang|kênh|fanpage|chúng tôi)\b.{0,80}\btrên\b)", re.I)
 _CAPTION_TAIL = re.compile(
     r"(?:\((?:ảnh|photo|photos|image|hình|hình ảnh|ảnh minh họa|ảnh minh hoạ|"
     r"illustration|illustrative|file photo|courtesy|credit|video|clip)\b[^()]{0,80}\)"
@@ -249,7 +252,10 @@ def date_in(text: str) -> str | None:
         for m in rx.finditer(text):
             g = m.groups()
             y, mo, d = (g[0], g[1], g[2]) if order == "ymd" else (g[2], g[1], g[0])
-            cands.append((m.start(), _valid_date(int(y), int(mo), int(d))))
+            found = _valid_date(int(y), int(mo), int(d))
+            if not found and rx is _D_DMY and int(mo) > 12:   # '11/20/2025' is month first
+                found = _valid_date(int(y), int(d), int(mo))
+            cands.append((m.start(), found))
     for rx, mdy in ((_D_MDY, True), (_D_DMY_NAME, False)):
         for m in rx.finditer(text):
             a, b, y = m.groups()
@@ -561,11 +567,12 @@ def author_of(text: str) -> str | None:
 
 
 def follow_prompt(doc: Doc) -> Change:
-    """'Follow us on …' / 'Theo dõi … trên' calls to action, short and not a sentence."""
+    """'Follow us on …' / 'Theo dõi … trên' calls to action, short and not a sentence; addressed
+    to the reader ('Like us on …', 'Theo dõi Báo … trên …'), even written as one."""
     out = []
     for i in open_idx(doc):
         t = doc.lines[i].text.strip()
-        if _FOLLOW.match(t) and len(t) <= 90 and not is_prose(t):
+        if (_FOLLOW.match(t) and len(t) <= 90 and not is_prose(t)) or (_CALL_TO_ACTION.match(t) and len(t) <= 200):
             out.append(claim(doc.lines[i], "dropped", "follow_prompt"))
     return Change(lines=tuple(out))
 
@@ -835,16 +842,26 @@ def duplicate_text(doc: Doc) -> Change:
     return Change(lines=tuple(out))
 
 
+_AGENCY = re.compile(r"[A-Z][A-Za-z+]*(?:/[A-Z][A-Za-z+]*)*|[A-Z]{2,}[A-Za-z+]*")
+
+
 def trailing_credit(doc: Doc) -> Change:
-    """Agency credits closing the article ('VNA/VNS', '— VNA', './.') move to `source`."""
+    """Agency credits closing the article ('VNA/VNS', '— VNA', '(TTXVN/Vietnam+)', './.') move
+    to `source`, also when the page goes on with debris after them."""
     idx = [i for i in open_idx(doc)]
     if not idx:
         return Change()
     ln = doc.lines[idx[-1]]
     t = ln.text.rstrip()
-    if re.fullmatch(r"[A-Z][A-Za-z+]*(?:/[A-Z][A-Za-z+]*)*|[A-Z]{2,}[A-Za-z+]*", t.strip(" .—–-")):
+    if _AGENCY.fullmatch(t.strip(" .—–-")) or _AGENCY.fullmatch(t.strip(" .—–-()")):
         return Change(lines=(claim(ln, "metadata", "trailing_credit"),),
-                      meta=(("source", t.strip(" .—–-")),))
+                      meta=(("source", t.strip(" .—–-()")),))
+    after = [j for j in range(idx[-1] + 1, len(doc.lines)) if not is_blank(doc.lines[j])][:4]
+    for j in after:
+        debris = doc.lines[j]
+        if debris.rule == "tail_debris" and re.fullmatch(r"\((?:%s)\)" % _AGENCY.pattern, debris.text.strip()):
+            return Change(lines=(claim(replace(debris, verdict=None, rule=""), "metadata", "trailing_credit"),),
+                          meta=(("source", debris.text.strip(" ()")),))
     m = _SOURCE_LINE.match(t.strip())
     if m and not ends_sentence(t) and len(words(m.group(1))) <= 6:
         return Change(lines=(claim(ln, "metadata", "trailing_credit"),),

@@ -87,6 +87,16 @@ def test_credit_glued_in_capitals_makes_a_caption():
     assert v[cap] == ("caption", "photo_caption") and cap not in res.body
 
 
+def test_month_first_dates_calls_to_action_and_bracketed_credits():
+    raw = (f"Provincial council approves budget for rural classrooms\n\nUpdated : 11/20/2025 15:32 GMT + 7\n\n"
+           f"{LEAD_EN}\n\n{P2_EN}\n\nLike us on Facebook or follow us on Twitter to get the latest news!\n\n"
+           "(ABC/Example+)\n\nSee more")
+    res, v = verdicts(raw)
+    assert res.meta["date"] == "2025-11-20"
+    assert res.meta["source"] == "ABC/Example+"
+    assert paras(res) == [LEAD_EN, P2_EN]
+
+
 # ---------------------------------------------------------------- metadata lines
 def test_scrape_marker_gives_date_and_dateline_is_stripped():
     res = clean(f" date 2024-03-05 DA NANG – {LEAD_EN}\n\n{P2_EN}")
