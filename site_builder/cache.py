@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 from site_builder.content import Article
@@ -49,17 +50,33 @@ def hash_files(paths: list[Path], extra: str = "") -> str:
 
 
 class BuildCache:
-    def __init__(self, root: Path | None):
+    """The cache of one site. Loaded once; a dev server keeps the same object between builds
+    (write_behind=True) so that a rebuild reads nothing back and writes the JSON when idle.
+
+    Before outputs change, pages.json is removed (before_commit): if the process dies between
+    writing outputs and writing the cache, the next build finds no records and renders in
+    full instead of trusting records that describe the old outputs."""
+
+    def __init__(self, root: Path | None, write_behind: bool = False):
         self.root = root
+        self.write_behind = write_behind
         self.articles: dict[str, dict] = {}
         self.pages: dict[str, list] = {}
         self.out_dir = ""
         self.related: dict = {}
-        self._body_shards: dict[str, dict[str, str]] = {}
         self.site_fp, self.page_count = "", 0
+        self.snapshot: dict[str, tuple] = {}      # article file → (stat key, Article), in memory only
+        self._bodies_now: dict[str, str] = {}     # digest → body of the last build's articles
+        self._body_shards: dict[str, dict[str, str]] = {}
+        self._search: dict | None = None          # search state of the last build (in memory)
+        self._on_disk: dict[str, dict] = {}       # articles as last written to disk
+        self._pending: dict | None = None
+        self._invalidated = False
+        self._lock = threading.Lock()
         if root is not None:
             for shard in sorted((root / "articles").glob("*.json")):
                 self.articles.update(_read_json(shard).get("articles", {}))
+            self._on_disk = self.articles
             pages = _read_json(root / "pages.json")
             self.pages, self.out_dir = pages.get("pages", {}), pages.get("out_dir", "")
             self.related = pages.get("related", {})  # search fingerprint + related slugs it gave
@@ -71,6 +88,8 @@ class BuildCache:
         return self.pages if self.out_dir == str(out_dir) else {}
 
     def body(self, digest: str) -> str | None:
+        if digest in self._bodies_now:
+            return self._bodies_now[digest]
         return self._bodies(digest[:2]).get(digest)
 
     def _bodies(self, key: str) -> dict[str, str]:
@@ -81,29 +100,62 @@ class BuildCache:
 
     def search_state(self, code: str, records: dict[str, list]) -> dict | None:
         """The search state of the build that wrote `records` (its search files), if the search
-        code is the same; read only when the index has to change."""
+        code is the same; read from disk only when the index has to change."""
         if self.root is None or not records:
             return None
-        state = _read_json(self.root / "search.json").get("search")
+        state = self._search
+        if state is None:
+            state = _read_json(self.root / "search.json").get("search")
         if not isinstance(state, dict) or state.get("code") != code:
             return None
         if any(rec[0] != state.get("fp") for rec in records.values()):
             return None
         return state
 
+    def before_commit(self) -> None:
+        with self._lock:  # waits for a flush in progress: it must not land after this
+            if self.root is not None and not self._invalidated:
+                (self.root / "pages.json").unlink(missing_ok=True)
+                self._invalidated = True
+
     def save(self, articles: dict[str, dict], bodies: dict[str, str], pages: dict[str, list], out_dir: Path,
              related: dict | None = None, search: dict | None = None, site: dict | None = None) -> None:
         """articles: digest → front-matter JSON; bodies: digest → body, of the current articles."""
+        related, site = related or {}, site or {}
+        with self._lock:
+            changed = (self._invalidated or pages != self.pages or str(out_dir) != self.out_dir
+                       or related != self.related or site != {"fp": self.site_fp, "pages": self.page_count})
+            self.articles, self._bodies_now, self.pages, self.out_dir = articles, bodies, pages, str(out_dir)
+            self.related, self.site_fp, self.page_count = related, site.get("fp", ""), site.get("pages", 0)
+            if search is not None:
+                self._search = search
+            pending = self._pending or {}
+            self._pending = {"pages": changed or pending.get("pages", False),
+                             "search": search is not None or pending.get("search", False)}
+        if not self.write_behind:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what save() was given (at once, or when a dev server is idle)."""
         if self.root is None:
             return
-        if search is not None:
-            _write_json(self.root / "search.json", {"search": search})
-        if articles != self.articles:
+        with self._lock:
+            pending, self._pending = self._pending, None
+            if pending is None:
+                return
+            self._write(pending)
+            self._invalidated = False
+
+    def _write(self, pending: dict) -> None:
+        if pending["search"] and self._search is not None:
+            _write_json(self.root / "search.json", {"search": self._search})
+        articles, on_disk = self.articles, self._on_disk
+        if articles is not on_disk and articles != on_disk:
             shards: dict[str, dict] = {}
             for digest, data in articles.items():
                 shards.setdefault(digest[:2], {})[digest] = data
             old: dict[str, dict] = {}
-            for digest, data in self.articles.items():
+            for digest, data in on_disk.items():
                 old.setdefault(digest[:2], {})[digest] = data
             for key in sorted(shards.keys() | old.keys()):
                 if shards.get(key) == old.get(key):
@@ -115,12 +167,12 @@ class BuildCache:
                     body_path.unlink(missing_ok=True)
                     continue
                 _write_json(meta_path, {"articles": shards[key]})
-                _write_json(body_path, {"bodies": {d: bodies[d] for d in shards[key]}})
-        related, site = related or {}, site or {}
-        if (pages != self.pages or str(out_dir) != self.out_dir or related != self.related
-                or site != {"fp": self.site_fp, "pages": self.page_count}):
-            _write_json(self.root / "pages.json", {"pages": pages, "out_dir": str(out_dir), "related": related,
-                                                   "site": site})
+                _write_json(body_path, {"bodies": {d: self._bodies_now[d] for d in shards[key]}})
+            self._on_disk = articles
+        if pending["pages"]:
+            _write_json(self.root / "pages.json", {
+                "pages": self.pages, "out_dir": self.out_dir, "related": self.related,
+                "site": {"fp": self.site_fp, "pages": self.page_count}})
         gitignore = self.root / ".gitignore"
         if not gitignore.exists():
             gitignore.write_text("*\n", encoding="utf-8")
@@ -148,12 +200,21 @@ def _flatten(obj, out: list[str], memo: dict) -> None:
     elif kind is tuple or kind is list:
         out.append("(")
         for item in obj:
-            _flatten(item, out, memo)
+            if type(item) is Article:  # the common leaf, without a call
+                out.append(item.digest)
+            else:
+                _flatten(item, out, memo)
         out.append(")")
     elif kind is dict:
         for k in sorted(obj):
             out.append(k)
-            _flatten(obj[k], out, memo)
+            v = obj[k]
+            if type(v) is Article:
+                out.append(v.digest)
+            elif type(v) is str:
+                out.append(v)
+            else:
+                _flatten(v, out, memo)
     elif kind is Term:  # memoised: a term's article list is long
 
         key = id(obj)

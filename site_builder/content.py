@@ -193,11 +193,15 @@ def article_from_json(data: dict, path: Path, digest: str, body: str) -> Article
     return Article(**values, source_path=path, digest=digest)
 
 
-def load_articles(articles_dir: Path, known: dict[str, dict] | None = None, jobs: int = 1) -> list[Article]:
+def load_articles(articles_dir: Path, known: dict[str, dict] | None = None, jobs: int = 1,
+                  snapshot: dict[str, tuple] | None = None, changed: set[str] | None = None) -> list[Article]:
     """Every *.md under articles_dir, latest first; all problems of all files reported together.
 
     `known` maps an article digest to its cached JSON form, so unchanged files skip YAML parsing;
-    the others are parsed over `jobs` processes.
+    the others are parsed over `jobs` processes. A dev server also passes `snapshot` (file →
+    (stat key, Article) of its last build, updated here) and `changed` (files its watcher saw
+    change): a file not reported changed whose size, mtime, ctime and inode are all the same is
+    not read again.
     """
     known = known or {}
     problems: list[Problem] = []
@@ -207,8 +211,21 @@ def load_articles(articles_dir: Path, known: dict[str, dict] | None = None, jobs
     site_root = articles_dir.resolve().parent.parent
     to_parse: list[tuple[Path, str, bytes]] = []
     base = str(articles_dir)
+    seen: dict[str, tuple] = {}
     for rel in article_files(articles_dir):
         full = os.path.join(base, rel)  # plain strings: pathlib costs more than the I/O here
+        if snapshot is not None:
+            try:
+                st = os.stat(full)
+                key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, os.path.islink(full))
+            except OSError:
+                key = None
+            prev = snapshot.get(rel)
+            if prev is not None and key is not None and prev[0] == key and changed is not None and rel not in changed:
+                articles.append(prev[1])
+                seen[rel] = prev
+                continue
+            seen[rel] = (key, None)
         path = articles_dir / rel
         if os.path.islink(full) and not path.resolve().is_relative_to(site_root):
             problems.append(Problem(path, None, "symbolic link points outside the site; refused"))
@@ -226,6 +243,14 @@ def load_articles(articles_dir: Path, known: dict[str, dict] | None = None, jobs
             articles.append(result)
         else:
             problems.extend(result)
+    if snapshot is not None:
+        snapshot.clear()
+        if not problems:
+            by_path = {a.source_path: a for a in articles}
+            for rel, (key, art) in seen.items():
+                art = art or by_path.get(articles_dir / rel)
+                if key is not None and art is not None:
+                    snapshot[rel] = (key, art)
     problems.extend(_slug_collisions(articles))
     if problems:
         raise ContentError(sorted(problems, key=lambda p: (str(p.path), p.line or 0)))

@@ -91,12 +91,12 @@ def _render_page_job(payload: dict, i: int) -> bytes | tuple[str, int]:
     return writer.digest(data), len(data)
 
 
-def _is_current(previous: list | None, fp: str, target: Path) -> bool:
+def _is_current(previous: list | None, fp: str, target: Path | str) -> bool:
     """Trust the record only if the file is still there with the size we wrote (never mtimes)."""
     if not previous or previous[0] != fp:
         return False
     try:
-        return target.stat().st_size == previous[2]
+        return os.stat(target).st_size == previous[2]
     except OSError:
         return False
 
@@ -153,24 +153,38 @@ def add_site_files(out: writer.OutputSet, config: SiteConfig, theme, site: dict,
 
 
 def build_site(config: SiteConfig, progress: Progress | None = None,
-               previous: dict[str, str] | None = None, use_cache: bool = True) -> BuildReport:
+               previous: dict[str, str] | None = None, use_cache: bool = True,
+               cache: BuildCache | None = None, changed: set[Path] | None = None) -> BuildReport:
     """Build the site. Outputs go in place, file by file, when the last build into this out dir is
     known (from the cache, or `previous` digests a dev server kept); otherwise a staging folder is
-    swapped in whole."""
+    swapped in whole. A dev server passes its long-lived `cache` and the paths its watcher saw
+    `changed` since the last build."""
     with gc_paused():  # hundreds of thousands of long-lived objects, no cycles worth collecting
-        return _build_site(config, progress, previous, use_cache)
+        return _build_site(config, progress, previous, use_cache, cache, changed)
 
 
-def _build_site(config: SiteConfig, progress: Progress | None,
-                previous: dict[str, str] | None, use_cache: bool) -> BuildReport:
+def _changed_articles(config: SiteConfig, changed: set[Path] | None) -> set[str] | None:
+    if changed is None:
+        return None
+    root = config.articles_dir.resolve()
+    return {Path(p).resolve().relative_to(root).as_posix() for p in changed
+            if Path(p).resolve().is_relative_to(root)}
+
+
+def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[str, str] | None,
+                use_cache: bool, cache: BuildCache | None, changed: set[Path] | None) -> BuildReport:
     started = time.perf_counter()
-    cache = BuildCache(config.cache_dir if use_cache else None)
-    articles = load_articles(config.articles_dir, cache.articles, config.jobs)
+    if cache is None:
+        cache = BuildCache(config.cache_dir if use_cache else None)
+    articles = load_articles(config.articles_dir, cache.articles, config.jobs,
+                             snapshot=cache.snapshot if cache.write_behind else None,
+                             changed=_changed_articles(config, changed))
     by_slug = {a.slug: a for a in articles}
     theme = resolve_theme(config.theme, config.site_dir)
     env = make_environment(theme)
     site = site_globals(config)
     prior = cache.previous_outputs(config.out_dir) if config.out_dir.is_dir() else {}
+    out_base = str(config.out_dir)
     # Search index and related briefings depend on every article's text: reuse the last ones
     # when no article changed (same fingerprint, files still there), else recompute both.
     search_code = hash_files(SEARCH_CODE_FILES)
@@ -186,7 +200,7 @@ def _build_site(config: SiteConfig, progress: Progress | None,
                            digests={p: rec[1] for p, rec in prior.items()}, rendered=0)
     search_prior = {p: rec for p, rec in prior.items() if p.startswith(SEARCH_DIR)}
     search_current = (cache.related.get("fp") == search_fp and bool(search_prior)
-                      and all(_is_current(rec, search_fp, config.out_dir / p) for p, rec in search_prior.items()))
+                      and all(_is_current(rec, search_fp, os.path.join(out_base, p)) for p, rec in search_prior.items()))
     search = None
     if search_current:
         related = {k: tuple(v) for k, v in cache.related["slugs"].items()}
@@ -198,7 +212,7 @@ def _build_site(config: SiteConfig, progress: Progress | None,
     memo: dict = {}
     fps = [fingerprint((chain, page.template, page.path, page.lang, page.context), memo) for page in pages]
     todo = [i for i, page in enumerate(pages)
-            if not _is_current(prior.get(page.path), fps[i], config.out_dir / page.path)]
+            if not _is_current(prior.get(page.path), fps[i], os.path.join(out_base, page.path))]
 
     # Markdown is rendered where it is needed: inside the page workers, for the pages to render.
     html_of = RenderedArticles(by_slug)
@@ -242,10 +256,13 @@ def _build_site(config: SiteConfig, progress: Progress | None,
     digests = out.digests()
     if incremental:
         known = previous if previous is not None else {p: rec[1] for p, rec in prior.items()}
-        changed, written = writer.commit_changes(out, config.out_dir, known)
+        if digests != known:
+            cache.before_commit()
+        written_paths, written = writer.commit_changes(out, config.out_dir, known)
     else:
+        cache.before_commit()
         written = writer.commit(out, config.out_dir, staging)
-        changed = sorted(digests)
+        written_paths = sorted(digests)
     fp_of = {page.path: fps[i] for i, page in enumerate(pages)}
     fp_of.update({p: search_fp for p in digests if p.startswith(SEARCH_DIR)})
     records = {p: [fp_of.get(p, ""), d, out.size(p)] for p, d in digests.items()}
@@ -257,5 +274,5 @@ def _build_site(config: SiteConfig, progress: Progress | None,
                {"fp": site_fp, "pages": len(pages)})
     return BuildReport(articles=len(articles), pages=len(pages), files=len(digests),
                        bytes_written=written, seconds=time.perf_counter() - started,
-                       changed=tuple(changed), digests=digests, rendered=len(todo),
+                       changed=tuple(written_paths), digests=digests, rendered=len(todo),
                        search="reused" if search is None else "rebuilt" if search.full else "updated")

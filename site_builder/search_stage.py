@@ -64,9 +64,9 @@ def build_search(articles: list[Article], fp: str, previous: dict | None,
 
 
 def _state(fp, articles, index_state, vectors, related) -> dict:
-    return {"fp": fp, "docs": [[a.slug, a.digest] for a in articles], "index": index_state,
-            "vectors": [[list(p) for p in v] for v in vectors],
-            "related": {k: list(v) for k, v in sorted(related.items())}}
+    # tuples stay tuples in memory (a dev server keeps this state); JSON writes them as lists
+    return {"fp": fp, "docs": [(a.slug, a.digest) for a in articles], "index": index_state,
+            "vectors": vectors, "related": dict(sorted(related.items()))}
 
 
 def _update(articles, fp, previous, old_article, read) -> SearchOutcome:
@@ -103,7 +103,7 @@ def _update(articles, fp, previous, old_article, read) -> SearchOutcome:
     for i in sorted(revector - tf2.keys()):
         a = articles[i]
         tf2[i] = si.analyse(a.title, render_markdown(a.body).text).tf2
-    old_vectors = [tuple((w, v) for w, v in vec) for vec in previous["vectors"]]
+    old_vectors = [vec if isinstance(vec, tuple) else tuple(map(tuple, vec)) for vec in previous["vectors"]]
     new_vectors = {i: rel.vector(tf2[i], df_of, n) for i in sorted(revector)}
     old_related = {k: tuple(v) for k, v in previous["related"].items()}
     vectors, related = rel.update_related(articles, old_vectors, new_vectors, old_related, set(changed))

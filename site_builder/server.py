@@ -170,11 +170,14 @@ def inject(html: bytes, tag: bytes) -> bytes:
     return html[:at] + tag + html[at:] if at >= 0 else html + tag
 
 
-def _takes_changed(build: Callable) -> bool:
+def _takes(build: Callable, name: str) -> bool:
     try:
-        return "changed" in inspect.signature(build).parameters
+        return name in inspect.signature(build).parameters
     except (TypeError, ValueError):
         return False
+
+
+FLUSH_AFTER = 1.0  # seconds without a build before the dev server writes its build cache
 
 
 class DevSite:
@@ -188,7 +191,10 @@ class DevSite:
         self.out_override = Path(out_dir).resolve() if out_dir else None
         self.overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
         self.build = build
-        self._build_takes_changed = _takes_changed(build)
+        self._build_takes_changed = _takes(build, "changed")
+        self._build_takes_cache = _takes(build, "cache")
+        self._cache = None                          # kept between builds, written when idle
+        self._flush_timer: threading.Timer | None = None
         self.log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
         self.config = None
         self.digests: dict[str, str] | None = None  # of the last good build on disk
@@ -250,6 +256,8 @@ class DevSite:
                 kwargs = {"previous": self.digests}
                 if self._build_takes_changed and changes is not None:
                     kwargs["changed"] = {Path(p) for p in changes}
+                if self._build_takes_cache:
+                    kwargs["cache"] = self._build_cache()
                 report = self.build(self.config, **kwargs)
             except ContentError as exc:
                 self._failed([(str(p.path), p.line, p.message) for p in exc.problems])
@@ -261,7 +269,33 @@ class DevSite:
                 self._failed([_locate(exc)], detail=traceback.format_exc())
                 return False
             self._succeeded(report, changes, time.perf_counter() - started)
+            self._schedule_flush()
             return True
+
+    def _build_cache(self):
+        from site_builder.cache import BuildCache
+
+        root = self.config.cache_dir
+        if self._cache is None or self._cache.root != root:
+            self.flush_cache()
+            self._cache = BuildCache(root, write_behind=True)
+        return self._cache
+
+    def _schedule_flush(self) -> None:
+        if self._cache is None:
+            return
+        if self._flush_timer is not None:
+            self._flush_timer.cancel()
+        self._flush_timer = threading.Timer(FLUSH_AFTER, self.flush_cache)
+        self._flush_timer.daemon = True
+        self._flush_timer.start()
+
+    def flush_cache(self) -> None:
+        """Write the build cache now (when idle, and before the server stops)."""
+        if self._flush_timer is not None:
+            self._flush_timer.cancel()
+        if self._cache is not None:
+            self._cache.flush()
 
     def _failed(self, problems: list[tuple[str, int | None, str]], detail: str | None = None) -> None:
         shown = []
@@ -364,6 +398,7 @@ class DevSite:
             for q in self._subscribers:
                 q.put(None)
             self._subscribers.clear()
+        self.flush_cache()
 
     # -- requests --------------------------------------------------------------------------
     def resolve(self, target: str) -> tuple[int, Path | None]:

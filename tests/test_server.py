@@ -414,3 +414,34 @@ def test_a_build_that_changes_very_many_pages_tells_every_page_to_reload(dev: De
 ])
 def test_loopback_server_answers_only_loopback_host_names(host, bound, ok):
     assert host_allowed(host, bound) is ok
+
+
+# -- the dev server's long-lived cache ---------------------------------------------------------
+
+def test_server_cache_is_written_when_idle_and_a_crash_before_cannot_mislead(dev: DevSite, site: Path, tmp_path: Path):
+    from conftest import tree_bytes
+
+    pages_json = site / ".site-builder-cache" / "pages.json"
+    dev.flush_cache()
+    assert pages_json.exists()
+    path = set_envoy_title(site, "Envoy retitled while serving")
+    assert dev.rebuild({path})
+    # outputs changed, the cache is not written yet: its old records must not survive
+    assert not pages_json.exists()
+    # a CLI build now (as after the server was killed) renders what it cannot trust
+    build_site(dev.config)
+    build_site(dev.config.__class__(site_dir=site, out_dir=tmp_path / "cold"), use_cache=False)
+    assert tree_bytes(site / "output") == tree_bytes(tmp_path / "cold")
+    dev.close()
+    assert pages_json.exists()
+
+
+def test_a_change_the_watcher_missed_is_still_seen_by_its_file_stat(dev: DevSite, site: Path):
+    path = set_envoy_title(site, "Same length title A")
+    assert dev.rebuild({path})
+    old = path.stat()
+    set_envoy_title(site, "Same length title B")          # same size …
+    os.utime(path, ns=(old.st_atime_ns, old.st_mtime_ns))  # … and the old mtime; ctime still moves
+    assert dev.rebuild(set())                             # no event reported
+    page = (site / "output" / "articles" / "uk-envoy.html").read_text(encoding="utf-8")
+    assert "Same length title B" in page
