@@ -44,6 +44,9 @@ def _progress_bar():
 
 site_option = click.option("--site", "site_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
                            default=".", show_default=True, help="Site folder (with content/).")
+# import may start a new site: its folder is created
+new_site_option = click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path),
+                               default=".", show_default=True, help="Site folder (created if missing).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -53,7 +56,7 @@ def main() -> None:
 
 
 @main.command("import")
-@site_option
+@new_site_option
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--explain", is_flag=True, help="Print every raw line with its verdict and rule; write nothing.")
 @click.option("--dry-run", is_flag=True, help="Report what would be written; write nothing.")

@@ -135,6 +135,19 @@ def test_python_m_entry_point_and_usage_error(site):
     assert bad.returncode == 2
 
 
+def test_build_of_a_missing_site_folder_is_a_usage_error_but_import_starts_a_new_site(tmp_path):
+    missing = tmp_path / "typo"
+    result = CliRunner().invoke(main, ["build", "--site", str(missing)])
+    assert result.exit_code == 2 and "does not exist" in result.output
+    assert not missing.exists()
+    raw = tmp_path / "note.txt"
+    raw.write_text("Council approves new classrooms for rural schools\n\nThe provincial council approved "
+                   "a budget for forty new classrooms in mountain districts on Monday.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", "--site", str(tmp_path / "new"), str(raw)])
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "new" / "content" / "articles").glob("*.md"))) == 1
+
+
 def test_non_editable_install_ships_the_themes(tmp_path, site):
     """`pip install .` into a fresh venv: the package must carry default and broadsheet."""
     venv = tmp_path / "venv"
