@@ -843,6 +843,8 @@ def duplicate_text(doc: Doc) -> Change:
 
 
 _AGENCY = re.compile(r"[A-Z][A-Za-z+]*(?:/[A-Z][A-Za-z+]*)*|[A-Z]{2,}[A-Za-z+]*")
+# after the last paragraph, among debris: '(TTXVN/Vietnam+)', or capitals 'VNA', 'AFP/VNA'
+_AGENCY_DEBRIS = re.compile(r"\((?:%s)\)|[A-Z]{2,}[A-Za-z+]*(?:/[A-Z][A-Za-z+]*)*" % _AGENCY.pattern)
 
 
 def trailing_credit(doc: Doc) -> Change:
@@ -859,7 +861,7 @@ def trailing_credit(doc: Doc) -> Change:
     after = [j for j in range(idx[-1] + 1, len(doc.lines)) if not is_blank(doc.lines[j])][:4]
     for j in after:
         debris = doc.lines[j]
-        if debris.rule == "tail_debris" and re.fullmatch(r"\((?:%s)\)" % _AGENCY.pattern, debris.text.strip()):
+        if debris.rule == "tail_debris" and _AGENCY_DEBRIS.fullmatch(debris.text.strip()):
             return Change(lines=(claim(replace(debris, verdict=None, rule=""), "metadata", "trailing_credit"),),
                           meta=(("source", debris.text.strip(" ()")),))
     m = _SOURCE_LINE.match(t.strip())

@@ -97,6 +97,12 @@ def test_month_first_dates_calls_to_action_and_bracketed_credits():
     assert paras(res) == [LEAD_EN, P2_EN]
 
 
+def test_agency_in_capitals_before_a_related_block_is_the_source():
+    res, v = verdicts(f"{LEAD_EN}\n\n{P2_EN}\n\nXYZ\n\nRelated news\n\nCouncil opens new school in the hills")
+    assert res.meta["source"] == "XYZ" and v["XYZ"] == ("metadata", "trailing_credit")
+    assert paras(res) == [LEAD_EN, P2_EN]
+
+
 # ---------------------------------------------------------------- metadata lines
 def test_scrape_marker_gives_date_and_dateline_is_stripped():
     res = clean(f" date 2024-03-05 DA NANG – {LEAD_EN}\n\n{P2_EN}")
