@@ -46,3 +46,44 @@ def ordered_map(fn: Callable[[dict, int], Any], count: int, payload: dict, jobs:
     finally:
         _PAYLOAD.clear()
     return results
+
+
+_BACKGROUND: dict[str, Any] = {}  # like _PAYLOAD, for the one background job being forked
+
+
+def _run_background(fn: Callable[[dict], Any]) -> Any:
+    return fn(_BACKGROUND)
+
+
+class Background:
+    """fn(payload) in one forked process while the caller goes on with other work (the search
+    index builds while the page pool renders); result() waits for it. Runs inline when
+    `enabled` is false or fork is unavailable. The payload reaches the child through fork."""
+
+    def __init__(self, fn: Callable[[dict], Any], payload: dict, enabled: bool = True):
+        self._future = None
+        if not enabled or sys.platform == "win32":
+            self._value = fn(payload)
+            return
+        _BACKGROUND.clear()
+        _BACKGROUND.update(payload)
+        try:
+            self._executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+            self._future = self._executor.submit(_run_background, fn)  # forks here, payload and all
+        finally:
+            _BACKGROUND.clear()
+
+    def result(self) -> Any:
+        if self._future is None:
+            return self._value
+        try:
+            return self._future.result()
+        finally:
+            self._executor.shutdown()
+            self._future, self._value = None, None
+
+    def discard(self) -> None:
+        """Stop waiting for it (the build failed): the process ends on its own."""
+        if self._future is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._future = None

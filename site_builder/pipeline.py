@@ -237,6 +237,8 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
                 digest, size = rendered_at[i]
                 out.keep(page.path, digest, page.source, size)
         add_site_files(out, config, theme, site, articles, pages)
+        if search is not None:
+            search.finish()
         if search is None or not search.full:
             updated = {} if search is None else search.files
             for path, rec in search_prior.items():
@@ -249,6 +251,8 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
             for name, data in search.files.items():
                 out.add(SEARCH_DIR + name, data, "search index")
     except BaseException:
+        if search is not None and search.pending is not None:
+            search.pending.discard()
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
         raise

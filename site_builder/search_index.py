@@ -251,8 +251,25 @@ class DocTerms:
 
 
 def analyse(title: str, text: str) -> DocTerms:
-    folded_of = _CHUNK_FOLDED.__getitem__
     title_chunks, body_chunks = _chunks(title), _chunks(text)
+    title_seq, body_seq, tf2, length = _weights(title_chunks, body_chunks)
+    pairs = set(zip(title_seq, title_seq[1:]))
+    pairs.update(zip(body_seq, body_seq[1:]))
+    forms = {}
+    for chunk in set(title_chunks).union(body_chunks):
+        for t in _CHUNK_TOKENS[chunk]:
+            if t is not None:
+                forms[t[0]] = t[1]
+    return DocTerms(tf2=tf2, length=length, pairs=frozenset(p for p in pairs if None not in p), forms=forms)
+
+
+def term_weights(title: str, text: str) -> dict:
+    """analyse(title, text).tf2 alone (what related briefings need), for Markdown workers."""
+    return _weights(_chunks(title), _chunks(text))[2]
+
+
+def _weights(title_chunks: list[str], body_chunks: list[str]) -> tuple[list, list, dict, int]:
+    folded_of = _CHUNK_FOLDED.__getitem__
     title_seq = list(chain.from_iterable(map(folded_of, title_chunks)))
     body_seq = list(chain.from_iterable(map(folded_of, body_chunks)))
     tf = Counter(body_seq)
@@ -263,15 +280,7 @@ def analyse(title: str, text: str) -> DocTerms:
         if w is not None:
             tf[w] += TITLE_WEIGHT
             length += TITLE_WEIGHT
-    pairs = set(zip(title_seq, title_seq[1:]))
-    pairs.update(zip(body_seq, body_seq[1:]))
-    forms = {}
-    for chunk in set(title_chunks).union(body_chunks):
-        for t in _CHUNK_TOKENS[chunk]:
-            if t is not None:
-                forms[t[0]] = t[1]
-    return DocTerms(tf2={t: 2 * c + (t in title_words) for t, c in tf.items()}, length=length,
-                    pairs=frozenset(p for p in pairs if None not in p), forms=forms)
+    return title_seq, body_seq, {t: 2 * c + (t in title_words) for t, c in tf.items()}, length
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ same bytes. I/O only through the callables it is given.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -12,7 +13,7 @@ from site_builder import search_index as si
 from site_builder import urls
 from site_builder.content import Article
 from site_builder.markdown import render_markdown
-from site_builder.parallel import ordered_map
+from site_builder.parallel import PARALLEL_MIN, Background, ordered_map
 from site_builder.search_update import NeedsFullBuild, update_index
 
 MAX_CHANGED = 64          # more edited articles than this: build in full
@@ -27,11 +28,24 @@ class SearchOutcome:
     state: dict                        # JSON for the build cache
     html: dict[str, str] = field(default_factory=dict)  # slug → body HTML rendered on the way
     reason: str = ""                   # why a full build was needed
+    pending: Background | None = None  # a full build's index, still being built
+
+    def finish(self) -> None:
+        """Wait for the index of a full build (built in the background) and take its files."""
+        if self.pending is not None:
+            self.files, self.state["index"] = self.pending.result()
+            self.pending = None
 
 
-def _render_job(payload: dict, i: int) -> tuple[str, str]:
-    r = render_markdown(payload["articles"][i].body)
-    return r.html, r.text
+def _render_job(payload: dict, i: int) -> tuple[str, str, dict]:
+    a = payload["articles"][i]
+    r = render_markdown(a.body)
+    return r.html, r.text, si.term_weights(a.title, r.text)
+
+
+def _index_job(payload: dict) -> tuple[dict, dict]:
+    built = si.index_documents(payload["docs"])
+    return built.files, built.state
 
 
 def search_doc(a: Article, text: str) -> si.SearchDoc:
@@ -52,15 +66,20 @@ def build_search(articles: list[Article], fp: str, previous: dict | None,
         except NeedsFullBuild as exc:
             reason = str(exc)
     rendered = ordered_map(_render_job, len(articles), {"articles": articles}, jobs)
-    docs = [search_doc(a, text) for a, (_, text) in zip(articles, rendered)]
-    built = si.index_documents(docs)
+    docs = [search_doc(a, text) for a, (_, text, _) in zip(articles, rendered)]
+    # The index builds in a forked process while the caller renders pages; related briefings
+    # are needed first, so they come from the term weights the Markdown workers returned.
+    index = Background(_index_job, {"docs": docs}, enabled=jobs > 1 and len(docs) >= PARALLEL_MIN)
     n = len(articles)
-    idf_of = rel.idf_table(dict(zip(built.state["terms"], built.state["df"])), n)
-    vectors = [rel.vector(tf2, None, n, idf_of) for tf2 in built.tf2]
+    df: Counter = Counter()
+    for _, _, weights in rendered:
+        df.update(weights.keys())
+    idf_of = rel.idf_table(df, n)
+    vectors = [rel.vector(weights, None, n, idf_of) for _, _, weights in rendered]
     related = rel.related_all(articles, vectors)
-    return SearchOutcome(files=built.files, full=True, related=related,
-                         state=_state(fp, articles, built.state, vectors, related),
-                         html={a.slug: html for a, (html, _) in zip(articles, rendered)}, reason=reason)
+    return SearchOutcome(files={}, full=True, related=related, state=_state(fp, articles, None, vectors, related),
+                         html={a.slug: html for a, (html, _, _) in zip(articles, rendered)}, reason=reason,
+                         pending=index)
 
 
 def _state(fp, articles, index_state, vectors, related) -> dict:
