@@ -87,7 +87,7 @@ def _render_page_job(payload: dict, i: int) -> bytes | tuple[str, int]:
     data = render_page(payload["env"], page, payload["site"], payload["html_of"])
     if payload["staging"] is None:
         return data
-    writer.write_file(payload["staging"], page.path, data)
+    writer.write_file(payload["staging"], page.path, data, payload["made"])  # per worker: fork copies it
     return writer.digest(data), len(data)
 
 
@@ -225,7 +225,7 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
         bar = (lambda done, total: progress("pages", done, total)) if progress else None
         results = ordered_map(_render_page_job, len(todo_pages),
                               {"env": env, "pages": todo_pages, "site": site, "html_of": html_of,
-                               "staging": staging}, config.jobs, bar)
+                               "staging": staging, "made": set()}, config.jobs, bar)
         out = writer.OutputSet()
         rendered_at = dict(zip(todo, results))
         for i, page in enumerate(pages):
