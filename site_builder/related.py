@@ -55,7 +55,7 @@ def vector(tf2: Mapping[str, int], df_of: Callable[[str], int] | None, n: int,
             weights.append((-(_LOG_TF[c] if c < 64 else 1 + math.log(c)) * x, w))
     top = heapq.nsmallest(TOP_TERMS, weights)
     norm = math.sqrt(sum(v * v for v, _ in top)) or 1.0
-    return tuple((w, -v / norm) for v, w in top)
+    return tuple((w, round(-v / norm, 4)) for v, w in top)  # 4 places: plenty, and a small cache
 
 
 class Holders:
