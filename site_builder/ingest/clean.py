@@ -141,7 +141,7 @@ _CAPTION_CREDIT = re.compile(
 )
 _CAPTION_HEAD = re.compile(
     r"^\(?(?:ảnh|photo|hình ảnh|image|nguồn ảnh|ảnh minh họa|ảnh minh hoạ|illustration)"
-    r"\s*(?:[:.)]|$)",
+    r"(?:\s*\d{1,2})?\s*(?:[:.)]|$)",
     re.I,
 )
 _IMAGE_FILE = re.compile(
@@ -607,6 +607,28 @@ def comment_thread(doc: Doc) -> Change:
     return Change(lines=tuple(out))
 
 
+_VOTE = re.compile(r"^(?:bình chọn|biểu quyết|vote|submit vote|xem kết quả|view results)\b", re.I)
+
+
+def poll(doc: Doc) -> Change:
+    """A reader poll: a question, two or more short answers, then a vote button."""
+    out = []
+    for k in open_idx(doc) + [i for i, ln in enumerate(doc.lines) if ln.rule == "widget"]:
+        if not _VOTE.match(doc.lines[k].text.strip()) or len(doc.lines[k].text) > 40:
+            continue
+        answers, j = [], prev_content(doc, k)
+        while j is not None and doc.lines[j].open and len(words(doc.lines[j].text)) <= 8 \
+                and not doc.lines[j].text.strip().endswith("?"):
+            answers.append(j)
+            j = prev_content(doc, j)
+        if len(answers) >= 2 and j is not None and doc.lines[j].open and doc.lines[j].text.strip().endswith("?") \
+                and len(words(doc.lines[j].text)) <= 25:
+            out += [claim(doc.lines[x], "dropped", "poll") for x in (j, *answers)]
+            if doc.lines[k].open:
+                out.append(claim(doc.lines[k], "dropped", "poll"))
+    return Change(lines=tuple({ln.no: ln for ln in out}.values()))
+
+
 def footer_line(doc: Doc) -> Change:
     """Copyright and licence lines of the page footer."""
     return Change(lines=tuple(claim(doc.lines[i], "dropped", "footer_line") for i in open_idx(doc)
@@ -921,15 +943,23 @@ def byline_end(doc: Doc) -> Change:
     return Change(lines=(claim(doc.lines[j], "metadata", "byline"),), meta=(("author", name),))
 
 
+_LABEL_LINE = re.compile(r"^[^\W\d_][\w .&/-]{0,24}:\s*\S")  # 'Địa chỉ: …', 'Hotline: …'
+
+
 def tail_debris(doc: Doc) -> Change:
-    """Short non-sentence lines after the article's last paragraph: menus, labels, crumbs."""
+    """After the article's last paragraph: short non-sentence lines (menus, labels, crumbs) and
+    'Label: value' lines (editor, address, phone of the page footer)."""
     _, last = prose_bounds(doc)
     if last is None:
         return Change()
-    return Change(lines=tuple(
-        claim(doc.lines[i], "dropped", "tail_debris") for i in open_idx(doc)
-        if i > last and len(words(doc.lines[i].text)) <= 5 and not ends_sentence(doc.lines[i].text)
-    ))
+    out = []
+    for i in open_idx(doc):
+        t = doc.lines[i].text.strip()
+        if i <= last or ends_sentence(t):
+            continue
+        if len(words(t)) <= 5 or (_LABEL_LINE.match(t) and len(words(t)) <= 16):
+            out.append(claim(doc.lines[i], "dropped", "tail_debris"))
+    return Change(lines=tuple(out))
 
 
 def truncated_fragment(doc: Doc) -> Change:
@@ -963,6 +993,7 @@ RULES: tuple[Rule, ...] = (
     date_line,
     widget,
     comment_thread,
+    poll,
     footer_line,
     markup_remnant,
     image_filename,

@@ -103,6 +103,24 @@ def test_agency_in_capitals_before_a_related_block_is_the_source():
     assert paras(res) == [LEAD_EN, P2_EN]
 
 
+def test_numbered_captions_polls_and_footer_contacts_leave_the_body():
+    raw = (f"{LEAD_VI}\n\nẢnh 1: Lớp học mới ở huyện vùng cao.\n\n{P2_VI}\n\n"
+           "Bạn nghĩ gì về kế hoạch này?\n\nRất cần thiết\n\nChưa đủ\n\nBình chọn\n\n"
+           "© 2025 Báo Mẫu. Giấy phép số 1/GP\n\nTổng biên tập: Trần Văn B\n\n"
+           "Địa chỉ: 12 Đường C, Quận 3\n\nĐiện thoại: 028 0000 0000 - Email: ab@example.vn")
+    res, v = verdicts(raw)
+    assert paras(res) == [LEAD_VI, P2_VI]
+    assert v["Ảnh 1: Lớp học mới ở huyện vùng cao."] == ("caption", "photo_caption")
+    assert v["Bạn nghĩ gì về kế hoạch này?"] == ("dropped", "poll")
+    assert v["Địa chỉ: 12 Đường C, Quận 3"][0] == "dropped"
+
+
+def test_a_question_in_the_article_is_not_a_poll():
+    q = "Vì sao tỉnh chọn các huyện miền núi trước?"
+    res, v = verdicts(f"{LEAD_VI}\n\n{q}\n\n{P2_VI}")
+    assert paras(res) == [LEAD_VI, q, P2_VI]
+
+
 # ---------------------------------------------------------------- metadata lines
 def test_scrape_marker_gives_date_and_dateline_is_stripped():
     res = clean(f" date 2024-03-05 DA NANG – {LEAD_EN}\n\n{P2_EN}")
