@@ -635,15 +635,32 @@ def footer_line(doc: Doc) -> Change:
                               if len(doc.lines[i].text) <= 250 and _FOOTER.search(doc.lines[i].text)))
 
 
+def table_cells(text: str) -> list[str] | None:
+    t = text.strip()
+    return [c.strip() for c in t[1:-1].split("|")] if len(t) >= 2 and t[0] == t[-1] == "|" else None
+
+
+def in_data_table(doc: Doc, i: int, cells: list[str]) -> bool:
+    """A row of a real table: two or more filled columns, and a neighbour row of the same width."""
+    if len(cells) < 2 or sum(bool(re.search(r"\w", c)) for c in cells) < 2:
+        return False
+    for j in (prev_content(doc, i), next_content(doc, i)):
+        other = table_cells(doc.lines[j].text) if j is not None else None
+        if other is not None and len(other) == len(cells):
+            return True
+    return False
+
+
 def markup_remnant(doc: Doc) -> Change:
-    """Table pipes, empty image/link syntax, separators: layout left over from HTML."""
+    """Table pipes, empty image/link syntax, separators: layout left over from HTML. Rows of a
+    real table (filled columns, rows of one width) are data and stay."""
     out = []
     for i in open_idx(doc):
         t = doc.lines[i].text.strip()
+        cells = table_cells(t)
         if _PUNCT_ONLY.match(t) or _EMPTY_IMAGE.match(t):
             out.append(claim(doc.lines[i], "dropped", "markup_remnant"))
-        elif t.startswith("|") and t.endswith("|") and not any(
-                is_prose(c) for c in t.strip("|").split("|")):
+        elif cells is not None and not any(is_prose(c) for c in cells) and not in_data_table(doc, i, cells):
             out.append(claim(doc.lines[i], "dropped", "markup_remnant"))
     return Change(lines=tuple(out))
 
@@ -660,6 +677,9 @@ def breadcrumb(doc: Doc) -> Change:
     for i in open_idx(doc):
         t = doc.lines[i].text.strip()
         parts = _CRUMB_SEPARATORS.split(t)
+        cells = table_cells(t)
+        if cells is not None and in_data_table(doc, i, cells):
+            continue
         if len(parts) >= 2 and all(0 < len(words(p)) <= 4 for p in parts) and not ends_sentence(t):
             out.append(claim(doc.lines[i], "dropped", "breadcrumb"))
     return Change(lines=tuple(out))
@@ -1054,7 +1074,7 @@ def clean(raw_text: str) -> CleanResult:
     """Raw scraped text → body Markdown, metadata and one decision per line (and fragment)."""
     doc, notes = run_rules(raw_text)
     kept = [ln.text.strip() for ln in doc.lines if ln.verdict == "kept" and ln.text.strip()]
-    body = "\n\n".join(escape_md(t) for t in kept)
+    body = markdown_body(kept)
     decisions = sorted(
         [Decision(ln.no, ln.text if ln.verdict == "kept" else ln.raw, ln.verdict or "kept", ln.rule)
          for ln in doc.lines] + list(notes),
@@ -1062,6 +1082,34 @@ def clean(raw_text: str) -> CleanResult:
     )
     meta = finish_meta(dict(doc.meta), kept)
     return CleanResult(body=body, meta=meta, decisions=tuple(decisions))
+
+
+def markdown_body(kept: list[str]) -> str:
+    """Kept lines as Markdown paragraphs; consecutive rows of one table (same width) become a
+    Markdown table, each row as it was written, the first one the header."""
+    blocks: list[str] = []
+    rows: list[str] = []
+    width = 0
+
+    def flush_rows() -> None:
+        if len(rows) >= 2:
+            blocks.append("\n".join([rows[0], "|" + "---|" * width, *rows[1:]]))
+        else:
+            blocks.extend(escape_md(r) for r in rows)
+        rows.clear()
+
+    for t in kept:
+        cells = table_cells(t)
+        n = len(cells) if cells is not None and len(cells) >= 2 else 0
+        if not n or (rows and n != width):
+            flush_rows()
+        if n:
+            rows.append(t)
+            width = n
+        else:
+            blocks.append(escape_md(t))
+    flush_rows()
+    return "\n\n".join(blocks)
 
 
 def escape_md(text: str) -> str:

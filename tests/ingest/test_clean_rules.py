@@ -121,6 +121,15 @@ def test_a_question_in_the_article_is_not_a_poll():
     assert paras(res) == [LEAD_VI, q, P2_VI]
 
 
+def test_a_data_table_is_kept_as_a_markdown_table_but_empty_pipes_go():
+    raw = (f"{LEAD_VI}\n\n| Huyện | Phòng học | Vốn |\n\n| Mù Cang | 12 | 9 tỷ |\n\n| Bắc Hà | 8 | 6 tỷ |\n\n"
+           f"| | |\n\n{P2_VI}")
+    res, v = verdicts(raw)
+    assert "| Huyện | Phòng học | Vốn |\n|---|---|---|\n| Mù Cang | 12 | 9 tỷ |\n| Bắc Hà | 8 | 6 tỷ |" in res.body
+    assert v["| | |"] == ("dropped", "markup_remnant")
+    assert res.body.startswith(LEAD_VI) and res.body.endswith(P2_VI)
+
+
 # ---------------------------------------------------------------- metadata lines
 def test_scrape_marker_gives_date_and_dateline_is_stripped():
     res = clean(f" date 2024-03-05 DA NANG – {LEAD_EN}\n\n{P2_EN}")
