@@ -135,13 +135,14 @@ _CAPTION_TAIL = re.compile(
 _SOURCE_TAIL = re.compile(r"(?:\((?:nguồn|source)\s*:[^()]{1,80}\)|[-–—|]\s*(?:nguồn|source)"
                           r"\s*:?\s*[^.()]{1,50})\s*\.?\s*$", re.I)
 _CAPTION_CREDIT = re.compile(
-    r"(?:^|[.!?]\s+|\s[-–—|]\s*)(?:Ảnh|Photo|Photos|Image|Hình|Nguồn ảnh|Video)"
+    r"(?:^|[.!?]\s+|\s[-–—|]\s*)(?:Ảnh|Photo|Photos|Photograph|Image|Hình|Nguồn ảnh|Video)"
     r"\s*(?:by|:|của)\s*[^.!?]{1,60}\.?$"
     r"|\s(?:ẢNH|PHOTO|Ảnh|Photo)\s*:\s*[^\W\d_][^.!?:]{0,40}$"   # '… Sơn Trà ẢNH: HOÀNG SƠN'
 )
 _CAPTION_HEAD = re.compile(
     r"^\(?(?:ảnh|photo|hình ảnh|image|nguồn ảnh|ảnh minh họa|ảnh minh hoạ|illustration)"
-    r"(?:\s*\d{1,2})?\s*(?:[:.)]|$)",
+    r"(?:\s*\d{1,2})?\s*(?:[:.)]|$)"
+    r"|^(?:image|photo|picture|video)\s+(?:source|caption|credit)\s*[,:]",
     re.I,
 )
 _IMAGE_FILE = re.compile(
@@ -509,7 +510,8 @@ def headline_above_lead(doc: Doc) -> tuple[int | None, list[int]]:
 
 
 def title(doc: Doc) -> Change:
-    """The headline above the lead is the title and what stands above it is banner and labels;
+    """The headline above the lead is the title, what stands above it is banner and labels, and
+    what stands between it and the lead in four words or fewer ('3 min read') is a label too;
     failing that, the first open line when short and headline-like. A headline without a full
     stop leaves the body; a one-sentence title ending in '.' stays (never lose text)."""
     idx = open_idx(doc)
@@ -518,8 +520,12 @@ def title(doc: Doc) -> Change:
     pick, above = headline_above_lead(doc)
     if pick is not None:
         ln = doc.lines[pick]
+        first, _ = prose_bounds(doc)
+        labels = [i for i in idx if pick < i < first and len(words(doc.lines[i].text)) <= 4
+                  and not ends_sentence(doc.lines[i].text) and not author_of(doc.lines[i].text)]
         return Change(lines=(claim(ln, "metadata", "title"),
-                             *(claim(doc.lines[i], "dropped", "leading_crumbs") for i in above)),
+                             *(claim(doc.lines[i], "dropped", "leading_crumbs") for i in above),
+                             *(claim(doc.lines[i], "dropped", "head_label") for i in labels)),
                       meta=(("title", ln.text.strip()),))
     ln = doc.lines[idx[0]]
     t = ln.text.strip()
@@ -587,6 +593,8 @@ _FOOTER = re.compile(r"©|\(c\)\s*\d{4}|^(?:copyright|bản quyền)\b|all right
                      r"giữ bản quyền|ghi rõ nguồn", re.I)
 
 
+_DESK_CREDIT = re.compile(r"^\((?:additional\s+)?(?:reporting|writing|editing|compiled|translated)\s+by\b[^()]*\)$",
+                          re.I)
 _REPLY = re.compile(r"^(?:reply|replies|tra loi|phan hoi)\b", re.I)
 
 
@@ -630,9 +638,12 @@ def poll(doc: Doc) -> Change:
 
 
 def footer_line(doc: Doc) -> Change:
-    """Copyright and licence lines of the page footer."""
-    return Change(lines=tuple(claim(doc.lines[i], "dropped", "footer_line") for i in open_idx(doc)
-                              if len(doc.lines[i].text) <= 250 and _FOOTER.search(doc.lines[i].text)))
+    """Copyright and licence lines of the page footer; '(Reporting by …; Editing by …)' desk
+    credits."""
+    return Change(lines=tuple(
+        claim(doc.lines[i], "dropped", "footer_line") for i in open_idx(doc)
+        if len(doc.lines[i].text) <= 250 and (_FOOTER.search(doc.lines[i].text)
+                                              or _DESK_CREDIT.match(doc.lines[i].text.strip()))))
 
 
 def table_cells(text: str) -> list[str] | None:

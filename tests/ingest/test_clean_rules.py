@@ -130,6 +130,18 @@ def test_a_data_table_is_kept_as_a_markdown_table_but_empty_pipes_go():
     assert res.body.startswith(LEAD_VI) and res.body.endswith(P2_VI)
 
 
+def test_wire_page_labels_image_credits_and_desk_credit_leave_the_body():
+    raw = ("Provincial council approves budget for rural classrooms\n\nBy Jane Doe\n\n4 min read\n\n"
+           f"Updated 3 hours ago\n\n{LEAD_EN}\n\nImage source, Example Agency\n\n"
+           "Image caption, Pupils in a new classroom\n\nPupils in a new classroom. Photograph: A Person/XYZ\n\n"
+           f"{P2_EN}\n\n(Reporting by Jane Doe; Editing by Sam Roe)")
+    res, v = verdicts(raw)
+    assert paras(res) == [LEAD_EN, P2_EN]
+    assert res.meta["author"] == "Jane Doe"
+    assert v["4 min read"] == ("dropped", "head_label")
+    assert v["Image caption, Pupils in a new classroom"][0] == "caption"
+
+
 # ---------------------------------------------------------------- metadata lines
 def test_scrape_marker_gives_date_and_dateline_is_stripped():
     res = clean(f" date 2024-03-05 DA NANG – {LEAD_EN}\n\n{P2_EN}")
