@@ -165,3 +165,19 @@ def test_non_editable_install_ships_the_themes(tmp_path, site):
                             capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert 'class="masthead"' in (site / "output" / "index.html").read_text(encoding="utf-8")
+
+
+def test_article_meta_has_no_dangling_separator_and_summary_is_not_repeated(tmp_path):
+    site = tmp_path / "site"
+    lead = "The council approved forty new classrooms for the mountain districts on Monday."
+    write_article(site, "nodate.md", f"title: Classrooms approved\nauthor: Jane Doe\nsummary: \"{lead}\"",
+                  f"{lead}\n\nWork starts next year.\n")
+    write_article(site, "other.md", "title: Other story\nsummary: A different standfirst.\ndate: 2025-01-01",
+                  "The body says something else.\n")
+    assert build(site).exit_code == 0
+    page = (site / "output" / "articles" / "nodate.html").read_text(encoding="utf-8")
+    meta = page.split('class="entry-meta">', 1)[1].split("</p>", 1)[0]
+    assert not meta.strip().startswith('<span class="sep">')
+    assert page.count(lead) == 1 + page.count(f'content="{lead}"')    # in the body, not again above it
+    other = (site / "output" / "articles" / "other.html").read_text(encoding="utf-8")
+    assert '<p class="summary">A different standfirst.</p>' in other
