@@ -1145,7 +1145,7 @@ def finish_meta(meta: dict, kept: list[str]) -> dict:
 
 def lead_title(kept: list[str], max_words: int = 14) -> str | None:
     """No headline: the lead's first clause, at most max_words words, cut between words and
-    never ending on a function word ('… efforts to')."""
+    never ending on a function word ('… efforts to'), marked with ' …' when cut."""
     if not kept:
         return None
     first = split_sentences(kept[0])[0]
@@ -1153,12 +1153,13 @@ def lead_title(kept: list[str], max_words: int = 14) -> str | None:
     if len(words(clause)) < 4:
         clause = first
     ws = clause.split()
-    if len(ws) > max_words + 4:
+    cut = len(ws) > max_words + 4
+    if cut:
         ws = ws[:max_words]
         while len(ws) > 3 and ws[-1].lower().strip(",.;:") in STOP:
             ws.pop()
     short = " ".join(ws).rstrip(" ,;:.–—-")
-    return short or None
+    return (short + " …" if cut else short) or None  # a cut title says so
 
 
 def summary(kept: list[str], limit: int = 300) -> str | None:

@@ -343,6 +343,13 @@ def test_title_from_lead_when_no_headline_never_mid_word():
     assert LEAD_EN.startswith(t) and LEAD_EN[len(t)] in " ,"
 
 
+def test_a_title_cut_from_a_long_lead_says_so():
+    lead = ("Farmers in the three northern mountain provinces on Monday began planting a new rice variety "
+            "that needs less water and resists the cold snaps of early spring.")
+    t = clean(f"{lead}\n\n{P2_EN}").meta["title"]
+    assert t.endswith(" …") and lead.startswith(t[:-2]) and lead[len(t) - 2] == " "
+
+
 def test_language_detection_on_short_texts():
     assert detect_lang("Tỉnh khánh thành trường học mới") == "vi"
     assert detect_lang("The council opened a new school in Hà Nội") == "en"
