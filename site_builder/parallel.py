@@ -83,7 +83,8 @@ class Background:
             self._future, self._value = None, None
 
     def discard(self) -> None:
-        """Stop waiting for it (the build failed): the process ends on its own."""
+        """The build failed: let a job already running finish (it may be writing files), drop
+        its result."""
         if self._future is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor.shutdown(wait=True, cancel_futures=True)
             self._future = None

@@ -201,27 +201,28 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
     search_prior = {p: rec for p, rec in prior.items() if p.startswith(SEARCH_DIR)}
     search_current = (cache.related.get("fp") == search_fp and bool(search_prior)
                       and all(_is_current(rec, search_fp, os.path.join(out_base, p)) for p, rec in search_prior.items()))
-    search = None
-    if search_current:
-        related = {k: tuple(v) for k, v in cache.related["slugs"].items()}
-    else:
-        search = build_search(articles, search_fp, cache.search_state(search_code, search_prior),
-                              _old_article(cache), _search_reader(config.out_dir, search_prior), config.jobs)
-        related = search.related
-    pages = plan_pages(articles, config.per_page, config.language, related)
-    memo: dict = {}
-    fps = [fingerprint((chain, page.template, page.path, page.lang, page.context), memo) for page in pages]
-    todo = [i for i, page in enumerate(pages)
-            if not _is_current(prior.get(page.path), fps[i], os.path.join(out_base, page.path))]
-
-    # Markdown is rendered where it is needed: inside the page workers, for the pages to render.
-    html_of = RenderedArticles(by_slug)
-    if search is not None:
-        html_of.update(search.html)
-    todo_pages = [pages[i] for i in todo]
     incremental = (bool(prior) or previous is not None) and config.out_dir.is_dir()
     staging = None if incremental else writer.new_staging(config.out_dir)
+    search = None
     try:
+        if search_current:
+            related = {k: tuple(v) for k, v in cache.related["slugs"].items()}
+        else:
+            search = build_search(articles, search_fp, cache.search_state(search_code, search_prior),
+                                  _old_article(cache), _search_reader(config.out_dir, search_prior), config.jobs,
+                                  staging=staging / SEARCH_DIR if staging is not None else None)
+            related = search.related
+        pages = plan_pages(articles, config.per_page, config.language, related)
+        memo: dict = {}
+        fps = [fingerprint((chain, page.template, page.path, page.lang, page.context), memo) for page in pages]
+        todo = [i for i, page in enumerate(pages)
+                if not _is_current(prior.get(page.path), fps[i], os.path.join(out_base, page.path))]
+
+        # Markdown is rendered where it is needed: inside the page workers, for the pages to render.
+        html_of = RenderedArticles(by_slug)
+        if search is not None:
+            html_of.update(search.html)
+        todo_pages = [pages[i] for i in todo]
         bar = (lambda done, total: progress("pages", done, total)) if progress else None
         results = ordered_map(_render_page_job, len(todo_pages),
                               {"env": env, "pages": todo_pages, "site": site, "html_of": html_of,
@@ -250,9 +251,11 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
         else:
             for name, data in search.files.items():
                 out.add(SEARCH_DIR + name, data, "search index")
+            for name, (digest, size) in search.staged.items():  # written into staging by the index job
+                out.keep(SEARCH_DIR + name, digest, "search index", size)
     except BaseException:
         if search is not None and search.pending is not None:
-            search.pending.discard()
+            search.pending.discard()  # waits for it: it may be writing into staging
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
         raise

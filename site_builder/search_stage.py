@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 from site_builder import related as rel
 from site_builder import search_index as si
-from site_builder import urls
+from site_builder import urls, writer
 from site_builder.content import Article
 from site_builder.markdown import render_markdown
 from site_builder.parallel import PARALLEL_MIN, Background, ordered_map
@@ -29,11 +30,12 @@ class SearchOutcome:
     html: dict[str, str] = field(default_factory=dict)  # slug → body HTML rendered on the way
     reason: str = ""                   # why a full build was needed
     pending: Background | None = None  # a full build's index, still being built
+    staged: dict[str, tuple[str, int]] = field(default_factory=dict)  # written into staging already
 
     def finish(self) -> None:
         """Wait for the index of a full build (built in the background) and take its files."""
         if self.pending is not None:
-            self.files, self.state["index"] = self.pending.result()
+            self.files, self.state["index"], self.staged = self.pending.result()
             self.pending = None
 
 
@@ -43,9 +45,19 @@ def _render_job(payload: dict, i: int) -> tuple[str, str, dict]:
     return r.html, r.text, si.term_weights(a.title, r.text)
 
 
-def _index_job(payload: dict) -> tuple[dict, dict]:
+def _index_job(payload: dict) -> tuple[dict, dict, dict]:
+    """Build the index; with a staging folder, write the files there (13,000 of them, not sent
+    back through a pipe) and return only their digests and sizes."""
     built = si.index_documents(payload["docs"])
-    return built.files, built.state
+    staging = payload["staging"]
+    if staging is None:
+        return built.files, built.state, {}
+    made: set[str] = set()
+    staged = {}
+    for name, data in built.files.items():
+        writer.write_file(staging, name, data, made)
+        staged[name] = (writer.digest(data), len(data))
+    return {}, built.state, staged
 
 
 def search_doc(a: Article, text: str) -> si.SearchDoc:
@@ -56,9 +68,10 @@ def search_doc(a: Article, text: str) -> si.SearchDoc:
 
 def build_search(articles: list[Article], fp: str, previous: dict | None,
                  old_article: Callable[[str], Article | None], read: Callable[[str], bytes | None],
-                 jobs: int = 1) -> SearchOutcome:
+                 jobs: int = 1, staging: Path | None = None) -> SearchOutcome:
     """articles latest first (doc ids); fp identifies this build's search inputs; previous: the
-    state of the last build whose files `read` returns."""
+    state of the last build whose files `read` returns; staging: where a full build may write the
+    index files itself (the search folder of the staging output)."""
     reason = "no previous index"
     if previous:
         try:
@@ -69,7 +82,8 @@ def build_search(articles: list[Article], fp: str, previous: dict | None,
     docs = [search_doc(a, text) for a, (_, text, _) in zip(articles, rendered)]
     # The index builds in a forked process while the caller renders pages; related briefings
     # are needed first, so they come from the term weights the Markdown workers returned.
-    index = Background(_index_job, {"docs": docs}, enabled=jobs > 1 and len(docs) >= PARALLEL_MIN)
+    index = Background(_index_job, {"docs": docs, "staging": staging},
+                       enabled=jobs > 1 and len(docs) >= PARALLEL_MIN)
     n = len(articles)
     df: Counter = Counter()
     for _, _, weights in rendered:
