@@ -98,15 +98,11 @@ def _update(state, docs, changes, read) -> IndexUpdate:
         if term not in old_ids_of:
             old_ids_of[term] = si.decode_ids(old_posting(term)[0]) if term in pos_old else []
         return old_ids_of[term]
+
     old_df: dict[str, int] = {}
     for term in sorted(affected):
-        if term in pos_old:
-            rec = old_posting(term)
-            ids = si.decode_ids(rec[0])
-            imp = dict(zip(ids, rec[1]))
-        else:
-            ids, imp = [], {}
-        old_ids_of[term] = ids
+        ids = old_ids(term)
+        imp = dict(zip(ids, old_posting(term)[1])) if ids else {}
         old_df[term] = len(ids)
         for d in changed_docs:
             imp.pop(d, None)
