@@ -181,7 +181,6 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
                              changed=_changed_articles(config, changed))
     by_slug = {a.slug: a for a in articles}
     theme = resolve_theme(config.theme, config.site_dir)
-    env = make_environment(theme)
     site = site_globals(config)
     prior = cache.previous_outputs(config.out_dir) if config.out_dir.is_dir() else {}
     out_base = str(config.out_dir)
@@ -190,6 +189,7 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
     search_code = hash_files(SEARCH_CODE_FILES)
     search_fp = fingerprint((search_code, [a.digest for a in articles]))
     chain = hash_files(template_files(theme) + CODE_FILES, json.dumps(site, sort_keys=True, default=str))
+    env = cache.environment(chain, lambda: make_environment(theme))
     # Nothing that any output depends on changed, and every output is still what was written:
     # done, without planning a single page.
     site_fp = fingerprint((chain, search_code, hash_files(list(static_files(theme).values()), config.theme),
