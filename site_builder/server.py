@@ -177,7 +177,7 @@ def _takes(build: Callable, name: str) -> bool:
         return False
 
 
-FLUSH_AFTER = 1.0  # seconds without a build before the dev server writes its build cache
+FLUSH_AFTER = 5.0  # seconds without a build before the dev server writes its build cache
 
 
 class DevSite:
