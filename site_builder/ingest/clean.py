@@ -96,8 +96,9 @@ _CUE_HEADERS = {
     )
 }
 _INLINE_MORE = re.compile(
-    r"^(?:>>|»|►|▶|\+\+)?\s*(?:xem thêm|đọc thêm|tin liên quan|bài liên quan|read more|"
-    r"see also|related|also read|read also|mời xem|xem tiếp)\s*[:：>»\-–]\s*\S",
+    r"^(?:>>|»|►|▶|\+\+)?\s*(?:xem thêm|đọc thêm|tin liên quan|bài liên quan|bài viết liên quan|"
+    r"read more|see also|related(?: news| articles| stories)?|also read|read also|mời xem|xem tiếp|"
+    r"có thể bạn quan tâm|you may also like)\s*[:：>»\-–]\s*\S",
     re.I,
 )
 _ARROW_LINK = re.compile(r"^(?:>>|»|►|▶)\s*\S")

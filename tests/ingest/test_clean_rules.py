@@ -288,6 +288,13 @@ def test_truncated_teasers_without_header_and_inline_read_more():
     assert res.body == LEAD_VI + "\n\n" + P2_VI
 
 
+def test_inline_related_links_in_either_language():
+    for line in ("Bài viết liên quan: Giá rau tăng mạnh - Mưa lớn ở miền núi - Tuyến buýt mới",
+                 "Related news: Council opens school - Rice prices rise"):
+        res, v = verdicts(f"{LEAD_EN}\n\n{line}\n\n{P2_EN}")
+        assert v[line] == ("dropped", "inline_read_more") and paras(res) == [LEAD_EN, P2_EN]
+
+
 def test_repeated_headlines_are_dropped_everywhere():
     h = "Lễ hội hoa xuân thu hút du khách"
     res = clean(f"{LEAD_VI}\n\n{P2_VI}\n\n{h}\n\n{h}\n\nHàng nghìn du khách đến tham quan.")
