@@ -506,6 +506,12 @@ def headline_above_lead(doc: Doc) -> tuple[int | None, list[int]]:
             break
     if pick is None:
         return None, []
+    # 'Headline - Site Name' (the page title) above the bare headline: the bare one is the title
+    t = doc.lines[pick].text.strip()
+    for j in head:
+        if j > pick and re.fullmatch(re.escape(doc.lines[j].text.strip()) + r"\s+[|\-–—]\s+\S.{0,40}", t):
+            pick = j
+            break
     above = [i for i in head if i < pick and not ends_sentence(doc.lines[i].text.strip())]
     return pick, above
 

@@ -295,6 +295,12 @@ def test_inline_related_links_in_either_language():
         assert v[line] == ("dropped", "inline_read_more") and paras(res) == [LEAD_EN, P2_EN]
 
 
+def test_page_title_with_site_suffix_gives_way_to_the_bare_headline():
+    h = "Provincial council approves budget for rural classrooms"
+    res, v = verdicts(f"{h} - Example Daily\n\n{h}\n\n{LEAD_EN}\n\n{P2_EN}")
+    assert res.meta["title"] == h and paras(res) == [LEAD_EN, P2_EN]
+
+
 def test_repeated_headlines_are_dropped_everywhere():
     h = "Lễ hội hoa xuân thu hút du khách"
     res = clean(f"{LEAD_VI}\n\n{P2_VI}\n\n{h}\n\n{h}\n\nHàng nghìn du khách đến tham quan.")
