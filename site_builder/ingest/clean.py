@@ -122,8 +122,9 @@ _FOLLOW = re.compile(
     r"^(?:theo dõi|follow|subscribe|đăng ký|like|thích|kết nối|connect with|join)\b", re.I
 )
 _CALL_TO_ACTION = re.compile(
-    r"^(?:(?:like|follow|join)\s+us\b|subscribe\b.{0,60}\b(?:newsletter|channel)\b"
-    r"|theo dõi\s+(?:báo|trang|kênh|fanpage|chúng tôi)\b.{0,80}\btrên\b)", re.I)
+    r"^[*•]?\s*(?:(?:like|follow|join)\s+us\b|subscribe\b.{0,60}\b(?:newsletter|channel)\b"
+    r"|theo dõi\s+(?:báo|trang|kênh|fanpage|chúng tôi)\b.{0,80}\btrên\b"
+    r"|mời\s+(?:quý\s+)?(?:độc giả|bạn đọc|khán giả|thính giả)\b)", re.I)
 _CAPTION_TAIL = re.compile(
     r"(?:\((?:ảnh|photo|photos|image|hình|hình ảnh|ảnh minh họa|ảnh minh hoạ|"
     r"illustration|illustrative|file photo|courtesy|credit|video|clip)\b[^()]{0,80}\)"
@@ -921,11 +922,15 @@ def trailing_credit(doc: Doc) -> Change:
     after = [j for j in range(idx[-1] + 1, len(doc.lines)) if not is_blank(doc.lines[j])][:4]
     for j in after:
         debris = doc.lines[j]
-        if debris.rule == "tail_debris" and _AGENCY_DEBRIS.fullmatch(debris.text.strip()):
+        if debris.rule != "tail_debris":
+            continue
+        text = debris.text.strip()
+        cited = _SOURCE_LINE.match(text.removeprefix("(").removesuffix(")"))  # '(Theo TTXVN)'
+        if _AGENCY_DEBRIS.fullmatch(text) or (cited and len(words(cited.group(1))) <= 6):
             return Change(lines=(claim(replace(debris, verdict=None, rule=""), "metadata", "trailing_credit"),),
-                          meta=(("source", debris.text.strip(" ()")),))
-    m = _SOURCE_LINE.match(t.strip())
-    if m and not ends_sentence(t) and len(words(m.group(1))) <= 6:
+                          meta=(("source", cited.group(1).strip() if cited else text.strip(" ()")),))
+    m = _SOURCE_LINE.match(t.strip()) or _SOURCE_LINE.match(t.strip().removeprefix("(").removesuffix(")"))
+    if m and not ends_sentence(t.strip("()")) and len(words(m.group(1))) <= 6:
         return Change(lines=(claim(ln, "metadata", "trailing_credit"),),
                       meta=(("source", m.group(1).strip()),))
     m = _CREDIT_TAIL.search(t)

@@ -301,6 +301,13 @@ def test_page_title_with_site_suffix_gives_way_to_the_bare_headline():
     assert res.meta["title"] == h and paras(res) == [LEAD_EN, P2_EN]
 
 
+def test_bracketed_source_and_an_invitation_to_readers_at_the_end():
+    raw = (f"{LEAD_VI}\n\n{P2_VI}\n\n(Theo Báo Mẫu)\n\n"
+           "* Mời quý độc giả theo dõi các chương trình đã phát sóng trên ứng dụng của đài!")
+    res, v = verdicts(raw)
+    assert paras(res) == [LEAD_VI, P2_VI] and res.meta["source"] == "Báo Mẫu"
+
+
 def test_repeated_headlines_are_dropped_everywhere():
     h = "Lễ hội hoa xuân thu hút du khách"
     res = clean(f"{LEAD_VI}\n\n{P2_VI}\n\n{h}\n\n{h}\n\nHàng nghìn du khách đến tham quan.")
