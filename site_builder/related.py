@@ -3,7 +3,7 @@
 The same story in another language (article.translations) comes first; then the articles that
 share the most weight of distinctive words: each article keeps its 10 heaviest folded words
 (tf-idf, title words counted three times), normalised; two articles score the product of the
-weights of the words they share. idf is rounded to 1/8 so that one edit moves the weights of
+weights of the words they share; newer first on ties (articles are given oldest first). idf is rounded to 1/8 so that one edit moves the weights of
 other articles only when a word's rounded idf moves; an edit then rescores only the articles
 whose words it touched (update_related), with the same result as computing all again.
 """
@@ -25,8 +25,15 @@ Vector = tuple  # ((word, weight), …), heaviest first
 _LOG_TF = [0.0] + [1 + math.log(c) for c in range(1, 64)]
 
 
+def doc_count_bucket(n: int) -> int:
+    """The article count as idf sees it: exact below 100, else two significant digits, so that
+    adding an article to a large archive does not move every word's idf."""
+    return n if n < 100 else int(float(f"{n:.2g}"))
+
+
 def idf(word: str, df: int, n: int) -> float | None:
     """Rounded idf of a word that can tell topics apart, else None."""
+    n = doc_count_bucket(n)
     if not (1 < df <= max(2, MAX_DF_SHARE * n)) or len(word) < 2 or word.isdigit():
         return None
     return round(math.log(n / df) * 8) / 8
@@ -59,19 +66,20 @@ def vector(tf2: Mapping[str, int], df_of: Callable[[str], int] | None, n: int,
 
 
 class Holders:
-    """word → the articles whose vector holds it, heaviest first (capped), built on demand."""
+    """word → the articles whose vector holds it, heaviest first, newer (higher id) first on
+    ties, capped; built on demand."""
 
     def __init__(self, vectors: list[Vector]):
         self.by_word: dict[str, list[tuple[float, int]]] = defaultdict(list)
         for i, vec in enumerate(vectors):
             for w, v in vec:
-                self.by_word[w].append((-v, i))
+                self.by_word[w].append((-v, -i))
         self._top: dict[str, list[tuple[float, int]]] = {}
 
     def top(self, word: str) -> list[tuple[float, int]]:
         got = self._top.get(word)
         if got is None:
-            got = self._top[word] = [(-v, j) for v, j in heapq.nsmallest(POSTING_CAP, self.by_word.get(word, ()))]
+            got = self._top[word] = [(-v, -j) for v, j in heapq.nsmallest(POSTING_CAP, self.by_word.get(word, ()))]
         return got
 
 
@@ -83,8 +91,8 @@ def _related_of(i: int, articles, by_slug, vectors: list[Vector], holders: Holde
         for other_v, j in holders.top(w):
             scores[j] += v * other_v
     scores.pop(i, None)
-    for _, j in heapq.nsmallest(limit + len(chosen), [(-s, j) for j, s in scores.items()]):
-        slug = articles[j].slug
+    for _, j in heapq.nsmallest(limit + len(chosen), [(-s, -j) for j, s in scores.items()]):
+        slug = articles[-j].slug
         if len(chosen) < limit and slug not in chosen:
             chosen.append(slug)
     return tuple(chosen)
@@ -116,7 +124,7 @@ def update_related(articles, old_vectors: list[Vector], new_vectors: dict[int, V
         rescore = set(changed) | moved
         for w in sorted(words):
             if before.top(w) != after.top(w):
-                rescore.update(j for _, j in after.by_word.get(w, ()))
+                rescore.update(-j for _, j in after.by_word.get(w, ()))
         by_slug = {a.slug: a for a in articles}
         related = dict(old_related)
         for i in sorted(rescore):

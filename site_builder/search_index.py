@@ -30,7 +30,7 @@ from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
-from typing import Callable, Iterable, Mapping
+from typing import Iterable, Mapping
 
 from site_builder.i18n import language_name
 from site_builder.ingest.slug import fold
@@ -132,11 +132,14 @@ def _varint(n: int) -> str:
 _SMALL = [_varint(i) for i in range(1024)]
 
 
-def encode_ids(ids: Iterable[int], n: int) -> str:
-    """Sorted distinct doc ids → 'g' + gap varints, or 'b' + a bitmap of n bits (6 per char),
-    whichever is shorter."""
+def encode_ids(ids: Iterable[int], n: int | None = None) -> str:
+    """Sorted distinct doc ids → 'g' + gap varints, or 'b' + a bitmap up to the largest id (6 bits
+    per char), whichever is shorter. Neither depends on the document count, so appending a
+    document leaves every other set's encoding as it was (`n` is not used)."""
     ids = list(ids)
-    bitmap_len = 1 + (n + 5) // 6
+    if not ids:
+        return "g"
+    bitmap_len = 1 + ids[-1] // 6 + 1
     if len(ids) + 1 < bitmap_len:
         small, prev, parts = _SMALL, -1, []
         for i in ids:
@@ -146,7 +149,7 @@ def encode_ids(ids: Iterable[int], n: int) -> str:
         gap_text = "g" + "".join(parts)
         if len(gap_text) <= bitmap_len:
             return gap_text
-    bits = [0] * ((n + 5) // 6)
+    bits = [0] * (ids[-1] // 6 + 1)
     for i in ids:
         bits[i // 6] |= 1 << (i % 6)
     return "b" + "".join([ALPHABET[b] for b in bits])
@@ -217,15 +220,6 @@ class SearchDoc:
     tags: tuple[str, ...] = ()
 
 
-def docs_from_articles(articles, text_of: Mapping[str, str] | Callable[[str], str],
-                       url_of: Callable[[str], str]) -> list[SearchDoc]:
-    """Articles (latest first: doc id order is recency order) → SearchDocs."""
-    get = text_of if callable(text_of) else text_of.__getitem__
-    return [SearchDoc(url=url_of(a.slug), title=a.title, text=get(a.slug),
-                      date=a.date.isoformat() if a.date else "", lang=a.lang, source=a.source or "",
-                      tags=tuple(a.tags)) for a in articles]
-
-
 def snippet_text(text: str, limit: int = TEXT_LIMIT) -> str:
     if "  " in text or "\t" in text:
         text = re.sub(r"[ \t]+", " ", text)
@@ -291,9 +285,9 @@ BIG_DF = 1500          # a term in this many documents gets a postings shard to 
 
 
 def index_params(n: int, total_length: int) -> dict:
-    """The global numbers every file may depend on. avgdl is rounded so that one edit almost
-    never moves it; when it does, everything is rebuilt."""
-    return {"docs": n, "avgdl": max(1, round(total_length / n)) if n else 1,
+    """The global numbers every file may depend on. avgdl is rounded to two significant digits
+    so that an edit or a new article almost never moves it; when it does, everything is rebuilt."""
+    return {"docs": n, "avgdl": max(1, int(float(f"{total_length / n:.2g}"))) if n else 1,
             "anchor": max(4, min(256, 1 << round(math.log2(max(1, 400_000 / max(n, 1))))))}
 
 
@@ -446,7 +440,7 @@ class IndexBuild:
 
 
 def build_index(docs: list[SearchDoc]) -> dict[str, bytes]:
-    """SearchDocs (id = position; put the latest first) → {relative path: file bytes}."""
+    """SearchDocs (id = position; the build puts the oldest first) → {relative path: file bytes}."""
     return index_documents(docs).files
 
 

@@ -18,7 +18,7 @@ from site_builder.parallel import PARALLEL_MIN, Background, ordered_map
 from site_builder.search_update import NeedsFullBuild, update_index
 
 MAX_CHANGED = 64          # more edited articles than this: build in full
-MAX_REANALYSED = 1500     # articles whose related words must be recomputed, at most
+MAX_REANALYSED = 6000     # articles whose related words must be recomputed, at most
 
 
 @dataclass
@@ -69,13 +69,17 @@ def search_doc(a: Article, text: str) -> si.SearchDoc:
 def build_search(articles: list[Article], fp: str, previous: dict | None,
                  old_article: Callable[[str], Article | None], read: Callable[[str], bytes | None],
                  jobs: int = 1, staging: Path | None = None) -> SearchOutcome:
-    """articles latest first (doc ids); fp identifies this build's search inputs; previous: the
-    state of the last build whose files `read` returns; staging: where a full build may write the
-    index files itself (the search folder of the staging output)."""
+    """articles latest first; fp identifies this build's search inputs; previous: the state of
+    the last build whose files `read` returns; staging: where a full build may write the index
+    files itself (the search folder of the staging output).
+
+    Doc ids run oldest first, so a new latest article is appended and the index is updated in
+    place; an article added further back, removed or re-dated shifts ids: a full build."""
+    articles = articles[::-1]
     reason = "no previous index"
     if previous:
         try:
-            return _update(articles, fp, previous, old_article, read)
+            return _update(articles, fp, previous, old_article, read, jobs)
         except NeedsFullBuild as exc:
             reason = str(exc)
     rendered = ordered_map(_render_job, len(articles), {"articles": articles}, jobs)
@@ -102,21 +106,36 @@ def _state(fp, articles, index_state, vectors, related) -> dict:
             "vectors": vectors, "related": dict(sorted(related.items()))}
 
 
-def _update(articles, fp, previous, old_article, read) -> SearchOutcome:
-    if [s for s, _ in previous["docs"]] != [a.slug for a in articles]:
-        raise NeedsFullBuild("articles added, removed or reordered")
+_NOTHING = si.DocTerms(tf2={}, length=0, pairs=frozenset(), forms={})  # an appended doc's "old" self
+
+
+def _weights_job(payload: dict, i: int) -> dict:
+    a = payload["articles"][i]
+    return si.term_weights(a.title, render_markdown(a.body).text)
+
+
+def _update(articles, fp, previous, old_article, read, jobs: int = 1) -> SearchOutcome:
+    before = len(previous["docs"])
+    if [s for s, _ in previous["docs"]] != [a.slug for a in articles[:before]]:
+        raise NeedsFullBuild("articles removed, re-dated or added before the latest")
+    if rel.doc_count_bucket(len(articles)) != rel.doc_count_bucket(before):
+        raise NeedsFullBuild("article count moved every word's idf")
     changed = [i for i, (a, (_, digest)) in enumerate(zip(articles, previous["docs"])) if a.digest != digest]
+    changed += range(before, len(articles))
     if len(changed) > MAX_CHANGED or not all(articles[i].digest for i in changed):
         raise NeedsFullBuild(f"{len(changed)} articles changed")
     html: dict[str, str] = {}
     changes, texts = [], {}
     for i in changed:
-        old = old_article(previous["docs"][i][1])
-        if old is None:
-            raise NeedsFullBuild("previous version of an article unknown")
         new = articles[i]
         r = render_markdown(new.body)
         html[new.slug], texts[i] = r.html, r.text
+        if i >= before:
+            changes.append((i, _NOTHING, si.analyse(new.title, r.text)))
+            continue
+        old = old_article(previous["docs"][i][1])
+        if old is None:
+            raise NeedsFullBuild("previous version of an article unknown")
         changes.append((i, si.analyse(old.title, render_markdown(old.body).text), si.analyse(new.title, r.text)))
     docs = [search_doc(a, texts.get(i, "")) for i, a in enumerate(articles)]
     upd = update_index(previous["index"], docs, changes, read)
@@ -133,10 +152,10 @@ def _update(articles, fp, previous, old_article, read) -> SearchOutcome:
     if len(revector) > MAX_REANALYSED:
         raise NeedsFullBuild(f"{len(revector)} articles' related words moved")
     tf2 = {i: tf for i, _, new in changes for tf in [new.tf2]}
-    for i in sorted(revector - tf2.keys()):
-        a = articles[i]
-        tf2[i] = si.analyse(a.title, render_markdown(a.body).text).tf2
+    again = sorted(revector - tf2.keys())  # a new article moves the idf of ~150 words: ~1,000 of these
+    tf2.update(zip(again, ordered_map(_weights_job, len(again), {"articles": [articles[i] for i in again]}, jobs)))
     old_vectors = [vec if isinstance(vec, tuple) else tuple(map(tuple, vec)) for vec in previous["vectors"]]
+    old_vectors += [()] * (len(articles) - before)
     new_vectors = {i: rel.vector(tf2[i], df_of, n) for i in sorted(revector)}
     old_related = {k: tuple(v) for k, v in previous["related"].items()}
     vectors, related = rel.update_related(articles, old_vectors, new_vectors, old_related, set(changed))

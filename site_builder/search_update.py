@@ -6,7 +6,8 @@ so an edit rewrites only the files whose records changed: the postings shards of
 terms, the pair and spelling sets it adds or drops, their vocabulary and typo chunks, its
 fragment, the facets and the manifest. The result is byte-identical to a full build of the same
 documents; when a global number would change (document count, rounded average length, set
-bucket count) the update gives up and the caller builds in full.
+bucket count, shard anchors) the update gives up and the caller builds in full. Documents may be
+appended (ids n, n+1, …: their old DocTerms are empty); none may be removed.
 """
 from __future__ import annotations
 
@@ -49,14 +50,15 @@ def _impact(doc: si.DocTerms, term: str, avgdl: int) -> str | None:
 def _update(state, docs, changes, read) -> IndexUpdate:
     n = len(docs)
     old_params = state["params"]
-    if n != old_params["docs"]:
-        raise NeedsFullBuild("document count changed")
-    lengths = list(state["lengths"])
+    appended = n - old_params["docs"]
+    if appended < 0 or set(range(old_params["docs"], n)) - {d for d, _, _ in changes}:
+        raise NeedsFullBuild("documents removed, or appended without their terms")
+    lengths = list(state["lengths"]) + [0] * appended
     for d, old, new in changes:
         lengths[d] = new.length
     params = si.index_params(n, sum(lengths))
-    if params != old_params:
-        raise NeedsFullBuild("average length changed")
+    if {k: v for k, v in params.items() if k != "docs"} != {k: v for k, v in old_params.items() if k != "docs"}:
+        raise NeedsFullBuild("average length or shard anchors changed")
     avgdl = params["avgdl"]
     anchor = params["anchor"]
 

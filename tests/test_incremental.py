@@ -17,7 +17,7 @@ from site_builder.pipeline import build_site
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
     site = tmp_path / "site"
-    subprocess.run([sys.executable, str(SHARED / "bench" / "gen_corpus.py"), "60", str(site / "content" / "articles")],
+    subprocess.run([sys.executable, str(SHARED / "bench" / "gen_corpus.py"), "120", str(site / "content" / "articles")],
                    check=True, capture_output=True)
     write_article(site, "toi-pham.md", 'title: "Tội phạm mạng gia tăng"\ndate: 2025-06-01\nlang: vi\ntags: [an ninh]',
                   "Các vụ tội phạm mạng tăng mạnh ở Hà Nội.\n")
@@ -51,19 +51,28 @@ def test_every_kind_of_edit_matches_a_cold_build(corpus: Path, tmp_path: Path):
         ("body words and accents", lambda: edit(arts / "toi-pham.md", "tăng mạnh", "tang manh, tội ác mới"), "updated"),
         ("tags", lambda: edit(arts / "toi-pham.md", "tags: [an ninh]", "tags: [an ninh, hình sự]"), "updated"),
         ("date moves it", lambda: edit(arts / "toi-pham.md", "date: 2025-06-01", "date: 2019-01-01"), "rebuilt"),
-        ("new article", lambda: write_article(corpus, "new.md", "title: Kestrelford floods\ndate: 2024-02-02",
-                                              "Floods in Kestrelford.\n"), "rebuilt"),
+        ("new article further back", lambda: write_article(corpus, "new.md", "title: Kestrelford floods\n"
+                                                          "date: 2020-02-02", "Floods in Kestrelford.\n"), "rebuilt"),
         ("deleted", lambda: (arts / "new.md").unlink(), "rebuilt"),
+        # a new latest article is appended to the index (bodies of typical length, so that the
+        # rounded average length stays put; when it moves, a full build is right too)
+        ("new latest article", lambda: write_article(corpus, "latest.md", "title: Brindlemarsh opens a bridge\n"
+                                                     "date: 2031-05-05", typical_body()), "updated"),
+        ("another latest article", lambda: write_article(corpus, "later.md", "title: Brindlemarsh bridge busy\n"
+                                                         "date: 2031-06-06", typical_body()), "updated"),
     ]
+    def typical_body() -> str:
+        return sorted(arts.glob("article-*.md"))[60].read_text(encoding="utf-8").split("\n---\n", 1)[1]
+
     for what, change, expected in steps:
         change()
         report = rebuild(corpus)
         assert report.search == expected, what
         assert tree_bytes(corpus / "output") == cold(corpus, tmp_path), what
 
-    # the edited title reached the search index in place
+    # the edited title and the appended articles reached the search index in place
     vocab = (corpus / "output" / "search" / "v" / "br.js").read_text(encoding="utf-8")
-    assert re.search(r'"t":"[^"]*\bbreaking\b', vocab)
+    assert re.search(r'"t":"[^"]*\bbreaking\b', vocab) and re.search(r'"t":"[^"]*\bbrindlemarsh\b', vocab)
 
 
 def test_noop_rebuild_writes_nothing_and_skips_planning(corpus: Path):

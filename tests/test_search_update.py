@@ -57,6 +57,27 @@ def test_update_equals_full_build(corpus, data):
     assert upd.state == full.state
 
 
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(sentence, text), min_size=2, max_size=12),
+       st.lists(st.tuples(sentence, text), min_size=1, max_size=3), st.data())
+def test_appending_documents_equals_full_build(corpus, extra, data):
+    before = si.index_documents(make_docs(corpus))
+    after_pairs = list(corpus) + list(extra)
+    changes = [(len(corpus) + k, si.DocTerms({}, 0, frozenset(), {}), si.analyse(*p)) for k, p in enumerate(extra)]
+    if data.draw(st.booleans()):           # and one existing document edited too
+        i = data.draw(st.integers(0, len(corpus) - 1))
+        after_pairs[i] = (data.draw(sentence), data.draw(text))
+        changes.append((i, si.analyse(*corpus[i]), si.analyse(*after_pairs[i])))
+    new_docs = make_docs(after_pairs)
+    try:
+        upd = update_index(before.state, new_docs, sorted(changes), before.files.get)
+    except NeedsFullBuild:
+        assume(False)
+    full = si.index_documents(new_docs)
+    assert apply(before.files, upd.files) == full.files
+    assert upd.state == full.state
+
+
 def _articles(pairs, translations=None):
     translations = translations or {}
     return [Article(slug=f"d{i}", title=t, body=x, source_path=Path(f"d{i}.md"), date=dt.date(2025, 1, 1),

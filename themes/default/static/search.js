@@ -310,7 +310,7 @@
       });
       result.sort(function (a, b) {
         var diff = Math.round((total[b] - total[a]) * 1e6);
-        return diff || a - b;                      /* ties: newer first (ids are by date) */
+        return diff || b - a;                      /* ties: newer first (ids run oldest first) */
       });
       return result;
     });
