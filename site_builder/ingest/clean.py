@@ -138,7 +138,7 @@ _SOURCE_TAIL = re.compile(r"(?:\((?:nguồn|source)\s*:[^()]{1,80}\)|[-–—|]\
                           r"\s*:?\s*[^.()]{1,50})\s*\.?\s*$", re.I)
 _CAPTION_CREDIT = re.compile(
     r"(?:^|[.!?]\s+|\s[-–—|]\s*)(?:Ảnh|Photo|Photos|Photograph|Image|Hình|Nguồn ảnh|Video)"
-    r"\s*(?:by|:|của)\s*[^.!?]{1,60}\.?$"
+    r"\s*(?:by|:|của|courtesy of|courtesy)\s*[^.!?]{1,60}\.?$"
     r"|\s(?:ẢNH|PHOTO|Ảnh|Photo)\s*:\s*[^\W\d_][^.!?:]{0,40}$"   # '… Sơn Trà ẢNH: HOÀNG SƠN'
 )
 _CAPTION_HEAD = re.compile(

@@ -308,6 +308,12 @@ def test_bracketed_source_and_an_invitation_to_readers_at_the_end():
     assert paras(res) == [LEAD_VI, P2_VI] and res.meta["source"] == "Báo Mẫu"
 
 
+def test_photo_courtesy_credit_makes_a_caption():
+    cap = "Pupils in a new classroom in the hills. Photo courtesy of the school"
+    res, v = verdicts(f"{LEAD_EN}\n\n{cap}\n\n{P2_EN}")
+    assert v[cap] == ("caption", "photo_caption") and paras(res) == [LEAD_EN, P2_EN]
+
+
 def test_repeated_headlines_are_dropped_everywhere():
     h = "Lễ hội hoa xuân thu hút du khách"
     res = clean(f"{LEAD_VI}\n\n{P2_VI}\n\n{h}\n\n{h}\n\nHàng nghìn du khách đến tham quan.")
