@@ -989,6 +989,15 @@ def byline_end(doc: Doc) -> Change:
 _LABEL_LINE = re.compile(r"^[^\W\d_][\w .&/-]{0,24}:\s*\S")  # 'Địa chỉ: …', 'Hotline: …'
 
 
+def is_contact_line(text: str) -> bool:
+    """'Địa chỉ: 12 Đường C', 'Email: a@b.vn', 'Tổng biên tập: Trần Văn B': a label and a value
+    that is a number, an address or a name, not a clause someone said ('Bộ trưởng: Chúng tôi …')."""
+    if not _LABEL_LINE.match(text) or len(words(text)) > 16:
+        return False
+    value = text.split(":", 1)[1].strip()
+    return bool(re.search(r"\d|@|www\.|https?://", value)) or is_name(value)
+
+
 def tail_debris(doc: Doc) -> Change:
     """After the article's last paragraph: short non-sentence lines (menus, labels, crumbs) and
     'Label: value' lines (editor, address, phone of the page footer)."""
@@ -1000,7 +1009,7 @@ def tail_debris(doc: Doc) -> Change:
         t = doc.lines[i].text.strip()
         if i <= last or ends_sentence(t):
             continue
-        if len(words(t)) <= 5 or (_LABEL_LINE.match(t) and len(words(t)) <= 16):
+        if len(words(t)) <= 5 or is_contact_line(t):
             out.append(claim(doc.lines[i], "dropped", "tail_debris"))
     return Change(lines=tuple(out))
 

@@ -115,6 +115,13 @@ def test_numbered_captions_polls_and_footer_contacts_leave_the_body():
     assert v["Địa chỉ: 12 Đường C, Quận 3"][0] == "dropped"
 
 
+def test_an_interview_ending_without_a_full_stop_keeps_its_last_answer():
+    q = "PV: Khi nào các phòng học mới ở huyện miền núi được xây xong?"
+    last = "Giám đốc: Các phòng học sẽ xong trước năm học mới ở các huyện miền núi"
+    res, v = verdicts(f"{LEAD_VI}\n\n{P2_VI}\n\n{q}\n\n{last}")
+    assert q in res.body and last in res.body
+
+
 def test_a_question_in_the_article_is_not_a_poll():
     q = "Vì sao tỉnh chọn các huyện miền núi trước?"
     res, v = verdicts(f"{LEAD_VI}\n\n{q}\n\n{P2_VI}")
