@@ -20,7 +20,7 @@ import threading
 from pathlib import Path
 
 from site_builder.content import Article
-from site_builder.site_graph import Term, TermRef
+from site_builder.site_graph import Term
 
 FORMAT = 1
 

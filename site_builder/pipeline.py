@@ -92,7 +92,8 @@ def _render_page_job(payload: dict, i: int) -> bytes | tuple[str, int]:
 
 
 def _is_current(previous: list | None, fp: str, target: Path | str) -> bool:
-    """Trust the record only if the file is still there with the size we wrote (never mtimes)."""
+    """Trust the record only if the file is still there with the size we wrote (never mtimes;
+    os.stat on a string: for 27,000 outputs pathlib would double the time)."""
     if not previous or previous[0] != fp:
         return False
     try:
@@ -102,14 +103,9 @@ def _is_current(previous: list | None, fp: str, target: Path | str) -> bool:
 
 
 def _outputs_intact(records: dict[str, list], out_dir: Path) -> bool:
-    """Every recorded output file is there with the size written (os.stat on strings: 27,000
-    files; pathlib would double the time)."""
+    """Every recorded output file is there with the size written."""
     base = str(out_dir)
-    join, stat = os.path.join, os.stat
-    try:
-        return all(stat(join(base, p)).st_size == rec[2] for p, rec in records.items())
-    except OSError:
-        return False
+    return all(_is_current(rec, rec[0], os.path.join(base, p)) for p, rec in records.items())
 
 
 def _old_article(cache: BuildCache) -> Callable[[str], Article | None]:

@@ -132,10 +132,10 @@ def _varint(n: int) -> str:
 _SMALL = [_varint(i) for i in range(1024)]
 
 
-def encode_ids(ids: Iterable[int], n: int | None = None) -> str:
+def encode_ids(ids: Iterable[int]) -> str:
     """Sorted distinct doc ids → 'g' + gap varints, or 'b' + a bitmap up to the largest id (6 bits
     per char), whichever is shorter. Neither depends on the document count, so appending a
-    document leaves every other set's encoding as it was (`n` is not used)."""
+    document leaves every other set's encoding as it was."""
     ids = list(ids)
     if not ids:
         return "g"
@@ -385,7 +385,6 @@ def typo_file(key: str, terms: Iterable[str]) -> bytes:
 
 def facets_file(docs: list[SearchDoc]) -> bytes:
     """Language, source, tag → doc ids; years as ranges of ids (ids are by date)."""
-    n = len(docs)
     facet_ids: dict[str, dict[str, list[int]]] = {"lang": defaultdict(list), "source": defaultdict(list),
                                                   "tag": defaultdict(list)}
     years: list[list] = []
@@ -402,7 +401,7 @@ def facets_file(docs: list[SearchDoc]) -> bytes:
             years[-1][2] = doc_id + 1
         else:
             years.append([year, doc_id, doc_id + 1])
-    facets = {field: [[value, encode_ids(ids, n)] + ([language_name(value)] if field == "lang" else [])
+    facets = {field: [[value, encode_ids(ids)] + ([language_name(value)] if field == "lang" else [])
                       for value, ids in sorted(values.items())]
               for field, values in facet_ids.items()}
     return _js("facets", {"fields": facets, "years": years})
@@ -436,7 +435,6 @@ def is_typo_term(term: str) -> bool:
 class IndexBuild:
     files: dict[str, bytes]   # relative path → bytes
     state: dict               # JSON: what an incremental update needs (see search_update)
-    tf2: list[dict]           # per doc id: its DocTerms.tf2 (for related briefings)
 
 
 def build_index(docs: list[SearchDoc]) -> dict[str, bytes]:
@@ -471,11 +469,9 @@ def _index_documents(docs: list[SearchDoc]) -> IndexBuild:
     form_count: Counter = Counter()
     folded_form: dict[str, str] = {}
     lengths: list[int] = []
-    tf2s: list[dict] = []
     for doc_id, doc in enumerate(docs):
         a = analyse(doc.title, doc.text)
         lengths.append(a.length)
-        tf2s.append(a.tf2)
         for term, v in a.tf2.items():
             post_ids[term].append(doc_id)
             post_v[term].append(v)
@@ -511,15 +507,15 @@ def _index_documents(docs: list[SearchDoc]) -> IndexBuild:
             if c is None:
                 c = memo[key] = impact_char(v, lengths[doc_id], avgdl)
             chars.append(c)
-        shard[term] = [encode_ids(post_ids[term], n), "".join(chars)]
+        shard[term] = [encode_ids(post_ids[term]), "".join(chars)]
         if i + 1 == len(terms) or names[i + 1] != names[i]:
             files[f"p/{names[i]}.js"] = _js(f"p/{names[i]}", shard)
             shard = {}
 
-    sets: dict[str, str] = {f"{a} {b}": encode_ids(ids, n) for (a, b), ids in pair_ids.items()}
+    sets: dict[str, str] = {f"{a} {b}": encode_ids(ids) for (a, b), ids in pair_ids.items()}
     for exact, ids in accented_ids.items():
         if len(forms[folded_form[exact]]) > 1:
-            sets["=" + exact] = encode_ids(ids, n)
+            sets["=" + exact] = encode_ids(ids)
     set_total = sum(set_record_size(k, v) for k, v in sets.items())
     set_bits = set_bits_for(set_total)
     buckets: dict[int, dict[str, str]] = defaultdict(dict)
@@ -548,4 +544,4 @@ def _index_documents(docs: list[SearchDoc]) -> IndexBuild:
     files["manifest.js"] = manifest_file(params, set_bits, map(file_key, chunks), map(file_key, typo))
     state = {"params": params, "setBits": set_bits, "setTotal": set_total, "lengths": lengths,
              "terms": terms, "df": df, "forms": {t: dict(sorted(c.items())) for t, c in sorted(forms.items())}}
-    return IndexBuild(files=dict(sorted(files.items())), state=state, tf2=tf2s)
+    return IndexBuild(files=dict(sorted(files.items())), state=state)

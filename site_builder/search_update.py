@@ -113,7 +113,7 @@ def _update(state, docs, changes, read) -> IndexUpdate:
                 imp[d] = si.impact_char(new.tf2[term], new.length, avgdl)
         now = sorted(imp)
         ids_now[term] = now
-        new_post[term] = [si.encode_ids(now, n), "".join(imp[i] for i in now)] if now else None
+        new_post[term] = [si.encode_ids(now), "".join(imp[i] for i in now)] if now else None
 
     removed = {t for t in affected if new_post[t] is None and t in pos_old}
     added = sorted(t for t in affected if new_post[t] is not None and t not in pos_old)
@@ -224,8 +224,8 @@ def _update(state, docs, changes, read) -> IndexUpdate:
     for key, ids in set_changes.items():
         was = old_set(key)
         if was is not None:
-            set_total -= si.set_record_size(key, si.encode_ids(was, n))
-        encoded[key] = si.encode_ids(ids, n) if ids else None
+            set_total -= si.set_record_size(key, si.encode_ids(was))
+        encoded[key] = si.encode_ids(ids) if ids else None
         if encoded[key] is not None:
             set_total += si.set_record_size(key, encoded[key])
     if si.set_bits_for(set_total) != set_bits:

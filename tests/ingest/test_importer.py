@@ -3,7 +3,6 @@ import hashlib
 from pathlib import Path
 
 import frontmatter
-import pytest
 
 from site_builder.ingest.importer import STATE_FILE, explain_paths, import_raw
 
