@@ -16,36 +16,52 @@ PARALLEL_MIN = 200  # below this a pool costs more than it saves
 _PAYLOAD: dict[str, Any] = {}  # set in the parent just before the fork; read-only in workers
 
 
-def _run_chunk(task: tuple[Callable, int, int]) -> list:
+def _run_chunk(task: tuple[Callable, int, int]) -> Any:
     fn, lo, hi = task
-    return [fn(_PAYLOAD, i) for i in range(lo, hi)]
+    return fn(_PAYLOAD, lo, hi)
+
+
+def chunked_map(fn: Callable[[dict, int, int], Any], count: int, payload: dict, jobs: int,
+                progress: Callable[[int, int], None] | None = None) -> list:
+    """[fn(payload, lo, hi) for consecutive ranges lo:hi covering range(count)], over `jobs`
+    forked workers when it pays. Where the cuts fall depends on `jobs`: callers combine the
+    chunks so that it does not matter (a list concatenated, an index merged)."""
+    if jobs <= 1 or count < PARALLEL_MIN or sys.platform == "win32":
+        bounds = list(range(0, count, 100)) + [count]
+    else:
+        n_chunks = jobs * 8
+        bounds = [count * k // n_chunks for k in range(n_chunks + 1)]
+    tasks = [(fn, bounds[k], bounds[k + 1]) for k in range(len(bounds) - 1) if bounds[k] < bounds[k + 1]]
+    results = []
+    if jobs <= 1 or count < PARALLEL_MIN or sys.platform == "win32":
+        for fn_, lo, hi in tasks:
+            results.append(fn_(payload, lo, hi))
+            if progress:
+                progress(hi, count)
+        return results
+    _PAYLOAD.clear()
+    _PAYLOAD.update(payload)
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            for (_, _, hi), result in zip(tasks, pool.map(_run_chunk, tasks)):
+                results.append(result)
+                if progress:
+                    progress(hi, count)
+    finally:
+        _PAYLOAD.clear()
+    return results
+
+
+def _each(payload: dict, lo: int, hi: int) -> list:
+    fn, inner = payload["fn"], payload["payload"]
+    return [fn(inner, i) for i in range(lo, hi)]
 
 
 def ordered_map(fn: Callable[[dict, int], Any], count: int, payload: dict, jobs: int,
                 progress: Callable[[int, int], None] | None = None) -> list:
     """[fn(payload, i) for i in range(count)], split over `jobs` forked workers when it pays."""
-    if jobs <= 1 or count < PARALLEL_MIN or sys.platform == "win32":
-        results = []
-        for i in range(count):
-            results.append(fn(payload, i))
-            if progress and (i % 100 == 99 or i == count - 1):
-                progress(i + 1, count)
-        return results
-    n_chunks = jobs * 8
-    bounds = [count * k // n_chunks for k in range(n_chunks + 1)]
-    tasks = [(fn, bounds[k], bounds[k + 1]) for k in range(n_chunks) if bounds[k] < bounds[k + 1]]
-    _PAYLOAD.clear()
-    _PAYLOAD.update(payload)
-    results = []
-    try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            for chunk in pool.map(_run_chunk, tasks):
-                results.extend(chunk)
-                if progress:
-                    progress(len(results), count)
-    finally:
-        _PAYLOAD.clear()
-    return results
+    chunks = chunked_map(_each, count, {"fn": fn, "payload": payload}, jobs, progress)
+    return [r for chunk in chunks for r in chunk]
 
 
 _BACKGROUND: dict[str, Any] = {}  # like _PAYLOAD, for the one background job being forked

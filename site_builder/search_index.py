@@ -13,7 +13,8 @@ docs/search.md. In short, under search/:
   x/<key>.js        typo candidates: every term t of 4+ letters is listed under the keys
                     t[:2], t[1:3] and t[0]+t[2], so a word one edit away from t always
                     finds it in one of three chunks
-  f/<id>.js         one document: title, url, date, language, source, tags, text
+  f/<g>.js          documents g·4 … g·4+3 (FRAGMENT_GROUP): title, url, date, language,
+                    source, tags, text; four to a file, so 10,000 documents are 2,500 files
 
 Every file is a tiny script, `window.__sbSearch.register("<name>", {...});`, so it loads
 with a <script> tag from file:// as well as over http(s).
@@ -26,16 +27,17 @@ import math
 import re
 import unicodedata
 import zlib
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, repeat
 from typing import Iterable, Mapping
 
 from site_builder.i18n import language_name
 from site_builder.ingest.slug import fold
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+FRAGMENT_GROUP = 4        # documents per f/ file: creating a file costs more than its bytes here
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 TITLE_WEIGHT = 3          # a title word counts as this many body words (BM25F)
 K1, B = 1.2, 0.75         # BM25 parameters
@@ -63,6 +65,9 @@ _NEWLINE = "\x00"                              # stands for a line break: a sent
 _CHUNK_FOLDED: dict[str, tuple] = {}            # chunk → (folded word | None for a break, …)
 _CHUNK_TOKENS: dict[str, tuple] = {}            # chunk → ((exact, folded) | None, …)
 _CHUNK_ACCENTED: dict[str, tuple] = {}          # chunk → its exact forms that differ from folded
+_CHUNK_WORDS: dict[str, tuple] = {}             # chunk → (folded word | _BREAK, …)
+_CHUNK_FORMS: dict[str, tuple] = {}             # chunk → ((exact, folded), …) without breaks
+_BREAK = "\n"  # a sentence break among folded words (a word never holds one)
 
 
 def _tokenise_chunk(chunk: str) -> tuple:
@@ -84,12 +89,13 @@ def _tokenise_chunk(chunk: str) -> tuple:
 def _chunks(text: str) -> list[str]:
     chunks = unicodedata.normalize("NFC", text).replace("\n", f" {_NEWLINE} ").split()
     if len(_CHUNK_FOLDED) > 1_000_000:
-        _CHUNK_FOLDED.clear()
-        _CHUNK_TOKENS.clear()
-        _CHUNK_ACCENTED.clear()
+        for cache in (_CHUNK_FOLDED, _CHUNK_TOKENS, _CHUNK_ACCENTED, _CHUNK_WORDS, _CHUNK_FORMS):
+            cache.clear()
     for chunk in set(chunks).difference(_CHUNK_FOLDED):
         toks = _CHUNK_TOKENS[chunk] = _tokenise_chunk(chunk)
         _CHUNK_FOLDED[chunk] = tuple(t[1] if t is not None else None for t in toks)
+        _CHUNK_WORDS[chunk] = tuple(t[1] if t is not None else _BREAK for t in toks)
+        _CHUNK_FORMS[chunk] = tuple(t for t in toks if t is not None)
         _CHUNK_ACCENTED[chunk] = tuple(t[0] for t in toks if t is not None and t[0] != t[1])
     return chunks
 
@@ -240,21 +246,17 @@ class DocTerms:
     put the new one in without looking at the other documents."""
     tf2: dict        # folded term → 2·tf + 1 if it is in the title (tf: title words count ×3)
     length: int      # BM25F document length (title words ×3)
-    pairs: frozenset  # (w1, w2): adjacent words that no sentence break separates
+    pairs: frozenset  # "w1 w2": adjacent words that no sentence break separates
     forms: dict      # exact spelling → its folded term, each spelling the document uses
 
 
 def analyse(title: str, text: str) -> DocTerms:
     title_chunks, body_chunks = _chunks(title), _chunks(text)
     title_seq, body_seq, tf2, length = _weights(title_chunks, body_chunks)
-    pairs = set(zip(title_seq, title_seq[1:]))
-    pairs.update(zip(body_seq, body_seq[1:]))
-    forms = {}
-    for chunk in set(title_chunks).union(body_chunks):
-        for t in _CHUNK_TOKENS[chunk]:
-            if t is not None:
-                forms[t[0]] = t[1]
-    return DocTerms(tf2=tf2, length=length, pairs=frozenset(p for p in pairs if None not in p), forms=forms)
+    pairs = set(map(" ".join, zip(title_seq, title_seq[1:])))
+    pairs.update(map(" ".join, zip(body_seq, body_seq[1:])))
+    forms = dict(chain.from_iterable(map(_CHUNK_FORMS.__getitem__, set(title_chunks).union(body_chunks))))
+    return DocTerms(tf2=tf2, length=length, pairs=frozenset(p for p in pairs if _BREAK not in p), forms=forms)
 
 
 def term_weights(title: str, text: str) -> dict:
@@ -263,15 +265,17 @@ def term_weights(title: str, text: str) -> dict:
 
 
 def _weights(title_chunks: list[str], body_chunks: list[str]) -> tuple[list, list, dict, int]:
-    folded_of = _CHUNK_FOLDED.__getitem__
+    """Folded words of title and body in order (_BREAK between sentences), 2·tf + in-title,
+    and the BM25F length."""
+    folded_of = _CHUNK_WORDS.__getitem__
     title_seq = list(chain.from_iterable(map(folded_of, title_chunks)))
     body_seq = list(chain.from_iterable(map(folded_of, body_chunks)))
     tf = Counter(body_seq)
-    length = len(body_seq) - tf.pop(None, 0)
+    length = len(body_seq) - tf.pop(_BREAK, 0)
     title_words = set(title_seq)
-    title_words.discard(None)
+    title_words.discard(_BREAK)
     for w in title_seq:
-        if w is not None:
+        if w != _BREAK:
             tf[w] += TITLE_WEIGHT
             length += TITLE_WEIGHT
     return title_seq, body_seq, {t: 2 * c + (t in title_words) for t, c in tf.items()}, length
@@ -407,13 +411,23 @@ def facets_file(docs: list[SearchDoc]) -> bytes:
     return _js("facets", {"fields": facets, "years": years})
 
 
-def fragment_file(doc_id: int, d: SearchDoc) -> bytes:
-    return _js(f"f/{doc_id}", {"t": d.title, "u": d.url, "d": d.date, "l": d.lang, "s": d.source,
-                               "g": list(d.tags), "x": snippet_text(d.text)})
+def fragment(d: SearchDoc) -> dict:
+    return {"t": d.title, "u": d.url, "d": d.date, "l": d.lang, "s": d.source, "g": list(d.tags),
+            "x": snippet_text(d.text)}
+
+
+def fragment_name(doc_id: int) -> str:
+    return f"f/{doc_id // FRAGMENT_GROUP}"
+
+
+def fragment_file(group: int, fragments: list[dict]) -> bytes:
+    """Fragments of documents group·FRAGMENT_GROUP … in id order."""
+    return _js(f"f/{group}", fragments)
 
 
 def manifest_file(params: dict, set_bits: int, vocab_keys: Iterable[str], typo_keys_: Iterable[str]) -> bytes:
     return _js("manifest", {"version": FORMAT_VERSION, "docs": params["docs"], "setBits": set_bits,
+                            "fragments": FRAGMENT_GROUP,
                             "vocab": " ".join(sorted(vocab_keys)), "typo": " ".join(sorted(typo_keys_)),
                             "k1": K1, "levels": IMPACT_LEVELS})
 
@@ -437,14 +451,91 @@ class IndexBuild:
     state: dict               # JSON: what an incremental update needs (see search_update)
 
 
+@dataclass
+class PartialIndex:
+    """What a run of consecutive documents adds to the index. Markdown workers build one each for
+    their share of the archive; partials of consecutive runs merge by concatenation, so the index
+    does not depend on how the archive was cut."""
+    lengths: list[int]                                  # BM25F length of each document, in order
+    postings: dict[str, tuple[list[int], list[int]]]    # term → (doc ids, 2·tf + in title)
+    pairs: dict[str, list[int]]                         # "w1 w2" → doc ids
+    accented: dict[str, tuple[str, list[int]]]          # exact spelling ≠ term → (term, doc ids)
+    form_count: Counter                                 # exact spelling → documents using it
+
+
+def _append_each(lists: defaultdict, keys: Iterable, values: Iterable) -> None:
+    """lists[k].append(v) for k, v in zip(keys, values), looped in C: the index makes millions."""
+    deque(map(list.append, map(lists.__getitem__, keys), values), maxlen=0)
+
+
+def partial_index(first_id: int, analyses: Iterable[DocTerms]) -> PartialIndex:
+    post_ids: defaultdict = defaultdict(list)
+    post_v: defaultdict = defaultdict(list)
+    pairs: defaultdict = defaultdict(list)
+    accented: dict[str, tuple[str, list[int]]] = {}
+    form_count: Counter = Counter()
+    lengths = []
+    for doc_id, a in enumerate(analyses, first_id):
+        lengths.append(a.length)
+        _append_each(post_ids, a.tf2, repeat(doc_id))
+        _append_each(post_v, a.tf2, a.tf2.values())
+        _append_each(pairs, a.pairs, repeat(doc_id))
+        form_count.update(a.forms.keys())
+        for exact, term in a.forms.items():
+            if exact != term:
+                entry = accented.get(exact)
+                if entry is None:
+                    accented[exact] = (term, [doc_id])
+                else:
+                    entry[1].append(doc_id)
+    postings = {t: (ids, post_v[t]) for t, ids in post_ids.items()}
+    return PartialIndex(lengths, postings, dict(pairs), accented, form_count)
+
+
+def merge_partials(partials: list[PartialIndex]) -> PartialIndex:
+    """Partials of consecutive runs, in order → one (the partials are left as they were)."""
+    if len(partials) == 1:
+        return partials[0]
+    merged = PartialIndex([], {}, {}, {}, Counter())
+    for part in partials:
+        merged.lengths.extend(part.lengths)
+        postings = merged.postings
+        for term, entry in part.postings.items():
+            have = postings.get(term)
+            if have is None:
+                postings[term] = (entry[0][:], entry[1][:])
+            else:
+                have[0].extend(entry[0])
+                have[1].extend(entry[1])
+        pairs = merged.pairs
+        for key, ids in part.pairs.items():
+            have_ids = pairs.get(key)
+            if have_ids is None:
+                pairs[key] = ids[:]
+            else:
+                have_ids.extend(ids)
+        accented = merged.accented
+        for exact, entry in part.accented.items():
+            have = accented.get(exact)
+            if have is None:
+                accented[exact] = (entry[0], entry[1][:])
+            else:
+                have[1].extend(entry[1])
+        merged.form_count.update(part.form_count)
+    return merged
+
+
 def build_index(docs: list[SearchDoc]) -> dict[str, bytes]:
     """SearchDocs (id = position; the build puts the oldest first) → {relative path: file bytes}."""
     return index_documents(docs).files
 
 
-def index_documents(docs: list[SearchDoc]) -> IndexBuild:
+def index_documents(docs: list[SearchDoc], partials: list[PartialIndex] | None = None) -> IndexBuild:
+    """partials: what the documents add, if already worked out (by the Markdown workers)."""
     with gc_paused():
-        return _index_documents(docs)
+        if partials is None:
+            partials = [partial_index(0, (analyse(d.title, d.text) for d in docs))]
+        return _index_documents(docs, merge_partials(partials))
 
 
 @contextmanager
@@ -460,36 +551,19 @@ def gc_paused():
             gc.enable()
 
 
-def _index_documents(docs: list[SearchDoc]) -> IndexBuild:
+def _index_documents(docs: list[SearchDoc], part: PartialIndex) -> IndexBuild:
     n = len(docs)
-    post_ids: dict[str, list[int]] = defaultdict(list)
-    post_v: dict[str, list[int]] = defaultdict(list)
-    pair_ids: dict[tuple, list[int]] = defaultdict(list)
-    accented_ids: dict[str, list[int]] = defaultdict(list)
-    form_count: Counter = Counter()
-    folded_form: dict[str, str] = {}
-    lengths: list[int] = []
-    for doc_id, doc in enumerate(docs):
-        a = analyse(doc.title, doc.text)
-        lengths.append(a.length)
-        for term, v in a.tf2.items():
-            post_ids[term].append(doc_id)
-            post_v[term].append(v)
-        for pair in a.pairs:
-            pair_ids[pair].append(doc_id)
-        form_count.update(a.forms.keys())
-        for exact, term in a.forms.items():
-            if exact != term:
-                accented_ids[exact].append(doc_id)
-                folded_form[exact] = term
+    lengths, form_count = part.lengths, part.form_count
+    if len(lengths) != n:
+        raise ValueError(f"index of {n} documents given the terms of {len(lengths)}")
     params = index_params(n, sum(lengths))
     avgdl = params["avgdl"]
-    terms = sorted(post_ids)
-    df = [len(post_ids[t]) for t in terms]
+    terms = sorted(part.postings)
+    df = [len(part.postings[t][0]) for t in terms]
 
     # Spellings per term, only for terms written with accents somewhere ('forms' in the state).
     forms: dict[str, dict[str, int]] = defaultdict(dict)
-    for exact, term in folded_form.items():
+    for exact, (term, _) in part.accented.items():
         forms[term][exact] = form_count[exact]
     for term, counts in forms.items():
         if form_count[term]:
@@ -500,21 +574,22 @@ def _index_documents(docs: list[SearchDoc]) -> IndexBuild:
     shard: dict[str, list] = {}
     memo: dict[tuple, str] = {}
     for i, term in enumerate(terms):
+        ids, values = part.postings[term]
         chars = []
-        for doc_id, v in zip(post_ids[term], post_v[term]):
+        for doc_id, v in zip(ids, values):
             key = (v, lengths[doc_id])
             c = memo.get(key)
             if c is None:
                 c = memo[key] = impact_char(v, lengths[doc_id], avgdl)
             chars.append(c)
-        shard[term] = [encode_ids(post_ids[term]), "".join(chars)]
+        shard[term] = [encode_ids(ids), "".join(chars)]
         if i + 1 == len(terms) or names[i + 1] != names[i]:
             files[f"p/{names[i]}.js"] = _js(f"p/{names[i]}", shard)
             shard = {}
 
-    sets: dict[str, str] = {f"{a} {b}": encode_ids(ids) for (a, b), ids in pair_ids.items()}
-    for exact, ids in accented_ids.items():
-        if len(forms[folded_form[exact]]) > 1:
+    sets: dict[str, str] = {key: encode_ids(ids) for key, ids in part.pairs.items()}
+    for exact, (term, ids) in part.accented.items():
+        if len(forms[term]) > 1:
             sets["=" + exact] = encode_ids(ids)
     set_total = sum(set_record_size(k, v) for k, v in sets.items())
     set_bits = set_bits_for(set_total)
@@ -539,8 +614,8 @@ def _index_documents(docs: list[SearchDoc]) -> IndexBuild:
         files[f"x/{file_key(key)}.js"] = typo_file(key, cands)
 
     files["facets.js"] = facets_file(docs)
-    for doc_id, d in enumerate(docs):
-        files[f"f/{doc_id}.js"] = fragment_file(doc_id, d)
+    for g in range(0, n, FRAGMENT_GROUP):
+        files[f"f/{g // FRAGMENT_GROUP}.js"] = fragment_file(g // FRAGMENT_GROUP, list(map(fragment, docs[g:g + FRAGMENT_GROUP])))
     files["manifest.js"] = manifest_file(params, set_bits, map(file_key, chunks), map(file_key, typo))
     state = {"params": params, "setBits": set_bits, "setTotal": set_total, "lengths": lengths,
              "terms": terms, "df": df, "forms": {t: dict(sorted(c.items())) for t, c in sorted(forms.items())}}

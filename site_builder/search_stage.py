@@ -14,7 +14,7 @@ from site_builder import search_index as si
 from site_builder import urls, writer
 from site_builder.content import Article
 from site_builder.markdown import render_markdown
-from site_builder.parallel import PARALLEL_MIN, Background, ordered_map
+from site_builder.parallel import PARALLEL_MIN, Background, chunked_map, ordered_map
 from site_builder.search_update import NeedsFullBuild, update_index
 
 MAX_CHANGED = 64          # more edited articles than this: build in full
@@ -39,16 +39,22 @@ class SearchOutcome:
             self.pending = None
 
 
-def _render_job(payload: dict, i: int) -> tuple[str, str, dict]:
-    a = payload["articles"][i]
-    r = render_markdown(a.body)
-    return r.html, r.text, si.term_weights(a.title, r.text)
+def _render_job(payload: dict, lo: int, hi: int) -> tuple[list[tuple[str, str, dict]], si.PartialIndex]:
+    """Articles lo:hi (ids lo…) → their (html, text, term weights) and what they add to the
+    index: each text is tokenised once, here, in parallel."""
+    rendered, analyses = [], []
+    for a in payload["articles"][lo:hi]:
+        r = render_markdown(a.body)
+        terms = si.analyse(a.title, r.text)
+        rendered.append((r.html, r.text, terms.tf2))
+        analyses.append(terms)
+    return rendered, si.partial_index(lo, analyses)
 
 
 def _index_job(payload: dict) -> tuple[dict, dict, dict]:
-    """Build the index; with a staging folder, write the files there (13,000 of them, not sent
+    """Build the index; with a staging folder, write the files there (6,000 of them, not sent
     back through a pipe) and return only their digests and sizes."""
-    built = si.index_documents(payload["docs"])
+    built = si.index_documents(payload["docs"], payload["partials"])
     staging = payload["staging"]
     if staging is None:
         return built.files, built.state, {}
@@ -82,16 +88,19 @@ def build_search(articles: list[Article], fp: str, previous: dict | None,
             return _update(articles, fp, previous, old_article, read, jobs)
         except NeedsFullBuild as exc:
             reason = str(exc)
-    rendered = ordered_map(_render_job, len(articles), {"articles": articles}, jobs)
+    chunks = chunked_map(_render_job, len(articles), {"articles": articles}, jobs)
+    rendered = [r for chunk, _ in chunks for r in chunk]
+    partials = [partial for _, partial in chunks]
     docs = [search_doc(a, text) for a, (_, text, _) in zip(articles, rendered)]
     # The index builds in a forked process while the caller renders pages; related briefings
     # are needed first, so they come from the term weights the Markdown workers returned.
-    index = Background(_index_job, {"docs": docs, "staging": staging},
+    index = Background(_index_job, {"docs": docs, "partials": partials, "staging": staging},
                        enabled=jobs > 1 and len(docs) >= PARALLEL_MIN)
     n = len(articles)
     df: Counter = Counter()
-    for _, _, weights in rendered:
-        df.update(weights.keys())
+    for partial in partials:
+        for term, (ids, _) in partial.postings.items():
+            df[term] += len(ids)
     idf_of = rel.idf_table(df, n)
     vectors = [rel.vector(weights, None, n, idf_of) for _, _, weights in rendered]
     related = rel.related_all(articles, vectors)

@@ -213,10 +213,9 @@ def _update(state, docs, changes, read) -> IndexUpdate:
     pair_keys = set()
     for _, old, new in changes:
         pair_keys.update(old.pairs ^ new.pairs)
-    for a, b in sorted(pair_keys):
-        key = f"{a} {b}"
+    for key in sorted(pair_keys):
         ids = set(old_set(key) or ()).difference(changed_docs)
-        ids.update(d for d, _, new in changes if (a, b) in new.pairs)
+        ids.update(d for d, _, new in changes if key in new.pairs)
         set_changes[key] = sorted(ids) or None
 
     set_total = state["setTotal"]
@@ -293,8 +292,17 @@ def _update(state, docs, changes, read) -> IndexUpdate:
 
     # 6. Small files: facets, the edited documents' fragments, the manifest.
     files["facets.js"] = si.facets_file(docs)
-    for d in changed_docs:
-        files[f"f/{d}.js"] = si.fragment_file(d, docs[d])
+    changed_set = set(changed_docs)
+    for group in sorted({d // si.FRAGMENT_GROUP for d in changed_docs}):
+        data = read(f"f/{group}.js")
+        fragments = si.read_js(data) if data is not None else []
+        for d in range(group * si.FRAGMENT_GROUP, min(n, (group + 1) * si.FRAGMENT_GROUP)):
+            k = d - group * si.FRAGMENT_GROUP
+            if d in changed_set:
+                fragments[k:k + 1] = [si.fragment(docs[d])]
+            elif k >= len(fragments):
+                raise NeedsFullBuild(f"f/{group}.js lacks document {d}")
+        files[f"f/{group}.js"] = si.fragment_file(group, fragments)
     files["manifest.js"] = si.manifest_file(params, set_bits, vocab_keys, typo_keys)
 
     new_state = {"params": params, "setBits": set_bits, "setTotal": set_total, "lengths": lengths,

@@ -78,8 +78,14 @@ def write_file(root: Path | str, path: str, data: bytes, made: set[str] | None =
         os.makedirs(folder, exist_ok=True)
         if made is not None:
             made.add(folder)
-    with open(full, "wb") as fh:
-        fh.write(data)
+    # os.open/os.write: three system calls per file where open() makes seven (fstat, ioctl, lseek…)
+    fd = os.open(full, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 def commit(files: OutputSet, out_dir: Path, staging: Path | None = None) -> int:

@@ -486,7 +486,10 @@
   function showMore(token, filtered, r) {
     var from = state.shown, to = Math.min(filtered.length, from + PAGE);
     var ids = filtered.slice(from, to);
-    return Promise.all(ids.map(function (d) { return load("f/" + d); })).then(function (docs) {
+    var group = manifest.fragments || 1;  /* documents per f/ file */
+    return Promise.all(ids.map(function (d) {
+      return load("f/" + Math.floor(d / group)).then(function (g) { return g ? g[d % group] : null; });
+    })).then(function (docs) {
       if (token !== seq) return;
       docs.forEach(function (doc, i) { if (doc) list.appendChild(resultItem(ids[i], doc, r)); });
       state.shown = to;
