@@ -209,7 +209,7 @@ def load_articles(articles_dir: Path, known: dict[str, dict] | None = None, jobs
     if not articles_dir.is_dir():
         return []
     site_root = articles_dir.resolve().parent.parent
-    to_parse: list[tuple[Path, str, bytes]] = []
+    to_parse: list[tuple[Path, str, bytes | None]] = []
     base = str(articles_dir)
     seen: dict[str, tuple] = {}
     for rel in article_files(articles_dir):
@@ -230,14 +230,17 @@ def load_articles(articles_dir: Path, known: dict[str, dict] | None = None, jobs
         if os.path.islink(full) and not path.resolve().is_relative_to(site_root):
             problems.append(Problem(path, None, "symbolic link points outside the site; refused"))
             continue
+        if not known:  # nothing to recognise: the workers read the file as well as parse it
+            to_parse.append((path, rel, None))
+            continue
         with open(full, "rb") as fh:
             data = fh.read()
-        digest = hashlib.blake2b(rel.encode() + b"\0" + data, digest_size=16).hexdigest()
+        digest = _digest(rel, data)
         if digest in known:
             body = body_of(data.decode("utf-8").lstrip("\ufeff"))
             articles.append(article_from_json(known[digest], path, digest, body))
         else:
-            to_parse.append((path, digest, data))
+            to_parse.append((path, rel, data))
     for result in ordered_map(_parse_job, len(to_parse), {"files": to_parse}, jobs):
         if isinstance(result, Article):
             articles.append(result)
@@ -257,8 +260,18 @@ def load_articles(articles_dir: Path, known: dict[str, dict] | None = None, jobs
     return sorted(articles, key=lambda a: a.sort_key)
 
 
+def _digest(rel: str, data: bytes) -> str:
+    return hashlib.blake2b(rel.encode() + b"\0" + data, digest_size=16).hexdigest()
+
+
 def _parse_job(payload: dict, i: int) -> Article | list[Problem]:
-    path, digest, data = payload["files"][i]
+    path, rel, data = payload["files"][i]
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return [Problem(path, None, f"cannot read: {exc.strerror}")]
+    digest = _digest(rel, data)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
