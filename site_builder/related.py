@@ -60,6 +60,23 @@ def vector(tf2: Mapping[str, int], df_of: Callable[[str], int] | None, n: int,
         if x is not None:
             c = v >> 1
             weights.append((-(_LOG_TF[c] if c < 64 else 1 + math.log(c)) * x, w))
+    return _top(weights)
+
+
+def vectors_of_postings(first: int, count: int, postings: Mapping[str, tuple], idf_of: Mapping[str, float]) -> list[Vector]:
+    """vector() of articles first … first+count-1, word by word from their search postings
+    (word → (article ids, tf2 values)): a full build never keeps each article's tf2."""
+    weights: list[list] = [[] for _ in range(count)]
+    for w, (ids, values) in postings.items():
+        x = idf_of.get(w)
+        if x is not None:
+            for i, v in zip(ids, values):
+                c = v >> 1
+                weights[i - first].append((-(_LOG_TF[c] if c < 64 else 1 + math.log(c)) * x, w))
+    return [_top(ws) for ws in weights]
+
+
+def _top(weights: list[tuple[float, str]]) -> Vector:
     top = heapq.nsmallest(TOP_TERMS, weights)
     norm = math.sqrt(sum(v * v for v, _ in top)) or 1.0
     return tuple((w, round(-v / norm, 4)) for v, w in top)  # 4 places: plenty, and a small cache

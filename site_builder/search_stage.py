@@ -39,15 +39,14 @@ class SearchOutcome:
             self.pending = None
 
 
-def _render_job(payload: dict, lo: int, hi: int) -> tuple[list[tuple[str, str, dict]], si.PartialIndex]:
-    """Articles lo:hi (ids lo…) → their (html, text, term weights) and what they add to the
-    index: each text is tokenised once, here, in parallel."""
+def _render_job(payload: dict, lo: int, hi: int) -> tuple[list[tuple[str, str]], si.PartialIndex]:
+    """Articles lo:hi (ids lo…) → their (html, text) and what they add to the index: each text
+    is tokenised once, here, in parallel."""
     rendered, analyses = [], []
     for a in payload["articles"][lo:hi]:
         r = render_markdown(a.body)
-        terms = si.analyse(a.title, r.text)
-        rendered.append((r.html, r.text, terms.tf2))
-        analyses.append(terms)
+        rendered.append((r.html, r.text))
+        analyses.append(si.analyse(a.title, r.text))
     return rendered, si.partial_index(lo, analyses)
 
 
@@ -91,9 +90,9 @@ def build_search(articles: list[Article], fp: str, previous: dict | None,
     chunks = chunked_map(_render_job, len(articles), {"articles": articles}, jobs)
     rendered = [r for chunk, _ in chunks for r in chunk]
     partials = [partial for _, partial in chunks]
-    docs = [search_doc(a, text) for a, (_, text, _) in zip(articles, rendered)]
+    docs = [search_doc(a, text) for a, (_, text) in zip(articles, rendered)]
     # The index builds in a forked process while the caller renders pages; related briefings
-    # are needed first, so they come from the term weights the Markdown workers returned.
+    # are needed first, so they come from the postings the Markdown workers returned.
     index = Background(_index_job, {"docs": docs, "partials": partials, "staging": staging},
                        enabled=jobs > 1 and len(docs) >= PARALLEL_MIN)
     n = len(articles)
@@ -102,10 +101,10 @@ def build_search(articles: list[Article], fp: str, previous: dict | None,
         for term, (ids, _) in partial.postings.items():
             df[term] += len(ids)
     idf_of = rel.idf_table(df, n)
-    vectors = [rel.vector(weights, None, n, idf_of) for _, _, weights in rendered]
+    vectors = [vec for p in partials for vec in rel.vectors_of_postings(p.first, len(p.lengths), p.postings, idf_of)]
     related = rel.related_all(articles, vectors)
     return SearchOutcome(files={}, full=True, related=related, state=_state(fp, articles, None, vectors, related),
-                         html={a.slug: html for a, (html, _, _) in zip(articles, rendered)}, reason=reason,
+                         html={a.slug: html for a, (html, _) in zip(articles, rendered)}, reason=reason,
                          pending=index)
 
 
