@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from typing import Callable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from site_builder.search_index import gc_paused
 
@@ -53,30 +53,19 @@ def vector(tf2: Mapping[str, int], df_of: Callable[[str], int] | None, n: int,
            idf_of: Mapping[str, float] | None = None) -> Vector:
     """An article's top words from its search terms (tf2 = 2·tf + title flag); idf from
     `idf_of` (an idf_table) when given, else from df_of."""
+    get = idf_of.get if idf_of is not None else (lambda w: idf(w, df_of(w), n))
+    return vector_of(tf2.keys(), tf2.values(), get)
+
+
+def vector_of(words: Iterable[str], values: Iterable[int], idf_of: Callable[[str], float | None]) -> Vector:
+    """vector() from an article's terms and tf2 values side by side (what the Markdown workers
+    send back: a tuple and an array cost a third of a dict)."""
     weights = []
-    get = idf_of.get if idf_of is not None else None
-    for w, v in tf2.items():
-        x = get(w) if get is not None else idf(w, df_of(w), n)
+    for w, v in zip(words, values):
+        x = idf_of(w)
         if x is not None:
             c = v >> 1
             weights.append((-(_LOG_TF[c] if c < 64 else 1 + math.log(c)) * x, w))
-    return _top(weights)
-
-
-def vectors_of_postings(first: int, count: int, postings: Mapping[str, tuple], idf_of: Mapping[str, float]) -> list[Vector]:
-    """vector() of articles first … first+count-1, word by word from their search postings
-    (word → (article ids, tf2 values)): a full build never keeps each article's tf2."""
-    weights: list[list] = [[] for _ in range(count)]
-    for w, (ids, values) in postings.items():
-        x = idf_of.get(w)
-        if x is not None:
-            for i, v in zip(ids, values):
-                c = v >> 1
-                weights[i - first].append((-(_LOG_TF[c] if c < 64 else 1 + math.log(c)) * x, w))
-    return [_top(ws) for ws in weights]
-
-
-def _top(weights: list[tuple[float, str]]) -> Vector:
     top = heapq.nsmallest(TOP_TERMS, weights)
     norm = math.sqrt(sum(v * v for v, _ in top)) or 1.0
     return tuple((w, round(-v / norm, 4)) for v, w in top)  # 4 places: plenty, and a small cache

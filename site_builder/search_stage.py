@@ -4,6 +4,7 @@ same bytes. I/O only through the callables it is given.
 """
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,14 +40,15 @@ class SearchOutcome:
             self.pending = None
 
 
-def _render_job(payload: dict, lo: int, hi: int) -> tuple[list[tuple[str, str]], si.PartialIndex]:
-    """Articles lo:hi (ids lo…) → their (html, text) and what they add to the index: each text
-    is tokenised once, here, in parallel."""
+def _render_job(payload: dict, lo: int, hi: int) -> tuple[list[tuple], si.PartialIndex]:
+    """Articles lo:hi (ids lo…) → their (html, text, terms, tf2 values) and what they add to
+    the index: each text is tokenised once, here, in parallel."""
     rendered, analyses = [], []
     for a in payload["articles"][lo:hi]:
         r = render_markdown(a.body)
-        rendered.append((r.html, r.text))
-        analyses.append(si.analyse(a.title, r.text))
+        terms = si.analyse(a.title, r.text)
+        rendered.append((r.html, r.text, tuple(terms.tf2), array("I", terms.tf2.values())))
+        analyses.append(terms)
     return rendered, si.partial_index(lo, analyses)
 
 
@@ -90,9 +92,9 @@ def build_search(articles: list[Article], fp: str, previous: dict | None,
     chunks = chunked_map(_render_job, len(articles), {"articles": articles}, jobs)
     rendered = [r for chunk, _ in chunks for r in chunk]
     partials = [partial for _, partial in chunks]
-    docs = [search_doc(a, text) for a, (_, text) in zip(articles, rendered)]
+    docs = [search_doc(a, r[1]) for a, r in zip(articles, rendered)]
     # The index builds in a forked process while the caller renders pages; related briefings
-    # are needed first, so they come from the postings the Markdown workers returned.
+    # are needed first, so they come from the term weights the Markdown workers returned.
     index = Background(_index_job, {"docs": docs, "partials": partials, "staging": staging},
                        enabled=jobs > 1 and len(docs) >= PARALLEL_MIN)
     n = len(articles)
@@ -101,10 +103,10 @@ def build_search(articles: list[Article], fp: str, previous: dict | None,
         for term, (ids, _) in partial.postings.items():
             df[term] += len(ids)
     idf_of = rel.idf_table(df, n)
-    vectors = [vec for p in partials for vec in rel.vectors_of_postings(p.first, len(p.lengths), p.postings, idf_of)]
+    vectors = [rel.vector_of(terms, values, idf_of.get) for _, _, terms, values in rendered]
     related = rel.related_all(articles, vectors)
     return SearchOutcome(files={}, full=True, related=related, state=_state(fp, articles, None, vectors, related),
-                         html={a.slug: html for a, (html, _) in zip(articles, rendered)}, reason=reason,
+                         html={a.slug: r[0] for a, r in zip(articles, rendered)}, reason=reason,
                          pending=index)
 
 

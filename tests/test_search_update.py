@@ -130,16 +130,3 @@ def test_missing_old_file_asks_for_full_build():
     with pytest.raises(NeedsFullBuild):
         update_index(before.state, make_docs(corpus), changes, lambda name: None)
 
-
-@settings(max_examples=100, deadline=None)
-@given(st.lists(st.tuples(sentence, text), min_size=3, max_size=14), st.data())
-def test_vectors_from_the_workers_postings_equal_vectors_from_each_article(corpus, data):
-    """A full build takes the related-word vectors from the partial indexes (word by word); an
-    edit from each article's own terms (article by article): both give the same vectors."""
-    cut = data.draw(st.integers(0, len(corpus)))
-    analyses = [si.analyse(t, x) for t, x in corpus]
-    parts = [si.partial_index(0, analyses[:cut]), si.partial_index(cut, analyses[cut:])]
-    state = si.index_documents(make_docs(corpus)).state
-    idf_of = rel.idf_table(dict(zip(state["terms"], state["df"])), len(corpus))
-    from_postings = [v for p in parts for v in rel.vectors_of_postings(p.first, len(p.lengths), p.postings, idf_of)]
-    assert from_postings == _vectors(corpus, state)
