@@ -32,6 +32,7 @@ from collections import Counter, defaultdict, deque
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, repeat
+from operator import sub
 from typing import Iterable, Mapping
 
 from site_builder.i18n import language_name
@@ -136,30 +137,41 @@ def _varint(n: int) -> str:
     return "".join(ALPHABET[d] for d in reversed(digits))
 
 
-_SMALL = [_varint(i) for i in range(1024)]
+_SMALL = [_varint(i) for i in range(1 << 14)]  # every gap of an archive up to 16,384 articles
+_TO_ALPHABET = bytes.maketrans(bytes(range(64)), ALPHABET.encode("ascii"))
 
 
 def encode_ids(ids: Iterable[int]) -> str:
     """Sorted distinct doc ids → 'g' + gap varints, or 'b' + a bitmap up to the largest id (6 bits
     per char), whichever is shorter. Neither depends on the document count, so appending a
-    document leaves every other set's encoding as it was."""
+    document leaves every other set's encoding as it was. (An index encodes millions of ids:
+    both forms are built with loops that run in C.)"""
     ids = list(ids)
     if not ids:
         return "g"
     bitmap_len = 1 + ids[-1] // 6 + 1
     if len(ids) + 1 < bitmap_len:
-        small, prev, parts = _SMALL, -1, []
-        for i in ids:
-            gap = i - prev - 1
-            parts.append(small[gap] if gap < 1024 else _varint(gap))
-            prev = i
-        gap_text = "g" + "".join(parts)
+        gaps = list(map(sub, map(sub, ids, chain((-1,), ids)), repeat(1)))
+        gap_text = "g" + ("".join(map(_SMALL.__getitem__, gaps)) if max(gaps) < len(_SMALL)
+                          else "".join(map(_varint, gaps)))
         if len(gap_text) <= bitmap_len:
             return gap_text
-    bits = [0] * (ids[-1] // 6 + 1)
-    for i in ids:
-        bits[i // 6] |= 1 << (i % 6)
-    return "b" + "".join([ALPHABET[b] for b in bits])
+    return "b" + _bitmap(ids).decode("ascii")
+
+
+_BIT_AT = [8 * (i // 6) + i % 6 for i in range(1 << 14)]  # id → its bit: group i//6 is byte i//6
+
+
+def _bitmap(ids: list[int]) -> bytes:
+    """Bit i%6 of character i//6 set for every id: each group of six ids becomes one byte (bits
+    0-5) of a big integer, written as a base-2 numeral (least significant digit first, then
+    reversed) and parsed by int() in C."""
+    groups = ids[-1] // 6 + 1
+    digits = bytearray(b"0") * (8 * groups)
+    bit_at = _BIT_AT.__getitem__ if ids[-1] < len(_BIT_AT) else (lambda i: 8 * (i // 6) + i % 6)
+    deque(map(digits.__setitem__, map(bit_at, ids), repeat(ord("1"))), maxlen=0)
+    digits.reverse()
+    return int(digits, 2).to_bytes(groups, "little").translate(_TO_ALPHABET)
 
 
 _VALUE = {c: i for i, c in enumerate(ALPHABET)}
@@ -344,6 +356,18 @@ def impact_char(v: int, length: int, avgdl: int) -> str:
     bm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avgdl))
     level = max(1, min(IMPACT_LEVELS, round(bm / (K1 + 1) * IMPACT_LEVELS)))
     return ALPHABET[level + 32 * (v & 1)]
+
+
+class _Impacts(dict):
+    """(tf2 value, document length) → impact_char, computed once per distinct pair."""
+
+    def __init__(self, avgdl: int):
+        super().__init__()
+        self.avgdl = avgdl
+
+    def __missing__(self, key: tuple[int, int]) -> str:
+        c = self[key] = impact_char(key[0], key[1], self.avgdl)
+        return c
 
 
 # ---------------------------------------------------------------------------------------------
@@ -583,17 +607,12 @@ def _index_documents(docs: list[SearchDoc], part: PartialIndex) -> IndexBuild:
     files: dict[str, bytes] = {}
     names = shard_names(terms, df, params["anchor"])
     shard: dict[str, list] = {}
-    memo: dict[tuple, str] = {}
+    impacts = _Impacts(avgdl)
+    length_of = lengths.__getitem__
     for i, term in enumerate(terms):
         ids, values = part.postings[term]
-        chars = []
-        for doc_id, v in zip(ids, values):
-            key = (v, lengths[doc_id])
-            c = memo.get(key)
-            if c is None:
-                c = memo[key] = impact_char(v, lengths[doc_id], avgdl)
-            chars.append(c)
-        shard[term] = [encode_ids(ids), "".join(chars)]
+        chars = "".join(map(impacts.__getitem__, zip(values, map(length_of, ids))))
+        shard[term] = [encode_ids(ids), chars]
         if i + 1 == len(terms) or names[i + 1] != names[i]:
             files[f"p/{names[i]}.js"] = _js(f"p/{names[i]}", shard)
             shard = {}

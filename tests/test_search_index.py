@@ -80,6 +80,26 @@ def test_id_encoding_round_trips_and_is_compact(ids):
     assert len(enc) <= 2 + (5000 + 5) // 6
 
 
+def _reference_encode_ids(ids: list[int]) -> str:
+    """encode_ids as docs/search.md states it, one id at a time."""
+    if not ids:
+        return "g"
+    gaps = "g" + "".join(si._varint(i - prev - 1) for prev, i in zip([-1] + ids, ids))
+    bits = [0] * (ids[-1] // 6 + 1)
+    for i in ids:
+        bits[i // 6] |= 1 << (i % 6)
+    bitmap = "b" + "".join(si.ALPHABET[b] for b in bits)
+    # gaps only when they can be shorter (each id takes a character at least), and are no longer
+    return gaps if len(ids) + 1 < len(bitmap) and len(gaps) <= len(bitmap) else bitmap
+
+
+@given(st.one_of(st.sets(st.integers(0, 200)), st.sets(st.integers(0, 20000), max_size=50),
+                 st.sets(st.integers(16000, 17000))))
+def test_id_encoding_matches_the_documented_one(ids):
+    ids = sorted(ids)
+    assert si.encode_ids(ids) == _reference_encode_ids(ids)
+
+
 def test_dense_sets_become_bitmaps_sparse_ones_gaps():
     assert si.encode_ids(range(0, 600, 2))[0] == "b"
     assert si.encode_ids([3, 70000])[0] == "g"
