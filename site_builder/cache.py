@@ -8,6 +8,8 @@
   written to, so a page whose inputs did not change is neither rendered nor written;
 - search.json: what the search index of that build holds (terms, document frequencies,
   spellings, lengths, related-word vectors), so an edit updates the index in place;
+- pages.json also keeps the stat of every article file as that build saw it, so a build with
+  nothing changed can tell without reading a single article (see unchanged_articles);
 A missing, stale or corrupt cache only costs time: the output is the same without it.
 """
 from __future__ import annotations
@@ -60,11 +62,12 @@ class BuildCache:
     def __init__(self, root: Path | None, write_behind: bool = False):
         self.root = root
         self.write_behind = write_behind
-        self.articles: dict[str, dict] = {}
+        self._articles: dict[str, dict] | None = None  # read on first use: a no-op build never needs them
         self.pages: dict[str, list] = {}
         self.out_dir = ""
         self.related: dict = {}
         self.site_fp, self.page_count = "", 0
+        self.files: dict = {}                     # {"at": ns, "stat": {article file: stat key}}
         self.snapshot: dict[str, tuple] = {}      # article file → (stat key, Article), in memory only
         self._bodies_now: dict[str, str] = {}     # digest → body of the last build's articles
         self._body_shards: dict[str, dict[str, str]] = {}
@@ -75,14 +78,23 @@ class BuildCache:
         self._invalidated = False
         self._lock = threading.Lock()
         if root is not None:
-            for shard in sorted((root / "articles").glob("*.json")):
-                self.articles.update(_read_json(shard).get("articles", {}))
-            self._on_disk = self.articles
             pages = _read_json(root / "pages.json")
             self.pages, self.out_dir = pages.get("pages", {}), pages.get("out_dir", "")
             self.related = pages.get("related", {})  # search fingerprint + related slugs it gave
             site = pages.get("site", {})
             self.site_fp, self.page_count = site.get("fp", ""), site.get("pages", 0)
+            self.files = site.get("files", {})
+
+    @property
+    def articles(self) -> dict[str, dict]:
+        """Article digest → parsed front-matter, of the last build."""
+        if self._articles is None:
+            self._articles = {}
+            if self.root is not None:
+                for shard in sorted((self.root / "articles").glob("*.json")):
+                    self._articles.update(_read_json(shard).get("articles", {}))
+            self._on_disk = self._articles
+        return self._articles
 
     def previous_outputs(self, out_dir: Path) -> dict[str, list]:
         """Output path → [fingerprint, digest, size] of the last build into this out dir."""
@@ -132,9 +144,12 @@ class BuildCache:
         related, site = related or {}, site or {}
         with self._lock:
             changed = (self._invalidated or pages != self.pages or str(out_dir) != self.out_dir
-                       or related != self.related or site != {"fp": self.site_fp, "pages": self.page_count})
-            self.articles, self._bodies_now, self.pages, self.out_dir = articles, bodies, pages, str(out_dir)
+                       or related != self.related
+                       or site != {"fp": self.site_fp, "pages": self.page_count, "files": self.files})
+            _ = self.articles  # what is on disk, to compare with
+            self._articles, self._bodies_now, self.pages, self.out_dir = articles, bodies, pages, str(out_dir)
             self.related, self.site_fp, self.page_count = related, site.get("fp", ""), site.get("pages", 0)
+            self.files = site.get("files", {})
             if search is not None:
                 self._search = search
             pending = self._pending or {}
@@ -180,7 +195,7 @@ class BuildCache:
         if pending["pages"]:
             _write_json(self.root / "pages.json", {
                 "pages": self.pages, "out_dir": self.out_dir, "related": self.related,
-                "site": {"fp": self.site_fp, "pages": self.page_count}})
+                "site": {"fp": self.site_fp, "pages": self.page_count, "files": self.files}})
         gitignore = self.root / ".gitignore"
         if not gitignore.exists():
             gitignore.write_text("*\n", encoding="utf-8")
@@ -234,3 +249,29 @@ def _flatten(obj, out: list[str], memo: dict) -> None:
         _flatten({k: getattr(obj, k) for k in obj.__dataclass_fields__}, out, memo)
     else:
         out.append(repr(obj))
+
+
+RACY_NS = 20_000_000        # a file changed this close before its stat was taken may change again unseen
+COARSE_RACY_NS = 2_000_000_000  # … or this close, on file systems with whole-second times (FAT: 2 s)
+
+
+def stat_key(path: str) -> list:
+    st = os.stat(path)
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, os.path.islink(path)]
+
+
+def unchanged_files(previous: dict, now: dict[str, list]) -> bool:
+    """True when every file has the stat it had when the last build looked (`previous`: {"at":
+    ns, "stat": {file: key}}) and none had changed just before that look: a file modified within
+    one clock tick of being looked at could change again with the same mtime (git's "racily
+    clean" entries), so then the files are read."""
+    stat, at = previous.get("stat"), previous.get("at")
+    if not isinstance(stat, dict) or not isinstance(at, int) or stat.keys() != now.keys():
+        return False
+    for name, key in now.items():
+        if stat[name] != key:
+            return False
+        mtime = key[1]
+        if mtime >= at - (COARSE_RACY_NS if mtime % 1_000_000_000 == 0 else RACY_NS):
+            return False
+    return True

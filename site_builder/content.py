@@ -13,7 +13,6 @@ import frontmatter
 import yaml
 
 from site_builder.errors import ContentError, Problem
-from site_builder.parallel import ordered_map
 
 KNOWN_KEYS = {"title", "date", "lang", "source", "source_url", "author", "tags", "summary",
               "captions", "raw", "translations", "slug"}
@@ -241,6 +240,7 @@ def load_articles(articles_dir: Path, known: dict[str, dict] | None = None, jobs
             articles.append(article_from_json(known[digest], path, digest, body))
         else:
             to_parse.append((path, rel, data))
+    from site_builder.parallel import ordered_map  # here: nothing to parse, no pool to import
     for result in ordered_map(_parse_job, len(to_parse), {"files": to_parse}, jobs):
         if isinstance(result, Article):
             articles.append(result)

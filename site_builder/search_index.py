@@ -31,6 +31,7 @@ from array import array
 from collections import Counter, defaultdict, deque
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import chain, repeat
 from operator import sub
 from typing import Iterable, Mapping
@@ -137,7 +138,12 @@ def _varint(n: int) -> str:
     return "".join(ALPHABET[d] for d in reversed(digits))
 
 
-_SMALL = [_varint(i) for i in range(1 << 14)]  # every gap of an archive up to 16,384 articles
+@lru_cache(maxsize=1)
+def _small_varints() -> list[str]:
+    """_varint of every gap of an archive up to 16,384 articles (made on first use, not on import)."""
+    return [_varint(i) for i in range(1 << 14)]
+
+
 _TO_ALPHABET = bytes.maketrans(bytes(range(64)), ALPHABET.encode("ascii"))
 
 
@@ -152,14 +158,18 @@ def encode_ids(ids: Iterable[int]) -> str:
     bitmap_len = 1 + ids[-1] // 6 + 1
     if len(ids) + 1 < bitmap_len:
         gaps = list(map(sub, map(sub, ids, chain((-1,), ids)), repeat(1)))
-        gap_text = "g" + ("".join(map(_SMALL.__getitem__, gaps)) if max(gaps) < len(_SMALL)
+        small = _small_varints()
+        gap_text = "g" + ("".join(map(small.__getitem__, gaps)) if max(gaps) < len(small)
                           else "".join(map(_varint, gaps)))
         if len(gap_text) <= bitmap_len:
             return gap_text
     return "b" + _bitmap(ids).decode("ascii")
 
 
-_BIT_AT = [8 * (i // 6) + i % 6 for i in range(1 << 14)]  # id → its bit: group i//6 is byte i//6
+@lru_cache(maxsize=1)
+def _bit_positions() -> list[int]:
+    """id → its bit in _bitmap's integer (group i//6 is byte i//6), for ids up to 16,383."""
+    return [8 * (i // 6) + i % 6 for i in range(1 << 14)]
 
 
 def _bitmap(ids: list[int]) -> bytes:
@@ -168,7 +178,8 @@ def _bitmap(ids: list[int]) -> bytes:
     reversed) and parsed by int() in C."""
     groups = ids[-1] // 6 + 1
     digits = bytearray(b"0") * (8 * groups)
-    bit_at = _BIT_AT.__getitem__ if ids[-1] < len(_BIT_AT) else (lambda i: 8 * (i // 6) + i % 6)
+    table = _bit_positions()
+    bit_at = table.__getitem__ if ids[-1] < len(table) else (lambda i: 8 * (i // 6) + i % 6)
     deque(map(digits.__setitem__, map(bit_at, ids), repeat(ord("1"))), maxlen=0)
     digits.reverse()
     return int(digits, 2).to_bytes(groups, "little").translate(_TO_ALPHABET)

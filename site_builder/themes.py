@@ -4,12 +4,14 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from site_builder import urls
 from site_builder.errors import BuildError
 from site_builder.i18n import format_date, language_name
+
+if TYPE_CHECKING:
+    import jinja2
 
 DEFAULT_THEME = "default"
 
@@ -69,6 +71,7 @@ def resolve_theme(name: str, site_dir: Path) -> Theme:
 def make_environment(theme: Theme) -> jinja2.Environment:
     """One environment per build. 'parent/x.html' names a parent's template so an override can
     extend the very template it shadows."""
+    import jinja2  # here: a build with nothing to render never pays for importing Jinja
     chain = jinja2.FileSystemLoader([str(d / "templates") for d in theme.dirs])
     prefixed = jinja2.PrefixLoader({d.name: jinja2.FileSystemLoader(str(d / "templates")) for d in theme.dirs})
     env = jinja2.Environment(loader=jinja2.ChoiceLoader([chain, prefixed]), autoescape=True,

@@ -2,8 +2,10 @@
 search index is updated in place when the edit allows it."""
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import time
 import sys
 from pathlib import Path
 
@@ -79,6 +81,45 @@ def test_noop_rebuild_writes_nothing_and_skips_planning(corpus: Path):
     rebuild(corpus)
     report = rebuild(corpus)
     assert report.changed == () and report.rendered == 0 and report.search == "reused"
+
+
+def test_noop_rebuild_reads_no_article_when_their_stat_is_as_the_last_build_saw_it(corpus: Path, monkeypatch):
+    import site_builder.pipeline as pipeline
+    rebuild(corpus)
+    time.sleep(0.05)  # past the racy window: files changed just before a build are read again
+    rebuild(corpus)   # this one records stats it can trust
+    monkeypatch.setattr(pipeline, "load_articles", lambda *a, **k: pytest.fail("articles were read"))
+    report = rebuild(corpus)
+    assert report.changed == () and report.articles == 121
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_still_seen(corpus: Path, tmp_path: Path):
+    rebuild(corpus)
+    time.sleep(0.05)
+    rebuild(corpus)
+    path = corpus / "content" / "articles" / "toi-pham.md"
+    st = path.stat()
+    edit(path, "tăng mạnh", "TĂNG MẠNH")  # same length in bytes
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # mtime put back: ctime still moves
+    assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
+    report = rebuild(corpus)
+    assert "articles/toi-pham.html" in report.changed
+    assert tree_bytes(corpus / "output") == cold(corpus, tmp_path)
+
+
+def test_stat_snapshot_distrusts_files_changed_just_before_it_was_taken():
+    from site_builder.cache import unchanged_files
+    at = 1_700_000_000_123_456_789
+    old = {"at": at, "stat": {"a.md": [10, at - 5_000_000_000, at - 5_000_000_000, 7, False]}}
+    assert unchanged_files(old, {"a.md": [10, at - 5_000_000_000, at - 5_000_000_000, 7, False]})
+    assert not unchanged_files(old, {"a.md": [11, at - 5_000_000_000, at - 5_000_000_000, 7, False]})
+    assert not unchanged_files(old, {"a.md": [10, at - 5_000_000_000, at - 5_000_000_000, 7, False], "b.md": [1, 0, 0, 8, False]})
+    racy = {"at": at, "stat": {"a.md": [10, at - 1_000_000, at - 1_000_000, 7, False]}}
+    assert not unchanged_files(racy, racy["stat"])  # changed 1 ms before the look
+    whole_second = at - at % 1_000_000_000 - 1_000_000_000  # a FAT-like time, 1.1 s before
+    coarse = {"at": at, "stat": {"a.md": [10, whole_second, whole_second, 7, False]}}
+    assert not unchanged_files(coarse, coarse["stat"])
+    assert not unchanged_files({}, old["stat"])
 
 
 def test_a_damaged_index_file_is_rebuilt_not_patched(corpus: Path, tmp_path: Path):
