@@ -69,7 +69,7 @@ class BuildCache:
         self.site_fp, self.page_count = "", 0
         self.files: dict = {}                     # {"at": ns, "stat": {article file: stat key}}
         self.snapshot: dict[str, tuple] = {}      # article file → (stat key, Article), in memory only
-        self._bodies_now: dict[str, str] = {}     # digest → body of the last build's articles
+        self._bodies_now: dict[str, Article] = {}  # digest → the last build's article (its body)
         self._body_shards: dict[str, dict[str, str]] = {}
         self._search: dict | None = None          # search state of the last build (in memory)
         self._env: tuple | None = None            # (template chain hash, Jinja environment)
@@ -102,7 +102,7 @@ class BuildCache:
 
     def body(self, digest: str) -> str | None:
         if digest in self._bodies_now:
-            return self._bodies_now[digest]
+            return self._bodies_now[digest].body
         return self._bodies(digest[:2]).get(digest)
 
     def _bodies(self, key: str) -> dict[str, str]:
@@ -138,9 +138,10 @@ class BuildCache:
                 (self.root / "pages.json").unlink(missing_ok=True)
                 self._invalidated = True
 
-    def save(self, articles: dict[str, dict], bodies: dict[str, str], pages: dict[str, list], out_dir: Path,
+    def save(self, articles: dict[str, dict], bodies: dict[str, Article], pages: dict[str, list], out_dir: Path,
              related: dict | None = None, search: dict | None = None, site: dict | None = None) -> None:
-        """articles: digest → front-matter JSON; bodies: digest → body, of the current articles."""
+        """articles: digest → front-matter JSON; bodies: digest → the Article, whose body is read
+        only if its shard must be written."""
         related, site = related or {}, site or {}
         with self._lock:
             changed = (self._invalidated or pages != self.pages or str(out_dir) != self.out_dir
@@ -190,7 +191,7 @@ class BuildCache:
                     body_path.unlink(missing_ok=True)
                     continue
                 _write_json(meta_path, {"articles": shards[key]})
-                _write_json(body_path, {"bodies": {d: self._bodies_now[d] for d in shards[key]}})
+                _write_json(body_path, {"bodies": {d: self._bodies_now[d].body for d in shards[key]}})
             self._on_disk = articles
         if pending["pages"]:
             _write_json(self.root / "pages.json", {
@@ -260,6 +261,20 @@ def stat_key(path: str) -> list:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, os.path.islink(path)]
 
 
+def trusted_files(previous: dict, now: dict[str, list]) -> dict[str, str]:
+    """file → digest of the last build, for each file whose stat is as that build saw it and
+    that had not changed just before it looked (see unchanged_files)."""
+    stat, at, digests = previous.get("stat"), previous.get("at"), previous.get("digests")
+    if not isinstance(stat, dict) or not isinstance(at, int) or not isinstance(digests, dict):
+        return {}
+    return {name: digests[name] for name, key in now.items()
+            if stat.get(name) == key and name in digests and not _racy(key[1], at)}
+
+
+def _racy(mtime: int, at: int) -> bool:
+    return mtime >= at - (COARSE_RACY_NS if mtime % 1_000_000_000 == 0 else RACY_NS)
+
+
 def unchanged_files(previous: dict, now: dict[str, list]) -> bool:
     """True when every file has the stat it had when the last build looked (`previous`: {"at":
     ns, "stat": {file: key}}) and none had changed just before that look: a file modified within
@@ -271,7 +286,6 @@ def unchanged_files(previous: dict, now: dict[str, list]) -> bool:
     for name, key in now.items():
         if stat[name] != key:
             return False
-        mtime = key[1]
-        if mtime >= at - (COARSE_RACY_NS if mtime % 1_000_000_000 == 0 else RACY_NS):
+        if _racy(key[1], at):
             return False
     return True

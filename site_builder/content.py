@@ -20,11 +20,28 @@ LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
+class _Body:
+    """Article.body: a str, or a FileBody that reads it on first use (articles a build finds as
+    the last build saw them come from the cache; most builds never need their text)."""
+
+    def __get__(self, obj, owner=None) -> str:
+        if obj is None:
+            raise AttributeError("body")  # so that dataclass sees no default
+        value = obj.__dict__["_body"]
+        if not isinstance(value, str):
+            value = value()
+            obj.__dict__["_body"] = value
+        return value
+
+    def __set__(self, obj, value) -> None:
+        obj.__dict__["_body"] = value
+
+
 @dataclass(frozen=True)
 class Article:
     slug: str
     title: str
-    body: str
+    body: str = _Body()  # type: ignore[assignment]
     source_path: Path
     date: dt.date | None = None
     lang: str = "en"
@@ -185,7 +202,7 @@ def article_to_json(a: Article) -> dict | None:
     return d
 
 
-def article_from_json(data: dict, path: Path, digest: str, body: str) -> Article:
+def article_from_json(data: dict, path: Path, digest: str, body: str | FileBody) -> Article:
     values = {**data, "body": body, "date": dt.date.fromisoformat(data["date"]) if data["date"] else None}
     for key in ("tags", "captions", "translations"):
         values[key] = tuple(values[key])
@@ -193,14 +210,16 @@ def article_from_json(data: dict, path: Path, digest: str, body: str) -> Article
 
 
 def load_articles(articles_dir: Path, known: dict[str, dict] | None = None, jobs: int = 1,
-                  snapshot: dict[str, tuple] | None = None, changed: set[str] | None = None) -> list[Article]:
+                  snapshot: dict[str, tuple] | None = None, changed: set[str] | None = None,
+                  unchanged: dict[str, str] | None = None) -> list[Article]:
     """Every *.md under articles_dir, latest first; all problems of all files reported together.
 
     `known` maps an article digest to its cached JSON form, so unchanged files skip YAML parsing;
     the others are parsed over `jobs` processes. A dev server also passes `snapshot` (file →
     (stat key, Article) of its last build, updated here) and `changed` (files its watcher saw
     change): a file not reported changed whose size, mtime, ctime and inode are all the same is
-    not read again.
+    not read again. A command-line build passes `unchanged` (file → digest, for files whose stat
+    is as the last build saw it): those are not read either, their bodies only when used.
     """
     known = known or {}
     problems: list[Problem] = []
@@ -226,6 +245,10 @@ def load_articles(articles_dir: Path, known: dict[str, dict] | None = None, jobs
                 continue
             seen[rel] = (key, None)
         path = articles_dir / rel
+        digest = unchanged.get(rel) if unchanged else None
+        if digest in known:
+            articles.append(article_from_json(known[digest], path, digest, FileBody(path, rel, digest)))
+            continue
         if os.path.islink(full) and not path.resolve().is_relative_to(site_root):
             problems.append(Problem(path, None, "symbolic link points outside the site; refused"))
             continue
@@ -258,6 +281,23 @@ def load_articles(articles_dir: Path, known: dict[str, dict] | None = None, jobs
     if problems:
         raise ContentError(sorted(problems, key=lambda p: (str(p.path), p.line or 0)))
     return sorted(articles, key=lambda a: a.sort_key)
+
+
+class FileBody:
+    """The body of an article file, read when first asked for; the file must still be what the
+    cache knew (same digest), or the build stops rather than mix two versions."""
+
+    def __init__(self, path: Path, rel: str, digest: str):
+        self.path, self.rel, self.digest = path, rel, digest
+
+    def __call__(self) -> str:
+        try:
+            data = self.path.read_bytes()
+        except OSError as exc:
+            raise ContentError(Problem(self.path, None, f"cannot read: {exc.strerror}")) from None
+        if _digest(self.rel, data) != self.digest:
+            raise ContentError(Problem(self.path, None, "changed during the build; build again"))
+        return body_of(data.decode("utf-8").lstrip("\ufeff"))
 
 
 def _digest(rel: str, data: bytes) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from site_builder import feeds, urls, writer
-from site_builder.cache import BuildCache, fingerprint, hash_files, stat_key, unchanged_files
+from site_builder.cache import BuildCache, fingerprint, hash_files, stat_key, trusted_files, unchanged_files
 from site_builder.config import SiteConfig
 from site_builder.content import Article, article_files, article_from_json, article_to_json, load_articles
 from site_builder.search_index import gc_paused
@@ -146,7 +146,7 @@ def add_site_files(out: writer.OutputSet, config: SiteConfig, theme, site: dict,
     for name, path in static_files(theme).items():
         out.add(urls.static_path(name), path.read_bytes(), f"theme file {path}")
     out.add(urls.static_path("pygments.css"), pygments_css().encode("utf-8"), "pygments")
-    summaries = {a.slug: summary_of(a, render_markdown(a.body)) for a in articles[: feeds.FEED_SIZE]}
+    summaries = {a.slug: a.summary or summary_of(a, render_markdown(a.body)) for a in articles[: feeds.FEED_SIZE]}
     out.add(urls.FEED, feeds.atom_feed(articles, site, summaries), "feed")
     if config.base_url:
         html_paths = [p.path for p in pages if p.path != urls.NOT_FOUND]
@@ -212,7 +212,11 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
         return _nothing_to_do(len(files["stat"]), cache, prior, started)
     articles = load_articles(config.articles_dir, cache.articles, config.jobs,
                              snapshot=cache.snapshot if cache.write_behind else None,
-                             changed=_changed_articles(config, changed))
+                             changed=_changed_articles(config, changed),
+                             unchanged=trusted_files(cache.files, files["stat"]) if files else None)
+    if files:  # what each file held when looked at: the next build trusts it while its stat holds
+        base = os.path.join(str(config.articles_dir), "")
+        files["digests"] = {str(a.source_path)[len(base):].replace(os.sep, "/"): a.digest for a in articles}
     by_slug = {a.slug: a for a in articles}
     # Search index and related briefings depend on every article's text: reuse the last ones
     # when no article changed (same fingerprint, files still there), else recompute both.
@@ -222,7 +226,7 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
     site_fp = fingerprint((*design, search_fp))
     if prior and cache.site_fp == site_fp and _outputs_intact(prior, config.out_dir):
         if files and files != cache.files:  # same articles, files touched: remember their new stat
-            cache.save(cache.articles, {a.digest: a.body for a in articles}, cache.pages, config.out_dir,
+            cache.save(cache.articles, {a.digest: a for a in articles}, cache.pages, config.out_dir,
                        cache.related, None, {"fp": site_fp, "pages": cache.page_count, "files": files})
         return _nothing_to_do(len(articles), cache, prior, started)
     from site_builder.parallel import ordered_map
@@ -306,7 +310,7 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
     records = {p: [fp_of.get(p, ""), d, out.size(p)] for p, d in digests.items()}
     known_articles = {a.digest: d for a in articles
                       if (d := cache.articles.get(a.digest) or article_to_json(a)) is not None}
-    cache.save(known_articles, {a.digest: a.body for a in articles}, records, config.out_dir,
+    cache.save(known_articles, {a.digest: a for a in articles}, records, config.out_dir,
                {"fp": search_fp, "slugs": {k: list(v) for k, v in sorted(related.items())}},
                {**search.state, "code": search_code} if search is not None else None,
                {"fp": site_fp, "pages": len(pages), "files": files})

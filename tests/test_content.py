@@ -71,3 +71,19 @@ def test_articles_latest_first_undated_last(tmp_path):
     for name, date in [("old", "2020-01-01"), ("new", "2024-05-05"), ("none", "")]:
         (d / f"{name}.md").write_text(f"---\ntitle: {name}\ndate: {date}\n---\n", encoding="utf-8")
     assert [a.slug for a in load_articles(d)] == ["new", "old", "none"]
+
+
+def test_an_unchanged_file_is_read_only_when_its_body_is_used_and_must_still_match(tmp_path):
+    from site_builder.content import article_to_json
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.md").write_text("---\ntitle: A\n---\nFirst body.\n", encoding="utf-8")
+    (first,) = load_articles(folder)
+    known = {first.digest: article_to_json(first)}
+    (again,) = load_articles(folder, known, unchanged={"a.md": first.digest})
+    assert again.title == "A" and "_body" in again.__dict__ and not isinstance(again.__dict__["_body"], str)
+    assert again.body == "First body.\n" and again == first
+    (lazy,) = load_articles(folder, known, unchanged={"a.md": first.digest})
+    (folder / "a.md").write_text("---\ntitle: A\n---\nSecond body.\n", encoding="utf-8")
+    with pytest.raises(ContentError, match="changed during the build"):
+        lazy.body
