@@ -22,6 +22,7 @@ import threading
 from pathlib import Path
 
 from site_builder.content import Article
+from site_builder.errors import ContentError
 from site_builder.site_graph import Term
 
 FORMAT = 1
@@ -101,8 +102,12 @@ class BuildCache:
         return self.pages if self.out_dir == str(out_dir) else {}
 
     def body(self, digest: str) -> str | None:
-        if digest in self._bodies_now:
-            return self._bodies_now[digest].body
+        article = self._bodies_now.get(digest)
+        if article is not None:
+            try:
+                return article.body
+            except ContentError:  # not read yet, and its file has changed since: the copy on disk
+                pass
         return self._bodies(digest[:2]).get(digest)
 
     def _bodies(self, key: str) -> dict[str, str]:

@@ -205,7 +205,8 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
     # A command-line build first looks at the article files' stat: all as the last build saw
     # them, and nothing else changed, and every output still what was written → done, without
     # reading an article. (A dev server knows what changed from its watcher instead.)
-    files = _article_stats(config.articles_dir) if cache.root is not None and changed is None else {}
+    files = (_article_stats(config.articles_dir)
+             if cache.root is not None and changed is None and not cache.write_behind else {})
     if (prior and files and unchanged_files(cache.files, files["stat"])
             and cache.site_fp == fingerprint((*design, cache.related.get("fp", "")))
             and _outputs_intact(prior, config.out_dir)):

@@ -129,3 +129,27 @@ def test_a_damaged_index_file_is_rebuilt_not_patched(corpus: Path, tmp_path: Pat
     edit(corpus / "content" / "articles" / "toi-pham.md", "title: \"", "title: \"Mới: ")
     assert rebuild(corpus).search == "rebuilt"
     assert tree_bytes(corpus / "output") == cold(corpus, tmp_path)
+
+
+def test_a_dev_server_after_a_command_line_build_updates_an_edited_article(corpus: Path, tmp_path: Path):
+    """serve started on a site the command line built (cache and stat snapshot on disk): an edit
+    of an article whose text no build has needed yet still updates in place, like a cold build."""
+    from site_builder.cache import BuildCache
+    rebuild(corpus)
+    time.sleep(0.05)
+    rebuild(corpus)
+    config = load_config(corpus)
+    cache = BuildCache(config.cache_dir, write_behind=True)
+    first = sorted((corpus / "content" / "articles").glob("article-*.md"))[5]
+    edit(first, "\ntitle: ", "\ntitle: Breaking ")  # so that the server's first build has work to do
+    build_site(config, cache=cache)
+    unread = [a for a in cache._bodies_now.values() if not isinstance(a.__dict__["_body"], str)]
+    target = (unread[len(unread) // 2].source_path if unread
+              else corpus / "content" / "articles" / "toi-pham.md")
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("\n---\n", "\n---\nA new first line about Brindlemarsh.\n\n", 1),
+                      encoding="utf-8")
+    report = build_site(config, cache=cache, changed={target})
+    assert report.search == "updated" and f"articles/{target.stem}.html" in report.changed
+    cache.flush()
+    assert tree_bytes(corpus / "output") == cold(corpus, tmp_path)
