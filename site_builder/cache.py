@@ -195,8 +195,12 @@ class BuildCache:
                     meta_path.unlink(missing_ok=True)
                     body_path.unlink(missing_ok=True)
                     continue
+                try:
+                    bodies = {d: self._bodies_now[d].body for d in shards[key]}
+                except ContentError:  # a file changed during the build: the next build writes it
+                    continue
                 _write_json(meta_path, {"articles": shards[key]})
-                _write_json(body_path, {"bodies": {d: self._bodies_now[d].body for d in shards[key]}})
+                _write_json(body_path, {"bodies": bodies})
             self._on_disk = articles
         if pending["pages"]:
             _write_json(self.root / "pages.json", {
