@@ -226,7 +226,8 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
     # done, without planning a single page.
     site_fp = fingerprint((*design, search_fp))
     if prior and cache.site_fp == site_fp and _outputs_intact(prior, config.out_dir):
-        if files and files != cache.files:  # same articles, files touched: remember their new stat
+        if files:  # the stat check could not vouch for them (touched, just changed, no record):
+            # record what they are now, so that the next build can
             cache.save(cache.articles, {a.digest: a for a in articles}, cache.pages, config.out_dir,
                        cache.related, None, {"fp": site_fp, "pages": cache.page_count, "files": files})
         return _nothing_to_do(len(articles), cache, prior, started)
