@@ -284,7 +284,7 @@ def analyse(title: str, text: str) -> DocTerms:
 
 
 def term_weights(title: str, text: str) -> dict:
-    """analyse(title, text).tf2 alone (what related briefings need), for Markdown workers."""
+    """analyse(title, text).tf2 alone: what related briefings need of the articles an edit revectors."""
     return _weights(_chunks(title), _chunks(text))[2]
 
 
