@@ -137,6 +137,26 @@ class BuildCache:
             self._env = (key, make())
         return self._env[1]
 
+    def write_articles_now(self, articles: dict[str, dict], bodies: dict[str, Article]):
+        """A full build's article and body shards (30 MB of JSON for 10,000 articles), written by
+        a forked process while the build renders pages rather than after it; save() then finds
+        them written. Returns the job, to be given to articles_written(); None if not worth it."""
+        from site_builder.parallel import PARALLEL_MIN, Background
+        if self.root is None or self.write_behind or len(articles) < PARALLEL_MIN:
+            return None  # a dev server has threads (no fork) and writes when idle anyway
+        return Background(_write_shards_job, {"root": self.root, "articles": articles, "bodies": bodies,
+                                              "on_disk": self.articles})
+
+    def articles_written(self, job, articles: dict[str, dict]) -> None:
+        """Wait for write_articles_now's job; if it failed, save() writes the shards itself."""
+        if job is None:
+            return
+        try:
+            job.result()
+        except Exception:  # noqa: BLE001 — the cache only saves time; save() tries again
+            return
+        self._articles = self._on_disk = articles
+
     def before_commit(self) -> None:
         with self._lock:  # waits for a flush in progress: it must not land after this
             if self.root is not None and not self._invalidated:
@@ -180,27 +200,7 @@ class BuildCache:
             _write_json(self.root / "search.json", {"search": self._search})
         articles, on_disk = self.articles, self._on_disk
         if articles is not on_disk and articles != on_disk:
-            shards: dict[str, dict] = {}
-            for digest, data in articles.items():
-                shards.setdefault(digest[:2], {})[digest] = data
-            old: dict[str, dict] = {}
-            for digest, data in on_disk.items():
-                old.setdefault(digest[:2], {})[digest] = data
-            for key in sorted(shards.keys() | old.keys()):
-                if shards.get(key) == old.get(key):
-                    continue
-                meta_path = self.root / "articles" / f"{key}.json"
-                body_path = self.root / "bodies" / f"{key}.json"
-                if key not in shards:
-                    meta_path.unlink(missing_ok=True)
-                    body_path.unlink(missing_ok=True)
-                    continue
-                try:
-                    bodies = {d: self._bodies_now[d].body for d in shards[key]}
-                except ContentError:  # a file changed during the build: the next build writes it
-                    continue
-                _write_json(meta_path, {"articles": shards[key]})
-                _write_json(body_path, {"bodies": bodies})
+            write_article_shards(self.root, articles, self._bodies_now, on_disk)
             self._on_disk = articles
         if pending["pages"]:
             _write_json(self.root / "pages.json", {
@@ -298,3 +298,33 @@ def unchanged_files(previous: dict, now: dict[str, list]) -> bool:
         if _racy(key[1], at):
             return False
     return True
+
+
+def write_article_shards(root: Path, articles: dict[str, dict], bodies: dict[str, Article],
+                         on_disk: dict[str, dict]) -> None:
+    """The shards (by digest prefix) whose articles differ from what is on disk."""
+    shards: dict[str, dict] = {}
+    for digest, data in articles.items():
+        shards.setdefault(digest[:2], {})[digest] = data
+    old: dict[str, dict] = {}
+    for digest, data in on_disk.items():
+        old.setdefault(digest[:2], {})[digest] = data
+    for key in sorted(shards.keys() | old.keys()):
+        if shards.get(key) == old.get(key):
+            continue
+        meta_path = root / "articles" / f"{key}.json"
+        body_path = root / "bodies" / f"{key}.json"
+        if key not in shards:
+            meta_path.unlink(missing_ok=True)
+            body_path.unlink(missing_ok=True)
+            continue
+        try:
+            shard_bodies = {d: bodies[d].body for d in shards[key]}
+        except ContentError:  # a file changed during the build: the next build writes it
+            continue
+        _write_json(meta_path, {"articles": shards[key]})
+        _write_json(body_path, {"bodies": shard_bodies})
+
+
+def _write_shards_job(payload: dict) -> None:
+    write_article_shards(payload["root"], payload["articles"], payload["bodies"], payload["on_disk"])

@@ -153,3 +153,21 @@ def test_a_dev_server_after_a_command_line_build_updates_an_edited_article(corpu
     assert report.search == "updated" and f"articles/{target.stem}.html" in report.changed
     cache.flush()
     assert tree_bytes(corpus / "output") == cold(corpus, tmp_path)
+
+
+def test_a_full_build_writes_the_article_cache_beside_the_pages(tmp_path: Path):
+    """From PARALLEL_MIN articles a full build writes the article and body shards in a forked
+    process while it renders; the cache must hold every article all the same."""
+    from site_builder.cache import BuildCache
+    from site_builder.content import load_articles
+    from site_builder.parallel import PARALLEL_MIN
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, str(SHARED / "bench" / "gen_corpus.py"), str(PARALLEL_MIN + 20),
+                    str(site / "content" / "articles")], check=True, capture_output=True)
+    config = load_config(site, jobs=2)
+    build_site(config)
+    cache = BuildCache(config.cache_dir)
+    articles = load_articles(config.articles_dir)
+    assert len(articles) == PARALLEL_MIN + 20
+    assert set(cache.articles) == {a.digest for a in articles}
+    assert all(cache.body(a.digest) == a.body for a in articles)
