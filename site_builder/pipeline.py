@@ -250,7 +250,8 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
         else:
             search = build_search(articles, search_fp, cache.search_state(search_code, search_prior),
                                   _old_article(cache), _search_reader(config.out_dir, search_prior), config.jobs,
-                                  staging=staging / SEARCH_DIR if staging is not None else None)
+                                  staging=staging / SEARCH_DIR if staging is not None else None,
+                                  old_related=cache.related)
             related = search.related
         pages = plan_pages(articles, config.per_page, config.language, related)
         memo: dict = {}

@@ -75,10 +75,11 @@ def search_doc(a: Article, text: str) -> si.SearchDoc:
 
 def build_search(articles: list[Article], fp: str, previous: dict | None,
                  old_article: Callable[[str], Article | None], read: Callable[[str], bytes | None],
-                 jobs: int = 1, staging: Path | None = None) -> SearchOutcome:
+                 jobs: int = 1, staging: Path | None = None, old_related: dict | None = None) -> SearchOutcome:
     """articles latest first; fp identifies this build's search inputs; previous: the state of
-    the last build whose files `read` returns; staging: where a full build may write the index
-    files itself (the search folder of the staging output).
+    the last build whose files `read` returns, old_related its related briefings ({"fp", "slugs"},
+    as the page cache keeps them); staging: where a full build may write the index files itself
+    (the search folder of the staging output).
 
     Doc ids run oldest first, so a new latest article is appended and the index is updated in
     place; an article added further back, removed or re-dated shifts ids: a full build."""
@@ -86,7 +87,7 @@ def build_search(articles: list[Article], fp: str, previous: dict | None,
     reason = "no previous index"
     if previous:
         try:
-            return _update(articles, fp, previous, old_article, read, jobs)
+            return _update(articles, fp, previous, old_related or {}, old_article, read, jobs)
         except NeedsFullBuild as exc:
             reason = str(exc)
     chunks = chunked_map(_render_job, len(articles), {"articles": articles}, jobs)
@@ -105,15 +106,20 @@ def build_search(articles: list[Article], fp: str, previous: dict | None,
     idf_of = rel.idf_table(df, n)
     vectors = [rel.vector_of(terms, values, idf_of.get) for _, _, terms, values in rendered]
     related = rel.related_all(articles, vectors)
-    return SearchOutcome(files={}, full=True, related=related, state=_state(fp, articles, None, vectors, related),
+    return SearchOutcome(files={}, full=True, related=related, state=_state(fp, articles, None, vectors),
                          html={a.slug: r[0] for a, r in zip(articles, rendered)}, reason=reason,
                          pending=index)
 
 
-def _state(fp, articles, index_state, vectors, related) -> dict:
-    # tuples stay tuples in memory (a dev server keeps this state); JSON writes them as lists
+def _state(fp, articles, index_state, vectors) -> dict:
+    """What the next build's update needs (the related lists themselves are in the page cache).
+    A vector is kept as its words in one string and its weights, not as ten small lists."""
     return {"fp": fp, "docs": [(a.slug, a.digest) for a in articles], "index": index_state,
-            "vectors": vectors, "related": dict(sorted(related.items()))}
+            "vectors": [(" ".join(w for w, _ in vec), [x for _, x in vec]) for vec in vectors]}
+
+
+def _vectors(stored: list) -> list[rel.Vector]:
+    return [tuple(zip(words.split(" "), weights)) if words else () for words, weights in stored]
 
 
 _NOTHING = si.DocTerms(tf2={}, length=0, pairs=frozenset(), forms={})  # an appended doc's "old" self
@@ -124,7 +130,9 @@ def _weights_job(payload: dict, i: int) -> dict:
     return si.term_weights(a.title, render_markdown(a.body).text)
 
 
-def _update(articles, fp, previous, old_article, read, jobs: int = 1) -> SearchOutcome:
+def _update(articles, fp, previous, old_related, old_article, read, jobs: int = 1) -> SearchOutcome:
+    if old_related.get("fp") != previous["fp"]:
+        raise NeedsFullBuild("related briefings of the last index unknown")
     before = len(previous["docs"])
     if [s for s, _ in previous["docs"]] != [a.slug for a in articles[:before]]:
         raise NeedsFullBuild("articles removed, re-dated or added before the latest")
@@ -164,10 +172,9 @@ def _update(articles, fp, previous, old_article, read, jobs: int = 1) -> SearchO
     tf2 = {i: tf for i, _, new in changes for tf in [new.tf2]}
     again = sorted(revector - tf2.keys())  # a new article moves the idf of ~150 words: ~1,000 of these
     tf2.update(zip(again, ordered_map(_weights_job, len(again), {"articles": [articles[i] for i in again]}, jobs)))
-    old_vectors = [vec if isinstance(vec, tuple) else tuple(map(tuple, vec)) for vec in previous["vectors"]]
-    old_vectors += [()] * (len(articles) - before)
+    old_vectors = _vectors(previous["vectors"]) + [()] * (len(articles) - before)
     new_vectors = {i: rel.vector(tf2[i], df_of, n) for i in sorted(revector)}
-    old_related = {k: tuple(v) for k, v in previous["related"].items()}
-    vectors, related = rel.update_related(articles, old_vectors, new_vectors, old_related, set(changed))
+    vectors, related = rel.update_related(articles, old_vectors, new_vectors,
+                                          {k: tuple(v) for k, v in old_related["slugs"].items()}, set(changed))
     return SearchOutcome(files=upd.files, full=False, related=related,
-                         state=_state(fp, articles, upd.state, vectors, related), html=html)
+                         state=_state(fp, articles, upd.state, vectors), html=html)
