@@ -263,7 +263,7 @@ def load_articles(articles_dir: Path, known: dict[str, dict] | None = None, jobs
             articles.append(article_from_json(known[digest], path, digest, body))
         else:
             to_parse.append((path, rel, data))
-    from site_builder.parallel import ordered_map  # here: nothing to parse, no pool to import
+    from site_builder.parallel import ordered_map  # here, not at the top: a no-op build never gets this far
     for result in ordered_map(_parse_job, len(to_parse), {"files": to_parse}, jobs):
         if isinstance(result, Article):
             articles.append(result)
