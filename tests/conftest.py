@@ -20,10 +20,9 @@ def write_article(site: Path, name: str, front: str, body: str = "Body text.\n")
     return path
 
 
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    """A small bilingual site: two translated articles, one with code, one undated."""
-    s = tmp_path / "site"
+def write_bilingual_articles(s: Path, vi_body: str = "Đại sứ Anh nói về **tội phạm mạng**.\n",
+                             en_body: str = "The ambassador spoke.\n\n```python\nprint('hi')\n```\n") -> Path:
+    """Two translated articles (Vietnamese and English, one with code) and an undated note."""
     write_article(s, "dai-su-anh.md", """
         title: "Đại sứ Anh: Việt Nam có vai trò quan trọng"
         date: 2025-10-26
@@ -31,7 +30,7 @@ def site(tmp_path: Path) -> Path:
         source: TTXVN
         tags: [an ninh mạng, ngoại giao]
         translations: [uk-envoy]
-        """, "Đại sứ Anh nói về **tội phạm mạng**.\n")
+        """, vi_body)
     write_article(s, "uk-envoy.md", """
         title: "UK envoy: Vietnam has a key role"
         date: 2025-10-25
@@ -42,13 +41,19 @@ def site(tmp_path: Path) -> Path:
         translations: [dai-su-anh]
         source_url: https://example.org/envoy
         mood: calm
-        """, "The ambassador spoke.\n\n```python\nprint('hi')\n```\n")
+        """, en_body)
     write_article(s, "undated-note.md", """
         title: Undated note
         lang: en
         tags: [diplomacy]
         """, "A note with no date.\n")
     return s
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A small bilingual site: two translated articles, one with code, one undated."""
+    return write_bilingual_articles(tmp_path / "site")
 
 
 class _Refs(HTMLParser):

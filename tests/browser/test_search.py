@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import REPO, SHARED, write_article
+from conftest import REPO, SHARED, write_article, write_bilingual_articles
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -37,24 +37,8 @@ pytestmark = [
 
 def write_fixture(site: Path) -> None:
     """The conftest site's articles, hostile ones, and small sets that pin down the ranking."""
-    write_article(site, "dai-su-anh.md", """
-        title: "Đại sứ Anh: Việt Nam có vai trò quan trọng"
-        date: 2025-10-26
-        lang: vi
-        source: TTXVN
-        tags: [an ninh mạng, ngoại giao]
-        translations: [uk-envoy]
-        """, "Đại sứ Anh nói về **tội phạm mạng** tại hội thảo Quỳnhvale.\n")
-    write_article(s := site, "uk-envoy.md", """
-        title: "UK envoy: Vietnam has a key role"
-        date: 2025-10-25
-        lang: en
-        source: VNA/VNS
-        tags: [cybercrime, diplomacy]
-        translations: [dai-su-anh]
-        """, "The ambassador spoke at the Kestrelford cybersecurity forum.\n")
-    write_article(s, "undated-note.md", "title: Undated note\nlang: en\ntags: [diplomacy]",
-                  "A note with no date.\n")
+    s = write_bilingual_articles(site, "Đại sứ Anh nói về **tội phạm mạng** tại hội thảo Quỳnhvale.\n",
+                                 "The ambassador spoke at the Kestrelford cybersecurity forum.\n")
     write_article(s, "evil.md", 'title: "Zanzibarite <img src=x onerror=window.__pwned=1>"\nlang: en\ndate: 2025-01-02',
                   "<script>window.__pwned=2</script> Zanzibarite <b onmouseover=window.__pwned=3>bold</b>\n")
     # exact accents first: both fold to "quellmoor toi"
