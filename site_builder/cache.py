@@ -265,11 +265,6 @@ RACY_NS = 20_000_000        # a file changed this close before its stat was take
 COARSE_RACY_NS = 2_000_000_000  # … or this close, on file systems with whole-second times (FAT: 2 s)
 
 
-def stat_key(path: str) -> list:
-    st = os.stat(path)
-    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, os.path.islink(path)]
-
-
 def trusted_files(previous: dict, now: dict[str, list]) -> dict[str, str]:
     """file → digest of the last build, for each file whose stat is as that build saw it and
     that had not changed just before it looked (see unchanged_files)."""

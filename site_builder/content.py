@@ -8,6 +8,7 @@ import os
 import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from stat import S_ISLNK
 
 import frontmatter
 import yaml
@@ -234,8 +235,7 @@ def load_articles(articles_dir: Path, known: dict[str, dict] | None = None, jobs
         full = os.path.join(base, rel)  # plain strings: pathlib costs more than the I/O here
         if snapshot is not None:
             try:
-                st = os.stat(full)
-                key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, os.path.islink(full))
+                key = stat_key(full)
             except OSError:
                 key = None
             prev = snapshot.get(rel)
@@ -281,6 +281,16 @@ def load_articles(articles_dir: Path, known: dict[str, dict] | None = None, jobs
     if problems:
         raise ContentError(sorted(problems, key=lambda p: (str(p.path), p.line or 0)))
     return sorted(articles, key=lambda a: a.sort_key)
+
+
+def stat_key(path: str) -> list:
+    """What says a file is as it was: size, mtime, ctime, inode (of the target) and whether it is
+    a symbolic link. One lstat, and a stat only for a link (10,000 files: 10,000 calls, not 20,000)."""
+    st = os.lstat(path)
+    if S_ISLNK(st.st_mode):
+        st = os.stat(path)
+        return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, True]
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, False]
 
 
 class FileBody:

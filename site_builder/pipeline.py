@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from site_builder import feeds, urls, writer
-from site_builder.cache import BuildCache, fingerprint, hash_files, stat_key, trusted_files, unchanged_files
+from site_builder.cache import BuildCache, fingerprint, hash_files, trusted_files, unchanged_files
 from site_builder.config import SiteConfig
-from site_builder.content import Article, article_files, article_from_json, article_to_json, load_articles
+from site_builder.content import Article, article_files, article_from_json, article_to_json, load_articles, stat_key
 from site_builder.search_index import gc_paused
 from site_builder.search_update import NeedsFullBuild
 from site_builder.site_graph import Page, plan_pages

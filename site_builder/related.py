@@ -82,6 +82,18 @@ class Holders:
                 self.by_word[w].append((-v, -i))
         self._top: dict[str, list[tuple[float, int]]] = {}
 
+    def before(self, old_vectors: list[Vector], moved: set[int], words: Iterable[str]) -> "Holders":
+        """The holders of `words` as they were when the `moved` articles had their old vectors:
+        derived from these lists, not built again from every vector."""
+        was = Holders([])
+        for i in moved:
+            for w, v in old_vectors[i]:
+                was.by_word[w].append((-v, -i))
+        gone = {-i for i in moved}
+        for w in words:
+            was.by_word[w].extend(e for e in self.by_word.get(w, ()) if e[1] not in gone)
+        return was
+
     def top(self, word: str) -> list[tuple[float, int]]:
         got = self._top.get(word)
         if got is None:
@@ -126,7 +138,8 @@ def update_related(articles, old_vectors: list[Vector], new_vectors: dict[int, V
                 moved.add(i)
                 vectors[i] = vec
         words = {w for i in moved for vec in (old_vectors[i], vectors[i]) for w, _ in vec}
-        before, after = Holders(old_vectors), Holders(vectors)
+        after = Holders(vectors)
+        before = after.before(old_vectors, moved, words)
         rescore = set(changed) | moved
         for w in sorted(words):
             if before.top(w) != after.top(w):

@@ -70,7 +70,8 @@ _CHUNK_TOKENS: dict[str, tuple] = {}            # chunk → ((exact, folded) | N
 _CHUNK_ACCENTED: dict[str, tuple] = {}          # chunk → its exact forms that differ from folded
 _CHUNK_WORDS: dict[str, tuple] = {}             # chunk → (folded word | _BREAK, …)
 _CHUNK_FORMS: dict[str, tuple] = {}             # chunk → ((exact, folded), …) without breaks
-_BREAK = "\n"  # a sentence break among folded words (a word never holds one)
+_BREAK = "\n"  # a sentence break among folded words: a word never holds one, and a pair
+               # holding one is the only pair that is not str.isprintable (filtered in C)
 
 
 def _tokenise_chunk(chunk: str) -> tuple:
@@ -280,7 +281,7 @@ def analyse(title: str, text: str) -> DocTerms:
     pairs = set(map(" ".join, zip(title_seq, title_seq[1:])))
     pairs.update(map(" ".join, zip(body_seq, body_seq[1:])))
     forms = dict(chain.from_iterable(map(_CHUNK_FORMS.__getitem__, set(title_chunks).union(body_chunks))))
-    return DocTerms(tf2=tf2, length=length, pairs=frozenset(p for p in pairs if _BREAK not in p), forms=forms)
+    return DocTerms(tf2=tf2, length=length, pairs=frozenset(filter(str.isprintable, pairs)), forms=forms)
 
 
 def term_weights(title: str, text: str) -> dict:

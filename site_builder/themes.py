@@ -83,7 +83,13 @@ def make_environment(theme: Theme) -> jinja2.Environment:
     # goes through Context.call: lists and related links use them tens of thousands of times.
     env.filters["article_path"] = urls.article_path
     env.filters["iso"] = _isoformat
+    env.filters["term_path"] = _term_path
     return env
+
+
+def _term_path(name: str, kind: str) -> str:
+    """`{{ t | term_path('tag') }}`: the page of a tag, source, language or month by its name."""
+    return urls.term_path(kind, urls.term_slug(kind, str(name)))
 
 
 def _isoformat(date) -> str:

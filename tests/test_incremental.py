@@ -122,6 +122,23 @@ def test_stat_snapshot_distrusts_files_changed_just_before_it_was_taken():
     assert not unchanged_files({}, old["stat"])
 
 
+def test_a_symbolic_link_is_judged_by_its_target(tmp_path: Path):
+    """stat_key looks at a link's target (one lstat, then a stat): re-pointing the link at
+    another file of the same size and time must change the key."""
+    from site_builder.content import stat_key
+    a, b, link = tmp_path / "a.md", tmp_path / "b.md", tmp_path / "link.md"
+    a.write_text("same size")
+    b.write_text("same size")
+    os.utime(b, ns=(a.stat().st_atime_ns, a.stat().st_mtime_ns))
+    link.symlink_to(a)
+    before = stat_key(str(link))
+    assert before[4] is True and before[3] == a.stat().st_ino and before[0] == a.stat().st_size
+    link.unlink()
+    link.symlink_to(b)
+    assert stat_key(str(link)) != before
+    assert stat_key(str(a)) == [a.stat().st_size, a.stat().st_mtime_ns, a.stat().st_ctime_ns, a.stat().st_ino, False]
+
+
 def test_a_damaged_index_file_is_rebuilt_not_patched(corpus: Path, tmp_path: Path):
     rebuild(corpus)
     manifest = corpus / "output" / "search" / "manifest.js"

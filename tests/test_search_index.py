@@ -63,6 +63,14 @@ def test_tokenizer_never_raises_and_yields_word_tokens(text):
     si.words(text)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(), st.text())
+def test_analysed_pairs_are_the_bigrams_of_title_and_body(title, text):
+    """analyse() builds and filters pairs in C; they must be bigrams() of the token stream."""
+    expected = set(si.bigrams(si.tokens(title))) | set(si.bigrams(si.tokens(text)))
+    assert si.analyse(title, text).pairs == expected
+
+
 @given(st.text(alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyàáạảãầấậẩẫằắặẳẵèéẹẻẽềếệểễìíịỉĩòóọỏõồốộổỗờớợởỡùúụủũừứựửữỳýỵỷỹ"
                         "AĂÂĐÊÔƠƯ ", max_size=40))
 def test_vietnamese_folds_to_plain_ascii(text):

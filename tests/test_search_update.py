@@ -114,6 +114,25 @@ def test_related_update_equals_full(corpus, data):
     assert related == full_related
 
 
+_vector = st.lists(st.tuples(st.sampled_from("abcdef"), st.sampled_from([0.1, 0.25, 0.5, 0.9])),
+                   max_size=4, unique_by=lambda e: e[0]).map(tuple)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_vector, min_size=1, max_size=60), st.data())
+def test_holders_before_a_change_are_derived_like_built(old_vectors, data):
+    """update_related derives the old holders from the new ones; with up to 60 articles on six
+    words the 25-article cap binds."""
+    vectors = list(old_vectors)
+    moved = set(data.draw(st.lists(st.integers(0, len(vectors) - 1), max_size=8)))
+    for i in moved:
+        vectors[i] = data.draw(_vector)
+    words = {w for i in moved for vec in (old_vectors[i], vectors[i]) for w, _ in vec}
+    derived = rel.Holders(vectors).before(old_vectors, moved, words)
+    built = rel.Holders(old_vectors)
+    assert {w: derived.top(w) for w in words} == {w: built.top(w) for w in words}
+
+
 def test_related_slugs_from_texts_is_the_same_computation():
     pairs = [("Rice prices rise", "Rice exports and prices in the delta."),
              ("Rice harvest", "Harvest of rice in the delta."),

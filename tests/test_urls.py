@@ -30,3 +30,14 @@ def test_dates_per_language_without_locale():
     assert format_date(d, "en") == "2 November 2025"
     assert format_date(d, "vi") == "2 tháng 11, 2025"
     assert format_date(None, "vi") == ""
+
+
+def test_theme_path_filters_give_the_paths_urls_gives(tmp_path):
+    """Templates link with filters (cheaper than urls.* calls); they must agree with urls."""
+    from site_builder.themes import make_environment, resolve_theme
+    env = make_environment(resolve_theme("default", tmp_path))
+    template = env.from_string("{{ t | term_path('tag') }} {{ s | term_path('source') }} "
+                               "{{ 'vi' | term_path('lang') }} {{ '2025-10' | term_path('month') }} {{ 'a-b' | article_path }}")
+    assert template.render(t="An ninh mạng", s="VNA/VNS").split() == [
+        urls.term_path("tag", urls.term_slug("tag", "An ninh mạng")), urls.term_path("source", urls.term_slug("source", "VNA/VNS")),
+        "languages/vi.html", "archive/2025-10.html", "articles/a-b.html"]
