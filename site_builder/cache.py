@@ -21,7 +21,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from site_builder.content import Article
+from site_builder.content import Article, article_to_json
 from site_builder.errors import ContentError
 from site_builder.site_graph import Term
 
@@ -137,25 +137,27 @@ class BuildCache:
             self._env = (key, make())
         return self._env[1]
 
-    def write_articles_now(self, articles: dict[str, dict], bodies: dict[str, Article]):
-        """A full build's article and body shards (30 MB of JSON for 10,000 articles), written by
-        a forked process while the build renders pages rather than after it; save() then finds
-        them written. Returns the job, to be given to articles_written(); None if not worth it."""
+    def write_articles_now(self, articles: list[Article]):
+        """A full build's article and body shards (30 MB of JSON for 10,000 articles), made and
+        written by a forked process while the build renders pages rather than after it; save()
+        then finds them written. Returns the job, to be given to articles_written(); None if not
+        worth it."""
         from site_builder.parallel import PARALLEL_MIN, Background
         if self.root is None or self.write_behind or len(articles) < PARALLEL_MIN:
             return None  # a dev server has threads (no fork) and writes when idle anyway
-        return Background(_write_shards_job, {"root": self.root, "articles": articles, "bodies": bodies,
-                                              "on_disk": self.articles})
+        return Background(_write_shards_job, {"root": self.root, "articles": articles, "on_disk": self.articles})
 
-    def articles_written(self, job, articles: dict[str, dict]) -> None:
-        """Wait for write_articles_now's job; if it failed, save() writes the shards itself."""
+    def articles_written(self, job) -> dict[str, dict] | None:
+        """Wait for write_articles_now's job: the articles' JSON it wrote, or None if there was
+        no job or it failed (then save() writes the shards itself)."""
         if job is None:
-            return
+            return None
         try:
-            job.result()
+            written = job.result()
         except Exception:  # noqa: BLE001 — the cache only saves time; save() tries again
-            return
-        self._articles = self._on_disk = articles
+            return None
+        self._articles = self._on_disk = written
+        return written
 
     def before_commit(self) -> None:
         with self._lock:  # waits for a flush in progress: it must not land after this
@@ -321,5 +323,14 @@ def write_article_shards(root: Path, articles: dict[str, dict], bodies: dict[str
         _write_json(body_path, {"bodies": shard_bodies})
 
 
-def _write_shards_job(payload: dict) -> None:
-    write_article_shards(payload["root"], payload["articles"], payload["bodies"], payload["on_disk"])
+def known_json(articles: list[Article], known: dict[str, dict]) -> dict[str, dict]:
+    """digest → front-matter JSON of each article (the cached form if there is one); an article
+    whose extra keys do not survive JSON is left out (it is parsed again each build)."""
+    return {a.digest: d for a in articles if (d := known.get(a.digest) or article_to_json(a)) is not None}
+
+
+def _write_shards_job(payload: dict) -> dict[str, dict]:
+    articles, on_disk = payload["articles"], payload["on_disk"]
+    known = known_json(articles, on_disk)
+    write_article_shards(payload["root"], known, {a.digest: a for a in articles}, on_disk)
+    return known

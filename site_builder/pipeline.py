@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from site_builder import feeds, urls, writer
-from site_builder.cache import BuildCache, fingerprint, hash_files, trusted_files, unchanged_files
+from site_builder.cache import BuildCache, fingerprint, hash_files, known_json, trusted_files, unchanged_files
 from site_builder.config import SiteConfig
-from site_builder.content import Article, article_files, article_from_json, article_to_json, load_articles, stat_key
+from site_builder.content import Article, article_files, article_from_json, load_articles, stat_key
 from site_builder.search_index import gc_paused
 from site_builder.search_update import NeedsFullBuild
 from site_builder.site_graph import Page, plan_pages
@@ -240,9 +240,7 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
                       and all(_is_current(rec, search_fp, os.path.join(out_base, p)) for p, rec in search_prior.items()))
     incremental = (bool(prior) or previous is not None) and config.out_dir.is_dir()
     staging = None if incremental else writer.new_staging(config.out_dir)
-    known_articles = {a.digest: d for a in articles
-                      if (d := cache.articles.get(a.digest) or article_to_json(a)) is not None}
-    shards = cache.write_articles_now(known_articles, {a.digest: a for a in articles}) if staging else None
+    shards = cache.write_articles_now(articles) if staging else None  # the cache, beside the pages
     search = None
     try:
         if search_current:
@@ -314,7 +312,9 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
     fp_of = {page.path: fps[i] for i, page in enumerate(pages)}
     fp_of.update({p: search_fp for p in digests if p.startswith(SEARCH_DIR)})
     records = {p: [fp_of.get(p, ""), d, out.size(p)] for p, d in digests.items()}
-    cache.articles_written(shards, known_articles)
+    known_articles = cache.articles_written(shards)
+    if known_articles is None:
+        known_articles = known_json(articles, cache.articles)
     cache.save(known_articles, {a.digest: a for a in articles}, records, config.out_dir,
                {"fp": search_fp, "slugs": {k: list(v) for k, v in sorted(related.items())}},
                {**search.state, "code": search_code} if search is not None else None,

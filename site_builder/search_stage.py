@@ -8,7 +8,7 @@ from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from site_builder import related as rel
 from site_builder import search_index as si
@@ -73,6 +73,29 @@ def search_doc(a: Article, text: str) -> si.SearchDoc:
                         tags=tuple(a.tags))
 
 
+def _facets(a: Article) -> tuple:
+    """What facets.js reads of an article."""
+    doc = search_doc(a, "")
+    return doc.lang, doc.source, doc.tags, doc.date
+
+
+class _SearchDocs(Sequence):
+    """The articles as search documents, each made when asked for: an edit's update reads only
+    the edited ones (and every one only when the facets must be made again)."""
+
+    def __init__(self, articles: list[Article], texts: dict[int, str]):
+        self._articles, self._texts = articles, texts
+
+    def __len__(self) -> int:
+        return len(self._articles)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        i = range(len(self))[i]  # a negative index counts from the end; past the end raises
+        return search_doc(self._articles[i], self._texts.get(i, ""))
+
+
 def build_search(articles: list[Article], fp: str, previous: dict | None,
                  old_article: Callable[[str], Article | None], read: Callable[[str], bytes | None],
                  jobs: int = 1, staging: Path | None = None, old_related: dict | None = None) -> SearchOutcome:
@@ -111,11 +134,16 @@ def build_search(articles: list[Article], fp: str, previous: dict | None,
                          pending=index)
 
 
-def _state(fp, articles, index_state, vectors) -> dict:
+def _state(fp, articles, index_state, vectors, stored: list | None = None, same: Callable[[int], bool] | None = None) -> dict:
     """What the next build's update needs (the related lists themselves are in the page cache).
-    A vector is kept as its words in one string and its weights, not as ten small lists."""
+    A vector is kept as its words in one string and its weights, not as ten small lists; an
+    update keeps the `stored` form of each vector that is the `same` as before."""
+    def kept(i: int, vec) -> tuple:
+        if same is not None and i < len(stored) and same(i):
+            return stored[i]
+        return " ".join(w for w, _ in vec), [x for _, x in vec]
     return {"fp": fp, "docs": [(a.slug, a.digest) for a in articles], "index": index_state,
-            "vectors": [(" ".join(w for w, _ in vec), [x for _, x in vec]) for vec in vectors]}
+            "vectors": [kept(i, vec) for i, vec in enumerate(vectors)]}
 
 
 def _vectors(stored: list) -> list[rel.Vector]:
@@ -144,6 +172,7 @@ def _update(articles, fp, previous, old_related, old_article, read, jobs: int = 
         raise NeedsFullBuild(f"{len(changed)} articles changed")
     html: dict[str, str] = {}
     changes, texts = [], {}
+    facets_unchanged = len(articles) == before
     for i in changed:
         new = articles[i]
         r = render_markdown(new.body)
@@ -154,9 +183,9 @@ def _update(articles, fp, previous, old_related, old_article, read, jobs: int = 
         old = old_article(previous["docs"][i][1])
         if old is None:
             raise NeedsFullBuild("previous version of an article unknown")
+        facets_unchanged = facets_unchanged and _facets(old) == _facets(new)
         changes.append((i, si.analyse(old.title, render_markdown(old.body).text), si.analyse(new.title, r.text)))
-    docs = [search_doc(a, texts.get(i, "")) for i, a in enumerate(articles)]
-    upd = update_index(previous["index"], docs, changes, read)
+    upd = update_index(previous["index"], _SearchDocs(articles, texts), changes, read, facets_unchanged)
 
     # Related: new vectors for the edited articles and for those holding a word whose rounded
     # idf moved.
@@ -177,4 +206,5 @@ def _update(articles, fp, previous, old_related, old_article, read, jobs: int = 
     vectors, related = rel.update_related(articles, old_vectors, new_vectors,
                                           {k: tuple(v) for k, v in old_related["slugs"].items()}, set(changed))
     return SearchOutcome(files=upd.files, full=False, related=related,
-                         state=_state(fp, articles, upd.state, vectors), html=html)
+                         state=_state(fp, articles, upd.state, vectors, previous["vectors"],
+                                      lambda i: vectors[i] is old_vectors[i]), html=html)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Sequence
 
 from site_builder import search_index as si
 
@@ -31,13 +31,15 @@ class IndexUpdate:
     old_df: dict[str, int]           # … and its document frequency before (0 if new)
 
 
-def update_index(state: dict, docs: list[si.SearchDoc], changes: list[tuple[int, si.DocTerms, si.DocTerms]],
-                 read: Callable[[str], bytes | None]) -> IndexUpdate:
+def update_index(state: dict, docs: Sequence[si.SearchDoc], changes: list[tuple[int, si.DocTerms, si.DocTerms]],
+                 read: Callable[[str], bytes | None], facets_unchanged: bool = False) -> IndexUpdate:
     """changes: (doc id, old DocTerms, new DocTerms); docs: all documents as they are now (only
-    the changed ones need their text)."""
+    the changed ones need their text); facets_unchanged: no document was added and none changed
+    its language, source, tags or date, so facets.js stays as it is (it is the one file that
+    reads every document)."""
     with si.gc_paused():
         try:
-            return _update(state, docs, changes, read)
+            return _update(state, docs, changes, read, facets_unchanged)
         except (KeyError, IndexError, TypeError, ValueError) as exc:  # a state that does not fit the files
             raise NeedsFullBuild(f"inconsistent previous index: {exc!r}") from None
 
@@ -47,7 +49,7 @@ def _impact(doc: si.DocTerms, term: str, avgdl: int) -> str | None:
     return None if v is None else si.impact_char(v, doc.length, avgdl)
 
 
-def _update(state, docs, changes, read) -> IndexUpdate:
+def _update(state, docs, changes, read, facets_unchanged) -> IndexUpdate:
     n = len(docs)
     old_params = state["params"]
     appended = n - old_params["docs"]
@@ -291,7 +293,8 @@ def _update(state, docs, changes, read) -> IndexUpdate:
         (typo_keys.add if cands else typo_keys.discard)(fkey)
 
     # 6. Small files: facets, the edited documents' fragments, the manifest.
-    files["facets.js"] = si.facets_file(docs)
+    if not facets_unchanged:
+        files["facets.js"] = si.facets_file(docs)
     changed_set = set(changed_docs)
     for group in sorted({d // si.FRAGMENT_GROUP for d in changed_docs}):
         data = read(f"f/{group}.js")

@@ -108,6 +108,10 @@ def test_id_encoding_matches_the_documented_one(ids):
     assert si.encode_ids(ids) == _reference_encode_ids(ids)
 
 
+def test_the_varint_table_is_varint_of_each_gap():
+    assert si._small_varints() == [si._varint(i) for i in range(1 << 14)]
+
+
 def test_dense_sets_become_bitmaps_sparse_ones_gaps():
     assert si.encode_ids(range(0, 600, 2))[0] == "b"
     assert si.encode_ids([3, 70000])[0] == "g"
