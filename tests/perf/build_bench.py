@@ -4,8 +4,8 @@ beside Hugo's cold build of the same Markdown (when a `hugo` binary is on PATH: 
 
     python tests/perf/build_bench.py [N=10000] [--jobs J] [--repeat R=3] [--keep DIR]
 
-Prints wall time (median of R runs), peak memory (parent + largest worker, from getrusage) and
-ratios to Hugo. Our cold builds and Hugo's alternate, each after a `sync`, so that a noisy
+Prints wall time (median of R runs), CPU time (user + system, all processes), peak memory (parent
++ largest worker, from getrusage) and ratios to Hugo. Our cold builds and Hugo's alternate, each after a `sync`, so that a noisy
 machine or the write-back of the files just generated weighs on both alike. Also checks that
 the edited rebuild's output is byte-identical to a cold build of the same content.
 """
@@ -42,16 +42,18 @@ HUGO_CONFIG = ('baseURL = "http://localhost/"\nlanguageCode = "en"\ntitle = "Ben
                '[taxonomies]\ntag = "tags"\n[markup.highlight]\nnoClasses = false\n')
 
 
-def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, int]:
-    """Wall seconds and the child's peak RSS in MB (its own largest worker counted too)."""
+def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, int, float]:
+    """Wall seconds, the child's peak RSS in MB (its own largest worker counted too) and the CPU
+    seconds (user + system) of the child and all its workers."""
     code = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
             "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); dt = time.perf_counter() - t; "
-            "ru = resource.getrusage(resource.RUSAGE_CHILDREN); print(dt, ru.ru_maxrss); sys.exit(r.returncode)")
+            "ru = resource.getrusage(resource.RUSAGE_CHILDREN); print(dt, ru.ru_maxrss, ru.ru_utime + ru.ru_stime); "
+            "sys.exit(r.returncode)")
     out = subprocess.run([sys.executable, "-c", code, *cmd], cwd=cwd, capture_output=True, text=True)
     if out.returncode:
         raise SystemExit(f"failed: {' '.join(cmd)}\n{out.stderr}")
-    seconds, rss = out.stdout.split()
-    return float(seconds), int(rss) // 1024
+    seconds, rss, cpu = out.stdout.split()
+    return float(seconds), int(rss) // 1024, float(cpu)
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -120,17 +122,18 @@ def main() -> None:
 
     order = ["site-builder cold build", "site-builder rebuild, nothing changed",
              "site-builder rebuild, one article edited", "hugo cold build (same Markdown)"]
-    med = {name: (statistics.median(t for t, _ in runs), max(mb for _, mb in runs)) for name, runs in timings.items()}
-    hugo_time = med.get("hugo cold build (same Markdown)", (None, 0))[0]
+    med = {name: (statistics.median(t for t, _, _ in runs), max(mb for _, mb, _ in runs),
+                  statistics.median(c for _, _, c in runs)) for name, runs in timings.items()}
+    hugo_time = med.get("hugo cold build (same Markdown)", (None, 0, 0))[0]
     print(f"\n{a.n} articles, --jobs {a.jobs}, {os.cpu_count()} CPUs, median of {a.repeat} runs (all runs in brackets)")
-    print(f"{'run':<42} {'seconds':>8} {'peak MB':>8} {'× hugo':>7}  runs")
+    print(f"{'run':<42} {'seconds':>8} {'CPU s':>6} {'peak MB':>8} {'× hugo':>7}  runs")
     for name in order:
         if name not in med:
             continue
-        secs, mb = med[name]
+        secs, mb, cpu = med[name]
         ratio = f"{secs / hugo_time:7.2f}" if hugo_time else "      -"
-        runs = " ".join(f"{t:.2f}" for t, _ in timings[name])
-        print(f"{name:<42} {secs:8.2f} {mb:8d} {ratio}  [{runs}]")
+        runs = " ".join(f"{t:.2f}" for t, _, _ in timings[name])
+        print(f"{name:<42} {secs:8.2f} {cpu:6.1f} {mb:8d} {ratio}  [{runs}]")
     print(f"edited rebuild output identical to a cold build: {identical}")
     if not a.keep:
         shutil.rmtree(work, ignore_errors=True)
