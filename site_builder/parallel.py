@@ -6,12 +6,18 @@ input order, so output never depends on scheduling.
 """
 from __future__ import annotations
 
-import multiprocessing
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Callable
 
 PARALLEL_MIN = 200  # below this a pool costs more than it saves
+
+
+def _fork_pool(workers: int):
+    """A pool of forked workers. multiprocessing and concurrent.futures are imported here: an
+    edit's build runs its few jobs inline and never pays for them (a tenth of its imports)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
 
 _PAYLOAD: dict[str, Any] = {}  # set in the parent just before the fork; read-only in workers
 
@@ -42,7 +48,7 @@ def chunked_map(fn: Callable[[dict, int, int], Any], count: int, payload: dict, 
     _PAYLOAD.clear()
     _PAYLOAD.update(payload)
     try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        with _fork_pool(jobs) as pool:
             for (_, _, hi), result in zip(tasks, pool.map(_run_chunk, tasks)):
                 results.append(result)
                 if progress:
@@ -84,7 +90,7 @@ class Background:
         _BACKGROUND.clear()
         _BACKGROUND.update(payload)
         try:
-            self._executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+            self._executor = _fork_pool(1)
             self._future = self._executor.submit(_run_background, fn)  # forks here, payload and all
         finally:
             _BACKGROUND.clear()
