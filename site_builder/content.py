@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from stat import S_ISLNK
 
@@ -98,7 +98,7 @@ def body_of(text: str) -> str:
 _YAML_HANDLER = frontmatter.YAMLHandler()
 
 
-def parse_article(path: Path, text: str, slug: str | None = None) -> Article:
+def parse_article(path: Path, text: str, slug: str | None = None, digest: str = "") -> Article:
     """Text of one article file → Article, or ContentError naming every problem with its line."""
     handler = frontmatter.YAMLHandler()
     fm_text, body = "", text
@@ -181,7 +181,7 @@ def parse_article(path: Path, text: str, slug: str | None = None) -> Article:
         lang=lang, source=text_or_none("source"), source_url=text_or_none("source_url"),
         author=text_or_none("author"), tags=tuple(dict.fromkeys(str_tuple("tags"))),
         summary=text_or_none("summary"), captions=str_tuple("captions"),
-        translations=str_tuple("translations"), raw=text_or_none("raw"),
+        translations=str_tuple("translations"), raw=text_or_none("raw"), digest=digest,
         extra={k: v for k, v in meta.items() if k not in KNOWN_KEYS},
     )
 
@@ -327,7 +327,7 @@ def _parse_job(payload: dict, i: int) -> Article | list[Problem]:
     except UnicodeDecodeError as exc:
         return [Problem(path, data[: exc.start].count(b"\n") + 1, "not valid UTF-8 text")]
     try:
-        return replace(parse_article(path, text.lstrip("\ufeff")), digest=digest)
+        return parse_article(path, text.lstrip("\ufeff"), digest=digest)
     except ContentError as err:
         return err.problems
 
