@@ -134,7 +134,8 @@ def build_search(articles: list[Article], fp: str, previous: dict | None,
                          pending=index)
 
 
-def _state(fp, articles, index_state, vectors, stored: list | None = None, same: Callable[[int], bool] | None = None) -> dict:
+def _state(fp, articles, index_state, vectors, stored: list | None = None,
+           same: Callable[[int], bool] | None = None) -> dict:
     """What the next build's update needs (the related lists themselves are in the page cache).
     A vector is kept as its words in one string and its weights, not as ten small lists; an
     update keeps the `stored` form of each vector that is the `same` as before."""
