@@ -540,37 +540,94 @@ def partial_index(first_id: int, analyses: Iterable[DocTerms]) -> PartialIndex:
     return PartialIndex(first_id, lengths, postings, dict(pairs), accented, form_count)
 
 
-def merge_partials(partials: list[PartialIndex]) -> PartialIndex:
-    """Partials of consecutive runs, in order → one (the partials are left as they were)."""
-    if len(partials) == 1:
-        return partials[0]
+_KEY_SEP = "\n"  # between the keys of a packed partial: no term, pair or spelling holds one
+
+
+@dataclass(frozen=True)
+class PackedPartial:
+    """A PartialIndex as a few flat arrays and strings: what a Markdown worker sends back.
+    Pickling thousands of small arrays cost the workers more than building them did, and the
+    parent as much again to unpickle; these are copied whole. Keys are joined by _KEY_SEP, each
+    key's ids follow one another in key order, `*_counts` says how many each has."""
+    first: int
+    lengths: list[int]
+    form_count: dict[str, int]
+    terms: str
+    term_counts: IdList
+    term_ids: IdList
+    term_values: IdList
+    pairs: str
+    pair_counts: IdList
+    pair_ids: IdList
+    accented: str            # exact spellings …
+    accented_terms: str      # … and the term of each
+    accented_counts: IdList
+    accented_ids: IdList
+
+    def document_frequencies(self) -> Iterable[tuple[str, int]]:
+        """(term, documents of this run that hold it)."""
+        return zip(_keys(self.terms), self.term_counts)
+
+
+def _keys(joined: str) -> list[str]:
+    return joined.split(_KEY_SEP) if joined else []
+
+
+def _concatenated(arrays: Iterable[IdList]) -> IdList:
+    out = array("I")
+    deque(map(out.extend, arrays), maxlen=0)
+    return out
+
+
+def pack_partial(part: PartialIndex) -> PackedPartial:
+    post_ids = [ids for ids, _ in part.postings.values()]
+    accented_ids = [ids for _, ids in part.accented.values()]
+    return PackedPartial(
+        first=part.first, lengths=part.lengths, form_count=dict(part.form_count),
+        terms=_KEY_SEP.join(part.postings), term_counts=array("I", map(len, post_ids)),
+        term_ids=_concatenated(post_ids), term_values=_concatenated(v for _, v in part.postings.values()),
+        pairs=_KEY_SEP.join(part.pairs), pair_counts=array("I", map(len, part.pairs.values())),
+        pair_ids=_concatenated(part.pairs.values()),
+        accented=_KEY_SEP.join(part.accented), accented_terms=_KEY_SEP.join(t for t, _ in part.accented.values()),
+        accented_counts=array("I", map(len, accented_ids)), accented_ids=_concatenated(accented_ids))
+
+
+def merge_partials(partials: list[PackedPartial]) -> PartialIndex:
+    """Packed partials of consecutive runs, in order → one PartialIndex (arrays of its own)."""
     merged = PartialIndex(partials[0].first if partials else 0, [], {}, {}, {}, Counter())
+    postings, pairs, accented = merged.postings, merged.pairs, merged.accented
     for part in partials:
         if part.first != merged.first + len(merged.lengths):
             raise ValueError(f"partial index of documents {part.first}… does not follow on")
         merged.lengths.extend(part.lengths)
-        postings = merged.postings
-        for term, entry in part.postings.items():
+        ids, values, at = part.term_ids, part.term_values, 0
+        for term, n in zip(_keys(part.terms), part.term_counts):
+            end = at + n
             have = postings.get(term)
             if have is None:
-                postings[term] = (array("I", entry[0]), array("I", entry[1]))
+                postings[term] = (ids[at:end], values[at:end])
             else:
-                have[0].extend(entry[0])
-                have[1].extend(entry[1])
-        pairs = merged.pairs
-        for key, ids in part.pairs.items():
+                have[0].extend(ids[at:end])
+                have[1].extend(values[at:end])
+            at = end
+        ids, at = part.pair_ids, 0
+        for key, n in zip(_keys(part.pairs), part.pair_counts):
+            end = at + n
             have_ids = pairs.get(key)
             if have_ids is None:
-                pairs[key] = array("I", ids)
+                pairs[key] = ids[at:end]
             else:
-                have_ids.extend(ids)
-        accented = merged.accented
-        for exact, entry in part.accented.items():
+                have_ids.extend(ids[at:end])
+            at = end
+        ids, at = part.accented_ids, 0
+        for exact, term, n in zip(_keys(part.accented), _keys(part.accented_terms), part.accented_counts):
+            end = at + n
             have = accented.get(exact)
             if have is None:
-                accented[exact] = (entry[0], array("I", entry[1]))
+                accented[exact] = (term, ids[at:end])
             else:
-                have[1].extend(entry[1])
+                have[1].extend(ids[at:end])
+            at = end
         merged.form_count.update(part.form_count)
     return merged
 
@@ -580,11 +637,11 @@ def build_index(docs: list[SearchDoc]) -> dict[str, bytes]:
     return index_documents(docs).files
 
 
-def index_documents(docs: list[SearchDoc], partials: list[PartialIndex] | None = None) -> IndexBuild:
+def index_documents(docs: list[SearchDoc], partials: list[PackedPartial] | None = None) -> IndexBuild:
     """partials: what the documents add, if already worked out (by the Markdown workers)."""
     with gc_paused():
         if partials is None:
-            partials = [partial_index(0, (analyse(d.title, d.text) for d in docs))]
+            return _index_documents(docs, partial_index(0, (analyse(d.title, d.text) for d in docs)))
         return _index_documents(docs, merge_partials(partials))
 
 

@@ -5,7 +5,6 @@ same bytes. I/O only through the callables it is given.
 from __future__ import annotations
 
 from array import array
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -40,7 +39,7 @@ class SearchOutcome:
             self.pending = None
 
 
-def _render_job(payload: dict, lo: int, hi: int) -> tuple[list[tuple], si.PartialIndex]:
+def _render_job(payload: dict, lo: int, hi: int) -> tuple[list[tuple], si.PackedPartial]:
     """Articles lo:hi (ids lo…) → their (html, text, terms, tf2 values) and what they add to
     the index: each text is tokenised once, here, in parallel."""
     rendered, analyses = [], []
@@ -49,7 +48,7 @@ def _render_job(payload: dict, lo: int, hi: int) -> tuple[list[tuple], si.Partia
         terms = si.analyse(a.title, r.text)
         rendered.append((r.html, r.text, tuple(terms.tf2), array("I", terms.tf2.values())))
         analyses.append(terms)
-    return rendered, si.partial_index(lo, analyses)
+    return rendered, si.pack_partial(si.partial_index(lo, analyses))
 
 
 def _index_job(payload: dict) -> tuple[dict, dict, dict]:
@@ -122,10 +121,10 @@ def build_search(articles: list[Article], fp: str, previous: dict | None,
     index = Background(_index_job, {"docs": docs, "partials": partials, "staging": staging},
                        enabled=jobs > 1 and len(docs) >= PARALLEL_MIN)
     n = len(articles)
-    df: Counter = Counter()
+    df: dict[str, int] = {}
     for partial in partials:
-        for term, (ids, _) in partial.postings.items():
-            df[term] += len(ids)
+        for term, count in partial.document_frequencies():
+            df[term] = df.get(term, 0) + count
     idf_of = rel.idf_table(df, n)
     vectors = [rel.vector_of(terms, values, idf_of.get) for _, _, terms, values in rendered]
     related = rel.related_all(articles, vectors)

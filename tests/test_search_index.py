@@ -265,13 +265,15 @@ def test_related_puts_translation_first_then_shared_words():
 
 @given(st.lists(st.integers(0, 5), max_size=4))
 def test_index_does_not_depend_on_where_the_markdown_workers_cut_the_archive(cuts):
-    """Workers each return the partial index of their run of documents; any cuts merge to the
-    index built in one piece, and merging leaves the partials as they were (they are reused)."""
+    """Workers each return the partial index of their run of documents, packed; any cuts merge
+    to the index built in one piece, and merging leaves the partials as they were (they are reused)."""
     import copy
     docs = list(CORPUS)
     bounds = sorted({0, len(docs), *cuts})
-    parts = [si.partial_index(lo, [si.analyse(d.title, d.text) for d in docs[lo:hi]])
+    parts = [si.pack_partial(si.partial_index(lo, [si.analyse(d.title, d.text) for d in docs[lo:hi]]))
              for lo, hi in zip(bounds, bounds[1:])]
     before = copy.deepcopy(parts)
     assert si.index_documents(docs, parts).files == si.build_index(docs)
     assert parts == before
+    whole = si.partial_index(0, [si.analyse(d.title, d.text) for d in docs])
+    assert si.merge_partials(parts) == whole  # packing and merging lose nothing
