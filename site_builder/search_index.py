@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, repeat
 from operator import sub
-from typing import Iterable, Mapping
+from typing import Iterable, Iterator, Mapping
 
 from site_builder.i18n import language_name
 from site_builder.ingest.slug import fold
@@ -592,6 +592,14 @@ def pack_partial(part: PartialIndex) -> PackedPartial:
         accented_counts=array("I", map(len, accented_ids)), accented_ids=_concatenated(accented_ids))
 
 
+def _runs(counts: IdList, flat: IdList) -> Iterator[IdList]:
+    """The consecutive runs of `flat` that `counts` measures, each an array of its own."""
+    at = 0
+    for n in counts:
+        yield flat[at:at + n]
+        at += n
+
+
 def merge_partials(partials: list[PackedPartial]) -> PartialIndex:
     """Packed partials of consecutive runs, in order → one PartialIndex (arrays of its own)."""
     merged = PartialIndex(partials[0].first if partials else 0, [], {}, {}, {}, Counter())
@@ -600,34 +608,27 @@ def merge_partials(partials: list[PackedPartial]) -> PartialIndex:
         if part.first != merged.first + len(merged.lengths):
             raise ValueError(f"partial index of documents {part.first}… does not follow on")
         merged.lengths.extend(part.lengths)
-        ids, values, at = part.term_ids, part.term_values, 0
-        for term, n in zip(_keys(part.terms), part.term_counts):
-            end = at + n
+        for term, ids, values in zip(_keys(part.terms), _runs(part.term_counts, part.term_ids),
+                                     _runs(part.term_counts, part.term_values)):
             have = postings.get(term)
             if have is None:
-                postings[term] = (ids[at:end], values[at:end])
+                postings[term] = (ids, values)
             else:
-                have[0].extend(ids[at:end])
-                have[1].extend(values[at:end])
-            at = end
-        ids, at = part.pair_ids, 0
-        for key, n in zip(_keys(part.pairs), part.pair_counts):
-            end = at + n
+                have[0].extend(ids)
+                have[1].extend(values)
+        for key, ids in zip(_keys(part.pairs), _runs(part.pair_counts, part.pair_ids)):
             have_ids = pairs.get(key)
             if have_ids is None:
-                pairs[key] = ids[at:end]
+                pairs[key] = ids
             else:
-                have_ids.extend(ids[at:end])
-            at = end
-        ids, at = part.accented_ids, 0
-        for exact, term, n in zip(_keys(part.accented), _keys(part.accented_terms), part.accented_counts):
-            end = at + n
+                have_ids.extend(ids)
+        for exact, term, ids in zip(_keys(part.accented), _keys(part.accented_terms),
+                                    _runs(part.accented_counts, part.accented_ids)):
             have = accented.get(exact)
             if have is None:
-                accented[exact] = (term, ids[at:end])
+                accented[exact] = (term, ids)
             else:
-                have[1].extend(ids[at:end])
-            at = end
+                have[1].extend(ids)
         merged.form_count.update(part.form_count)
     return merged
 
