@@ -148,6 +148,19 @@ def test_a_damaged_index_file_is_rebuilt_not_patched(corpus: Path, tmp_path: Pat
     assert tree_bytes(corpus / "output") == cold(corpus, tmp_path)
 
 
+def test_a_deleted_index_file_the_edit_does_not_touch_comes_back(corpus: Path, tmp_path: Path):
+    """An in-place search update writes only the files an edit changes and keeps the others as
+    recorded, so it must first see that they are all still there."""
+    rebuild(corpus)
+    search = corpus / "output" / "search"
+    (search / "facets.js").unlink()
+    postings = sorted((search / "p").iterdir())
+    postings[len(postings) // 2].unlink()
+    edit(sorted((corpus / "content" / "articles").glob("article-*.md"))[3], "\ntitle: ", "\ntitle: Breaking ")
+    assert rebuild(corpus).search == "rebuilt"  # the same edit is "updated" when nothing is missing
+    assert tree_bytes(corpus / "output") == cold(corpus, tmp_path)
+
+
 def test_a_dev_server_after_a_command_line_build_updates_an_edited_article(corpus: Path, tmp_path: Path):
     """serve started on a site the command line built (cache and stat snapshot on disk): an edit
     of an article whose text no build has needed yet still updates in place, like a cold build."""
