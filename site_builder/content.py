@@ -111,20 +111,11 @@ def parse_article(path: Path, text: str, slug: str | None = None, digest: str = 
         return _fail(path, 1, "no front-matter: the file must start with a '---' YAML block with a title")
     # YAML marks count from the start of the front-matter text; make them file line numbers.
     offset = text[: text.find(fm_text)].count("\n") if fm_text else 1
-    loader = _Loader(fm_text)
-    try:
-        node = loader.get_single_node()
-        meta = loader.construct_document(node) if node is not None else {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
-        line = mark.line + 1 + offset if mark else None
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ContentError(Problem(path, line, f"invalid YAML front-matter: {problem}")) from None
-    finally:
-        loader.dispose()
-    if not isinstance(meta, dict):
-        return _fail(path, 2, "front-matter must be a mapping of keys to values")
-    lines = _key_lines(node, offset)
+    simple = simple_front_matter(fm_text)
+    if simple is not None:
+        meta, lines = simple[0], {k: line + offset for k, line in simple[1].items()}
+    else:
+        meta, lines = _yaml_front_matter(path, fm_text, offset)
     problems: list[Problem] = []
 
     def bad(key: str, message: str) -> None:
@@ -184,6 +175,84 @@ def parse_article(path: Path, text: str, slug: str | None = None, digest: str = 
         translations=str_tuple("translations"), raw=text_or_none("raw"), digest=digest,
         extra={k: v for k, v in meta.items() if k not in KNOWN_KEYS},
     )
+
+
+def _yaml_front_matter(path: Path, fm_text: str, offset: int) -> tuple[dict, dict[str, int]]:
+    """The front-matter mapping and each key's file line, by the YAML parser."""
+    loader = _Loader(fm_text)
+    try:
+        node = loader.get_single_node()
+        meta = loader.construct_document(node) if node is not None else {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+        line = mark.line + 1 + offset if mark else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ContentError(Problem(path, line, f"invalid YAML front-matter: {problem}")) from None
+    finally:
+        loader.dispose()
+    if not isinstance(meta, dict):
+        _fail(path, 2, "front-matter must be a mapping of keys to values")
+    return meta, _key_lines(node, offset)
+
+
+# Front-matter written one `key: value` a line, in the forms hand-written and generated files
+# mostly use, is read without the YAML parser (a tenth of its time); anything else goes to YAML.
+# Each form here reads as the same str or list of str in YAML (tests/test_content.py holds them
+# to it): a double-quoted string without escapes, a single-quoted one without quotes inside, a
+# plain date, a plain scalar that starts with a letter and that no YAML 1.1 resolver turns into
+# a bool, a null or a number, and a flow list of such plain words or quoted strings.
+_SIMPLE_LINE = re.compile(r"""([A-Za-z][A-Za-z0-9_]*): (?:"([^"\\]*)"|'([^']*)'|\[([^\[\]{}']*)\]|(.+))""")
+_PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_PLAIN_WORD = re.compile(r"[^\W\d_][\w-]*")
+_YAML_WORDS = {"y", "n", "yes", "no", "true", "false", "on", "off", "null"}  # any case: YAML's are a subset
+
+
+def _plain(value: str, in_list: bool) -> str | None:
+    """A plain YAML scalar that is surely a string, or None."""
+    if _PLAIN_DATE.fullmatch(value):
+        return value
+    if not value[:1].isalpha() or value.casefold() in _YAML_WORDS or not value.isprintable():
+        return None
+    if in_list:
+        return value if _PLAIN_WORD.fullmatch(value) else None
+    if value != value.strip() or ": " in value or " #" in value or value.endswith(":"):
+        return None
+    return value
+
+
+def simple_front_matter(fm_text: str) -> tuple[dict, dict[str, int]] | None:
+    """(mapping, key → line within fm_text) of front-matter in the simple forms, else None."""
+    meta: dict = {}
+    lines: dict[str, int] = {}
+    for number, line in enumerate(fm_text.split("\n"), 1):
+        if not line:
+            continue
+        m = _SIMPLE_LINE.fullmatch(line)
+        if m is None or m[1] in meta or m[1].casefold() in _YAML_WORDS:
+            return None
+        double, single, items, plain = m[2], m[3], m[4], m[5]
+        if double is not None or single is not None:
+            value = double if double is not None else single
+            if not value.isprintable():
+                return None
+        elif items is not None:
+            value = []
+            for item in items.split(",") if items.strip(" ") else ():
+                item = item.strip(" ")
+                if len(item) > 1 and item[0] == item[-1] == '"' and '"' not in item[1:-1]:
+                    word = item[1:-1] if item[1:-1].isprintable() and "\\" not in item else None
+                else:
+                    word = _plain(item, in_list=True)
+                if word is None:
+                    return None
+                value.append(word)
+        else:
+            value = _plain(plain, in_list=False)
+            if value is None:
+                return None
+        meta[m[1]] = value
+        lines[m[1]] = number
+    return meta, lines
 
 
 def article_to_json(a: Article) -> dict | None:

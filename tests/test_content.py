@@ -3,8 +3,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from site_builder.content import load_articles, parse_article
+from site_builder.content import _Loader, load_articles, parse_article, simple_front_matter
 from site_builder.errors import ContentError
 
 P = Path("content/articles/x.md")
@@ -87,3 +90,50 @@ def test_an_unchanged_file_is_read_only_when_its_body_is_used_and_must_still_mat
     (folder / "a.md").write_text("---\ntitle: A\n---\nSecond body.\n", encoding="utf-8")
     with pytest.raises(ContentError, match="changed during the build"):
         lazy.body
+
+
+# Front-matter read without the YAML parser must read exactly as YAML reads it.
+_TEXT = st.one_of(st.text(alphabet=st.sampled_from(list("ab Zđệ09-_.:#,'\"\\[]{}&*!|>%@`~?\t\xa0\x85\u2028")),
+                          max_size=10),
+                  st.text(alphabet=st.sampled_from(list("abc Zđệ09-_.,()")), max_size=10))
+_WORDS = st.sampled_from(["no", "No", "yes", "on", "OFF", "null", "Null", "~", "y", "n", "nan", ".inf", "0x1F",
+                          "1_000", "1:20", "12", "2024-04-03", "2024-4-3", "en", "vi", "a-b", "Ngọc Anh", "x: y",
+                          "a #b", "a#b", "a:", " lead", "trail ", ""])
+_VALUE = st.one_of(_TEXT.map(lambda t: f'"{t}"'), _TEXT.map(lambda t: f"'{t}'"), _TEXT, _WORDS,
+                   st.lists(st.one_of(_WORDS, _TEXT, _TEXT.map(lambda t: f'"{t}"')), max_size=4)
+                   .map(lambda items: "[" + ", ".join(items) + "]"))
+_KEY = st.sampled_from(["title", "date", "tags", "Title", "on", "yes", "x_1", "source"])
+_LINE = st.one_of(st.tuples(_KEY, _VALUE).map(lambda kv: f"{kv[0]}: {kv[1]}"),
+                  st.sampled_from(["", "# comment", "  - item", "key:", "k:  two spaces", "- x"]))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_LINE, max_size=6).map("\n".join))
+def test_simple_front_matter_reads_as_yaml(fm_text):
+    simple = simple_front_matter(fm_text)
+    if simple is None:
+        return
+    loader = _Loader(fm_text)
+    try:
+        node = loader.get_single_node()
+        meta = loader.construct_document(node) if node is not None else {}
+    finally:
+        loader.dispose()
+    assert simple[0] == meta
+    assert type(meta) is dict and all(type(v) in (str, list) for v in meta.values())
+    lines = {k.value: k.start_mark.line + 1 for k, _ in node.value} if node is not None else {}
+    assert simple[1] == lines
+
+
+def test_generated_and_hand_written_front_matter_skips_the_yaml_parser():
+    fm = 'title: "Đại sứ: hợp tác (1)"\ndate: 2024-04-03\nlang: vi\ntags: [diplomacy, asean]\nauthor: Ngọc Anh'
+    assert simple_front_matter(fm) == ({"title": "Đại sứ: hợp tác (1)", "date": "2024-04-03", "lang": "vi",
+                                        "tags": ["diplomacy", "asean"], "author": "Ngọc Anh"},
+                                       {"title": 1, "date": 2, "lang": 3, "tags": 4, "author": 5})
+    for yaml_only in ("tags:\n- a", "title: T # note", "draft: no", "n: 12", "t: 'it''s'", "t: \"a\\tb\""):
+        assert simple_front_matter(yaml_only) is None, yaml_only
+
+
+def test_a_problem_in_simple_front_matter_names_its_line():
+    assert problems('---\ntitle: "T"\nlang: "English!"\n---\nBody\n') == [
+        f"{P}:3: 'lang' must be a language code like en or vi, got 'English!'"]
