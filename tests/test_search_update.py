@@ -149,3 +149,25 @@ def test_missing_old_file_asks_for_full_build():
     with pytest.raises(NeedsFullBuild):
         update_index(before.state, make_docs(corpus), changes, lambda name: None)
 
+
+
+def _reference_vector(words, values, idf_of):
+    """vector_of as a plain loop: what its C-looped form must equal."""
+    import heapq
+    import math
+    weights = []
+    for w, v in zip(words, values):
+        x = idf_of(w)
+        if x is not None:
+            c = v >> 1
+            weights.append((-(1 + math.log(c) if c else 0.0) * x, w))
+    top = heapq.nsmallest(rel.TOP_TERMS, weights)
+    norm = math.sqrt(sum(v * v for v, _ in top)) or 1.0
+    return tuple((w, round(-v / norm, 4)) for v, w in top)
+
+
+@given(st.dictionaries(st.text(alphabet="abcdđ", min_size=1, max_size=4), st.integers(1, 300), max_size=40),
+       st.dictionaries(st.text(alphabet="abcdđ", min_size=1, max_size=4),
+                       st.one_of(st.none(), st.floats(0.5, 9).map(lambda x: round(x * 8) / 8)), max_size=40))
+def test_vector_of_is_the_plain_loop(tf2, idfs):
+    assert rel.vector_of(tuple(tf2), list(tf2.values()), idfs.get) == _reference_vector(tf2, tf2.values(), idfs.get)
