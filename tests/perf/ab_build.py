@@ -5,25 +5,26 @@ noisy machine weighs on both alike (figures here move by a third within a minute
     python tests/perf/ab_build.py SITE CODE_A CODE_B [--runs 3] [--jobs 2]
 
 CODE_A and CODE_B are checkouts (folders holding site_builder/ and themes/), e.g. made with
-`git worktree add /tmp/base HEAD~3`. Each run deletes SITE/output and the build cache first.
+`git worktree add /tmp/base HEAD~3`. Each run first moves SITE/output and the build cache aside
+(deleted at the end: see build_bench.py on deleting just before a timed build).
 """
 from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from build_bench import MovedAside, sync
 
-def cold_build(site: Path, code: Path, jobs: int) -> float:
-    shutil.rmtree(site / "output", ignore_errors=True)
-    shutil.rmtree(site / ".site-builder-cache", ignore_errors=True)
-    if hasattr(os, "sync"):
-        os.sync()
+
+def cold_build(site: Path, code: Path, jobs: int, aside: MovedAside) -> float:
+    aside.move(site / "output")
+    aside.move(site / ".site-builder-cache")
+    sync()
     env = {**os.environ, "PYTHONPATH": str(code)}
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "site_builder", "build", "--site", str(site), "--jobs", str(jobs)],
@@ -39,11 +40,14 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     a = ap.parse_args()
+    site = a.site.resolve()
+    aside = MovedAside(site.parent / f".{site.name}-moved-aside")
     times: dict[str, list[float]] = {"A": [], "B": []}
     for _ in range(a.runs):
         for label, code in (("A", a.code_a), ("B", a.code_b)):
-            times[label].append(cold_build(a.site.resolve(), code.resolve(), a.jobs))
+            times[label].append(cold_build(site, code.resolve(), a.jobs, aside))
             print(f"{label} {times[label][-1]:.2f} s", flush=True)
+    aside.clear()
     for label, runs in times.items():
         print(f"{label}: median {statistics.median(runs):.2f} s  [{' '.join(f'{t:.2f}' for t in runs)}]")
     print(f"B / A: {statistics.median(times['B']) / statistics.median(times['A']):.2f}")

