@@ -100,7 +100,7 @@ _YAML_HANDLER = frontmatter.YAMLHandler()
 
 def parse_article(path: Path, text: str, slug: str | None = None, digest: str = "") -> Article:
     """Text of one article file → Article, or ContentError naming every problem with its line."""
-    handler = frontmatter.YAMLHandler()
+    handler = _YAML_HANDLER
     fm_text, body = "", text
     if handler.detect(text):
         try:
@@ -201,7 +201,9 @@ def _yaml_front_matter(path: Path, fm_text: str, offset: int) -> tuple[dict, dic
 # to it): a double-quoted string without escapes, a single-quoted one without quotes inside, a
 # plain date, a plain scalar that starts with a letter and that no YAML 1.1 resolver turns into
 # a bool, a null or a number, and a flow list of such plain words or quoted strings.
-_SIMPLE_LINE = re.compile(r"""([A-Za-z][A-Za-z0-9_]*): (?:"([^"\\]*)"|'([^']*)'|\[([^\[\]{}']*)\]|(.+))""")
+_DOUBLE_QUOTED = r'"([^"\\]*)"'
+_SIMPLE_LINE = re.compile(rf"""([A-Za-z][A-Za-z0-9_]*): (?:{_DOUBLE_QUOTED}|'([^']*)'|\[([^\[\]{{}}']*)\]|(.+))""")
+_QUOTED_ITEM = re.compile(_DOUBLE_QUOTED)
 _PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _PLAIN_WORD = re.compile(r"[^\W\d_][\w-]*")
 _YAML_WORDS = {"y", "n", "yes", "no", "true", "false", "on", "off", "null"}  # any case: YAML's are a subset
@@ -239,8 +241,9 @@ def simple_front_matter(fm_text: str) -> tuple[dict, dict[str, int]] | None:
             value = []
             for item in items.split(",") if items.strip(" ") else ():
                 item = item.strip(" ")
-                if len(item) > 1 and item[0] == item[-1] == '"' and '"' not in item[1:-1]:
-                    word = item[1:-1] if item[1:-1].isprintable() and "\\" not in item else None
+                quoted = _QUOTED_ITEM.fullmatch(item)
+                if quoted is not None:
+                    word = quoted[1] if quoted[1].isprintable() else None
                 else:
                     word = _plain(item, in_list=True)
                 if word is None:

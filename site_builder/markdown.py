@@ -131,9 +131,8 @@ def _render_plain(source: str) -> Rendered | None:
                 return None  # runs to the end of the document
             _end_paragraph(para, html, text)
             code = "".join(f"{c}\n" for c in lines[start:i])
-            html.append(_highlight(code, fence[1], "") + "\n")
-            if code.strip():
-                text.append(code.strip())
+            html.append(_highlight(code, fence[1], "") + "\n")  # markdown-it's fence rule with our highlighter
+            text.append(code.strip())
             i += 1
         elif not line:
             _end_paragraph(para, html, text)
@@ -142,11 +141,12 @@ def _render_plain(source: str) -> Rendered | None:
         else:
             para.append(line)
     _end_paragraph(para, html, text)
-    return Rendered(html="".join(html), text="\n".join(text))
+    return Rendered(html="".join(html), text="\n".join(filter(None, text)))
 
 
 def _end_paragraph(para: list[str], html: list[str], text: list[str]) -> None:
     if para:
+        # markdown-it's escape: & < > never reach here, so only the quote is left to escape
         html.append("<p>" + "\n".join(para).replace('"', "&quot;") + "</p>\n")
         text.append(" ".join(para))
         para.clear()

@@ -24,7 +24,6 @@ MAX_DF_SHARE = 0.5    # words in more than half the articles say nothing about a
 LIMIT = 4
 
 Vector = tuple  # ((word, weight), …), heaviest first
-_LOG_TF = [0.0] + [1 + math.log(c) for c in range(1, 64)]
 
 
 def doc_count_bucket(n: int) -> int:
@@ -64,7 +63,7 @@ class _NegLogTf(dict):
 
     def __missing__(self, value: int) -> float:
         c = value >> 1
-        x = self[value] = -(_LOG_TF[c] if c < 64 else 1 + math.log(c))
+        x = self[value] = -(1 + math.log(c) if c else 0.0)
         return x
 
 

@@ -131,15 +131,14 @@ def main() -> None:
         print("pagefind not installed: skipping hugo + pagefind (pip install 'pagefind[extended]')")
 
     aside = MovedAside(work / "moved-aside")
-    move_aside = aside.move
     timings: dict[str, list[tuple[float, int]]] = {}
     for _ in range(a.repeat):
-        move_aside(site / "output")
-        move_aside(site / ".site-builder-cache")
+        aside.move(site / "output")
+        aside.move(site / ".site-builder-cache")
         sync()
         timings.setdefault("site-builder cold build", []).append(run(ours))
         if hugo:
-            move_aside(hsite / "public")
+            aside.move(hsite / "public")
             sync()
             timings.setdefault("hugo cold build (same Markdown)", []).append(
                 run([hugo, "--quiet", "--noBuildLock", "--ignoreCache", "-d", str(hsite / "public")], cwd=hsite))
