@@ -9,6 +9,7 @@ import click
 
 from site_builder.config import load_config
 from site_builder.errors import BuildError, ContentError
+from site_builder.output_guard import UnsafeOutput, check_output_dir
 
 
 def _fail(exc: Exception) -> None:
@@ -99,6 +100,9 @@ def build(site_dir: Path, out_dir: Path | None, theme: str | None, base_url: str
             report = build_site(config, progress=update)
         finally:
             close()
+    except UnsafeOutput as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
     except (ContentError, BuildError) as exc:
         _fail(exc)
     click.echo(report.summary())
@@ -117,6 +121,11 @@ def serve(site_dir: Path, host: str, port: int, open_browser: bool, theme: str |
 
     if not (site_dir / "content").is_dir():
         raise click.UsageError(f"{site_dir}: no content/ folder here (use --site DIR)")
+    try:
+        check_output_dir(Path(out_dir) if out_dir else site_dir / "output", site_dir)
+    except UnsafeOutput as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
     try:
         run(site_dir, out_dir, host=host, port=port, open_browser=open_browser, theme=theme)
     except OSError as exc:

@@ -69,7 +69,8 @@ def load_config(site_dir: Path, out_dir: Path | None = None, **overrides) -> Sit
         raise ContentError(problems)
     known.update({k: v for k, v in overrides.items() if v is not None})
     known["base_url"] = (known.get("base_url") or "").rstrip("/")
-    out = Path(out_dir).resolve() if out_dir else site_dir / "output"
+    # not resolved: the output guard must see a symlink given as --out
+    out = Path(os.path.abspath(out_dir)) if out_dir else site_dir / "output"
     extra = tuple(sorted((k, v) for k, v in values.items() if isinstance(v, (str, int, float, bool))))
     return replace(SiteConfig(site_dir=site_dir, out_dir=out), extra=extra, **known)
 

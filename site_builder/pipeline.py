@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Callable
 from site_builder import feeds, urls, writer
 from site_builder.cache import BuildCache, fingerprint, hash_files, known_json, trusted_files, unchanged_files
 from site_builder.config import SiteConfig
+from site_builder.output_guard import MARKER, MARKER_TEXT, check_output_dir
 from site_builder.content import Article, article_files, article_from_json, load_articles, stat_key
 from site_builder.search_index import gc_paused
 from site_builder.search_update import NeedsFullBuild
@@ -147,6 +148,7 @@ def add_site_files(out: writer.OutputSet, config: SiteConfig, theme, site: dict,
         out.add(urls.static_path(name), path.read_bytes(), f"theme file {path}")
     out.add(urls.static_path("pygments.css"), pygments_css().encode("utf-8"), "pygments")
     summaries = {a.slug: a.summary or summary_of(a, render_markdown(a.body)) for a in articles[: feeds.FEED_SIZE]}
+    out.add(MARKER, MARKER_TEXT, "output marker")
     out.add(urls.FEED, feeds.atom_feed(articles, site, summaries), "feed")
     if config.base_url:
         html_paths = [p.path for p in pages if p.path != urls.NOT_FOUND]
@@ -160,6 +162,7 @@ def build_site(config: SiteConfig, progress: Progress | None = None,
     known (from the cache, or `previous` digests a dev server kept); otherwise a staging folder is
     swapped in whole. A dev server passes its long-lived `cache` and the paths its watcher saw
     `changed` since the last build."""
+    check_output_dir(config.out_dir, config.site_dir)
     with gc_paused():  # hundreds of thousands of long-lived objects, no cycles worth collecting
         return _build_site(config, progress, previous, use_cache, cache, changed)
 

@@ -188,7 +188,7 @@ class DevSite:
         if build is None:
             from site_builder.pipeline import build_site as build
         self.site_dir = Path(site_dir).resolve()
-        self.out_override = Path(out_dir).resolve() if out_dir else None
+        self.out_override = Path(os.path.abspath(out_dir)) if out_dir else None
         self.overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
         self.build = build
         self._build_takes_changed = _takes(build, "changed")
