@@ -154,7 +154,7 @@ def parse_article(path: Path, text: str, slug: str | None = None, digest: str = 
         else:
             chosen_slug = s
     if not SLUG_RE.match(chosen_slug):
-        from site_builder.ingest.slug import slugify
+        from site_builder.text.slug import slugify
 
         chosen_slug = slugify(chosen_slug)
     if problems:

@@ -37,7 +37,7 @@ from operator import sub
 from typing import Iterable, Iterator, Mapping
 
 from site_builder.i18n import language_name
-from site_builder.ingest.slug import fold
+from site_builder.text.slug import fold
 
 FORMAT_VERSION = 2
 FRAGMENT_GROUP = 4        # documents per f/ file: creating a file costs more than its bytes here

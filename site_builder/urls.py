@@ -8,7 +8,7 @@ from __future__ import annotations
 import posixpath
 from functools import lru_cache
 
-from site_builder.ingest.slug import slugify
+from site_builder.text.slug import slugify
 
 HOME = "index.html"
 SEARCH = "search.html"

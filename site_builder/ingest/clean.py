@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Callable, Iterable, Mapping
 
-from .slug import fold, slugify
-from .text import (
+from site_builder.text.slug import fold, slugify
+from site_builder.text.sentences import (
     STOP,
     detect_lang,
     ends_sentence,

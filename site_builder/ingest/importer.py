@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from .clean import CleanResult, clean, explain
-from .slug import slugify, unique_slug
+from site_builder.text.slug import slugify, unique_slug
 from .translations import ArticleText, find_translations
 
 STATE_FILE = ".import-state.json"

@@ -15,8 +15,8 @@ from datetime import date as Date
 from itertools import combinations
 
 from .clean import name_runs
-from .slug import fold
-from .text import split_sentences
+from site_builder.text.slug import fold
+from site_builder.text.sentences import split_sentences
 
 THRESHOLD = 0.1
 MAX_DAYS_APART = 7

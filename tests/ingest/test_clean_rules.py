@@ -4,7 +4,7 @@ from pathlib import Path
 from hypothesis import given, settings, strategies as st
 
 from site_builder.ingest.clean import VERDICTS, clean, explain, near_same
-from site_builder.ingest.text import detect_lang, split_sentences
+from site_builder.text.sentences import detect_lang, split_sentences
 
 FIX = Path(__file__).parent / "fixtures"
 LEAD_EN = ("The provincial council approved a new budget for rural schools on Monday, "

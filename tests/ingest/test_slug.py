@@ -3,7 +3,7 @@ import re
 
 from hypothesis import given, strategies as st
 
-from site_builder.ingest.slug import fold, slugify, unique_slug
+from site_builder.text.slug import fold, slugify, unique_slug
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 

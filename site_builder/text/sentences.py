@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .slug import fold
+from site_builder.text.slug import fold
 
 # Function words: enough to tell English from Vietnamese and to ignore when comparing vocabulary.
 EN_STOP = frozenset(
