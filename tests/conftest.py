@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+
 
 
 def write_article(site: Path, name: str, front: str, body: str = "Body text.\n") -> Path:

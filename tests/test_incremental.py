@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import time
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import SHARED, tree_bytes, write_article
+from conftest import tree_bytes, write_article
+from corpus import generate
 from site_builder.config import load_config
 from site_builder.pipeline import build_site
 
@@ -19,8 +18,7 @@ from site_builder.pipeline import build_site
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
     site = tmp_path / "site"
-    subprocess.run([sys.executable, str(SHARED / "bench" / "gen_corpus.py"), "120", str(site / "content" / "articles")],
-                   check=True, capture_output=True)
+    generate(120, site / "content" / "articles")
     write_article(site, "toi-pham.md", 'title: "Tội phạm mạng gia tăng"\ndate: 2025-06-01\nlang: vi\ntags: [an ninh]',
                   "Các vụ tội phạm mạng tăng mạnh ở Hà Nội.\n")
     return site
@@ -192,8 +190,7 @@ def test_a_full_build_writes_the_article_cache_beside_the_pages(tmp_path: Path):
     from site_builder.content import load_articles
     from site_builder.parallel import PARALLEL_MIN
     site = tmp_path / "site"
-    subprocess.run([sys.executable, str(SHARED / "bench" / "gen_corpus.py"), str(PARALLEL_MIN + 20),
-                    str(site / "content" / "articles")], check=True, capture_output=True)
+    generate(PARALLEL_MIN + 20, site / "content" / "articles")
     config = load_config(site, jobs=2)
     build_site(config)
     cache = BuildCache(config.cache_dir)

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SHARED, write_article
+from conftest import REPO, write_article
+from corpus import generate
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -89,8 +90,7 @@ def listening_addresses(port: int) -> set[str]:
 @pytest.fixture
 def served_site(site: Path):
     generated = site / "generated"
-    subprocess.run([sys.executable, str(SHARED / "bench" / "gen_corpus.py"), "40", str(generated)], check=True,
-                   capture_output=True)
+    generate(40, generated)
     for f in generated.glob("*.md"):
         f.rename(site / "content" / "articles" / f.name)
     generated.rmdir()

@@ -16,7 +16,8 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import REPO, SHARED, write_article, write_bilingual_articles
+from conftest import REPO, write_article, write_bilingual_articles
+from corpus import generate
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -61,10 +62,9 @@ def search_site(tmp_path_factory) -> Path:
     """The output folder of fixture + 10,000 generated articles (built once per session)."""
     site = tmp_path_factory.mktemp("search") / "site"
     write_fixture(site)
-    subprocess.run([sys.executable, str(SHARED / "bench" / "gen_corpus.py"), str(CORPUS_SIZE),
-                    str(site / "content" / "articles")], check=True, capture_output=True)
+    generate(CORPUS_SIZE, site / "content" / "articles")
     result = subprocess.run([sys.executable, "-m", "site_builder", "import", "--site", str(site),
-                             str(SHARED / "seeds")], cwd=REPO, capture_output=True, text=True)
+                             str(REPO / "content" / "raw")], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     result = subprocess.run([sys.executable, "-m", "site_builder", "build", "--site", str(site)],
                             cwd=REPO, capture_output=True, text=True)

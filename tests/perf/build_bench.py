@@ -31,7 +31,7 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
+GEN = REPO / "tests" / "corpus.py"
 
 HUGO_TEMPLATES = {
     "layouts/_default/baseof.html": '<!doctype html><html lang="{{ .Site.LanguageCode }}"><head><meta charset="utf-8">'

@@ -3,7 +3,7 @@
 
   python tests/perf/search_bench.py [--n 10000] [--runs 3] [--keep DIR]
 
-Generates N articles with shared/bench/gen_corpus.py, builds the site, and writes beside it a
+Generates N articles with tests/corpus.py, builds the site, and writes beside it a
 naive baseline: search_index.json with every document's metadata and full text (what mkdocs-
 and lunr-style sites ship) and a page that fetches it, folds the text and scans it. Then, in
 headless Debian chromium over a local http server, it measures for each:
@@ -31,7 +31,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared"
+GEN = REPO / "tests" / "corpus.py"
 sys.path.insert(0, str(REPO))
 
 CHROMIUM = "/usr/bin/chromium"
@@ -91,7 +91,7 @@ NAIVE_JS = r"""
 
 def build(n: int, site: Path) -> float:
     articles = site / "content" / "articles"
-    subprocess.run([sys.executable, str(SHARED / "bench" / "gen_corpus.py"), str(n), str(articles)],
+    subprocess.run([sys.executable, str(GEN), str(n), str(articles)],
                    check=True, capture_output=True)
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "site_builder", "build", "--site", str(site)], cwd=REPO, check=True,

@@ -3,7 +3,7 @@
 
   python tests/perf/serve_bench.py [N ...] [--edits 3] [--keep DIR]
 
-For each N (default 10000): a scratch site with N articles from shared/bench/gen_corpus.py plus
+For each N (default 10000): a scratch site with N articles from tests/corpus.py plus
 a few hand-written ones, `python -m site_builder serve --port 0` in a subprocess, one article
 page open in chromium; the article's title is edited on disk `--edits` times and the time from
 the write until the open page shows the new title is measured. Prints each edit, the median,
@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
+GEN = REPO / "tests" / "corpus.py"
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--no-first-run"]
