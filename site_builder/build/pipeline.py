@@ -14,15 +14,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from site_builder import feeds, urls, writer
-from site_builder.cache import BuildCache, fingerprint, hash_files, known_json, trusted_files, unchanged_files
+from site_builder.render import feeds
+from site_builder.site import urls
+from site_builder.build import writer
+from site_builder.build.cache import BuildCache, known_json, trusted_files, unchanged_files
+from site_builder.build.fingerprint import code_fingerprint, fingerprint, hash_files
 from site_builder.config import SiteConfig
-from site_builder.output_guard import MARKER, MARKER_TEXT, check_output_dir
-from site_builder.content import Article, article_files, article_from_json, load_articles, stat_key
-from site_builder.search_index import gc_paused
-from site_builder.search_update import NeedsFullBuild
-from site_builder.site_graph import Page, plan_pages
-from site_builder.themes import make_environment, resolve_theme, static_files, template_files
+from site_builder.build.guard import MARKER, MARKER_TEXT, check_output_dir
+from site_builder.content.loader import Article, article_files, article_from_json, load_articles, stat_key
+from site_builder.search.index import gc_paused
+from site_builder.search.update import NeedsFullBuild
+from site_builder.site.graph import Page, plan_pages
+from site_builder.render.themes import make_environment, resolve_theme, static_files, template_files
 
 if TYPE_CHECKING:
     from site_builder.markdown import Rendered
@@ -32,11 +35,6 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str, int, int], None]
 SEARCH_DIR = "search/"
-SEARCH_CODE_FILES = [Path(__file__).resolve().parent / f"{name}.py"
-                     for name in ("search_index", "search_update", "search_stage", "related", "markdown", "urls")]
-# Code whose change can change a rendered page: part of every page fingerprint.
-CODE_FILES = [Path(__file__).resolve().parent / f"{name}.py"
-              for name in ("content", "i18n", "markdown", "render", "site_graph", "themes", "urls")]
 
 
 @dataclass(frozen=True)
@@ -87,7 +85,7 @@ class RenderedArticles(dict):
 def _render_page_job(payload: dict, i: int) -> bytes | tuple[str, int]:
     """Render one page; in a full build the worker writes it into staging itself and returns
     only (digest, size), so 90 MB of pages never cross a pipe."""
-    from site_builder.render import render_page
+    from site_builder.render.pages import render_page
     page = payload["pages"][i]
     data = render_page(payload["env"], page, payload["site"], payload["html_of"])
     if payload["staging"] is None:
@@ -212,8 +210,8 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
     site = site_globals(config)
     prior = cache.previous_outputs(config.out_dir) if config.out_dir.is_dir() else {}
     out_base = str(config.out_dir)
-    search_code = hash_files(SEARCH_CODE_FILES)
-    chain = hash_files(template_files(theme) + CODE_FILES, json.dumps(site, sort_keys=True, default=str))
+    search_code = code_fingerprint()
+    chain = hash_files(template_files(theme), search_code + json.dumps(site, sort_keys=True, default=str))
     # Everything an output depends on besides the articles (whose digests make search_fp).
     design = (chain, search_code, hash_files(list(static_files(theme).values()), config.theme),
               config.per_page, config.language)
@@ -246,7 +244,7 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
                        cache.related, None, {"fp": site_fp, "pages": cache.page_count, "files": files})
         return _nothing_to_do(len(articles), cache, prior, started)
     from site_builder.parallel import ordered_map
-    from site_builder.search_stage import build_search
+    from site_builder.search.stage import build_search
 
     search_prior = {p: rec for p, rec in prior.items() if p.startswith(SEARCH_DIR)}
     env = cache.environment(chain, lambda: make_environment(theme))
