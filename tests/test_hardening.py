@@ -60,7 +60,7 @@ def test_large_article_builds(site):
 
 
 def test_leftovers_of_a_crashed_build_are_cleaned(site):
-    crashed = site / ".out-staging-output-abc123"
+    crashed = site / ".out-staging-output.abc123"
     (crashed / "articles").mkdir(parents=True)
     (crashed / "articles" / "half.html").write_text("half", encoding="utf-8")
     assert build(site).exit_code == 0
