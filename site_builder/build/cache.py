@@ -21,6 +21,7 @@ import threading
 from pathlib import Path
 
 from site_builder.content.loader import Article, article_to_json
+from site_builder.build.writer import is_safe_path
 from site_builder.errors import ContentError
 
 FORMAT = 1
@@ -41,6 +42,19 @@ def _write_json(path: Path, data: dict) -> None:
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
     os.replace(tmp, path)
+
+
+def _valid_records(records, path: Path, warnings: list[str]) -> dict[str, list]:
+    """Output records as the cache holds them, if every one names a file inside the output and
+    has the shape [fingerprint, digest, size]; otherwise none (a full build follows)."""
+    if not isinstance(records, dict):
+        return {}
+    for name, rec in records.items():
+        if not is_safe_path(name) or not (isinstance(rec, list) and len(rec) == 3 and isinstance(rec[0], str)
+                                          and isinstance(rec[1], str) and isinstance(rec[2], int)):
+            warnings.append(f"{path}: ignored: it names {name!r}, which is not a file of the output")
+            return {}
+    return records
 
 
 class BuildCache:
@@ -69,9 +83,11 @@ class BuildCache:
         self._pending: dict | None = None
         self._invalidated = False
         self._lock = threading.Lock()
+        self.warnings: list[str] = []             # what was wrong with the cache on disk
         if root is not None:
             pages = _read_json(root / "pages.json")
-            self.pages, self.out_dir = pages.get("pages", {}), pages.get("out_dir", "")
+            self.pages, self.out_dir = _valid_records(pages.get("pages", {}), root / "pages.json", self.warnings), \
+                pages.get("out_dir", "")
             self.related = pages.get("related", {})  # search fingerprint + related slugs it gave
             site = pages.get("site", {})
             self.site_fp, self.page_count = site.get("fp", ""), site.get("pages", 0)

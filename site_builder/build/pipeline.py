@@ -49,6 +49,7 @@ class BuildReport:
     digests: dict = field(default_factory=dict, compare=False, repr=False)  # output path → digest
     rendered: int = 0  # pages actually rendered (the rest were current)
     search: str = "reused"  # search index: reused, updated (in place) or rebuilt
+    warnings: tuple[str, ...] = ()
 
     def summary(self) -> str:
         return (f"built {self.articles} articles into {self.pages} pages "
@@ -221,7 +222,7 @@ def _digests_by_file(articles_dir: Path, articles: list[Article], trusted: dict[
 
 def _nothing_to_do(articles: int, cache: BuildCache, prior: dict[str, list], started: float) -> BuildReport:
     return BuildReport(articles=articles, pages=cache.page_count, files=len(prior), bytes_written=0,
-                       seconds=time.perf_counter() - started,
+                       seconds=time.perf_counter() - started, warnings=tuple(cache.warnings),
                        digests={p: rec[1] for p, rec in prior.items()}, rendered=0)
 
 
@@ -289,7 +290,8 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
     return BuildReport(articles=len(articles), pages=len(made.pages), files=len(digests),
                        bytes_written=written, seconds=time.perf_counter() - started,
                        changed=tuple(written_paths), digests=digests, rendered=made.rendered,
-                       search="reused" if search is None else "rebuilt" if search.full else "updated")
+                       search="reused" if search is None else "rebuilt" if search.full else "updated",
+                       warnings=tuple(cache.warnings))
 
 
 def _render(config: SiteConfig, cache: BuildCache, design: Design, articles: list[Article],
