@@ -8,18 +8,15 @@ from pathlib import Path
 import click
 
 from site_builder.config import load_config
-from site_builder.errors import BuildError, ContentError
+from site_builder.errors import SiteError
 from site_builder.build.guard import UnsafeOutput, check_output_dir
 
 
-def _fail(exc: Exception) -> None:
-    if isinstance(exc, ContentError):
-        for problem in exc.problems:
-            click.echo(f"error: {problem}", err=True)
-        n = len(exc.problems)
-        click.echo(f"build failed: {n} problem{'s' if n != 1 else ''}; output left as it was", err=True)
-    else:
-        click.echo(f"error: {exc}", err=True)
+def _fail(exc: SiteError) -> None:
+    for problem in exc.problems:
+        click.echo(f"error: {problem}", err=True)
+    n = len(exc.problems)
+    click.echo(f"build failed: {n} problem{'s' if n != 1 else ''}; output left as it was", err=True)
     sys.exit(1)
 
 
@@ -103,7 +100,7 @@ def build(site_dir: Path, out_dir: Path | None, theme: str | None, base_url: str
     except UnsafeOutput as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
-    except (ContentError, BuildError) as exc:
+    except SiteError as exc:
         _fail(exc)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)

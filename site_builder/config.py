@@ -63,7 +63,7 @@ def load_config(site_dir: Path, out_dir: Path | None = None, **overrides) -> Sit
     for key in ("title", "description", "language", "theme", "base_url"):
         if key in known and not isinstance(known[key], str):
             problems.append(Problem(path, None, f"'{key}' must be a string"))
-    if "per_page" in known and (not isinstance(known["per_page"], int) or known["per_page"] < 1):
+    if "per_page" in known and (type(known["per_page"]) is not int or known["per_page"] < 1):
         problems.append(Problem(path, None, "'per_page' must be a positive integer"))
     if problems:
         raise ContentError(problems)

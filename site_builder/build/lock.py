@@ -29,10 +29,10 @@ def _try_lock(fd: int) -> bool:
         except OSError:
             return False
     import fcntl
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    try:  # a POSIX record lock: forked workers do not inherit it, so it dies with the builder
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return True
-    except BlockingIOError:
+    except OSError:
         return False
 
 

@@ -19,6 +19,7 @@ from site_builder.build import writer
 from site_builder.build.cache import BuildCache, known_json, trusted_files, unchanged_files
 from site_builder.build.fingerprint import code_fingerprint, fingerprint, hash_files
 from site_builder.config import SiteConfig
+from site_builder.errors import BuildError
 from site_builder.build.guard import MARKER, MARKER_TEXT, check_output_dir
 from site_builder.build.lock import build_lock
 from site_builder.content.loader import Article, article_files, article_from_json, load_articles, stat_key
@@ -160,11 +161,14 @@ def build_site(config: SiteConfig, progress: Progress | None = None,
     of its last build (`previous`), its long-lived `cache` and the paths its watcher saw
     `changed` since the last build."""
     check_output_dir(config.out_dir, config.site_dir)
-    with build_lock(config.cache_dir), gc_paused():  # no cycles worth collecting in a build
-        writer.recover(config.out_dir)
-        if cache is None:
-            cache = BuildCache(config.cache_dir if use_cache else None)
-        return _build_site(config, progress, previous, cache, changed)
+    try:
+        with build_lock(config.cache_dir), gc_paused():  # no cycles worth collecting in a build
+            writer.recover(config.out_dir)
+            if cache is None:
+                cache = BuildCache(config.cache_dir if use_cache else None)
+            return _build_site(config, progress, previous, cache, changed)
+    except OSError as exc:  # disk full, a folder we may not write: the last output stays as it was
+        raise BuildError(f"cannot write: {exc.strerror or exc}", exc.filename or config.out_dir) from None
 
 
 @dataclass(frozen=True)
@@ -266,15 +270,20 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
     cold = not prior and previous is None
     with writer.StagedOutput(config.out_dir) as staged:
         shards = cache.write_articles_now(articles) if cold else None  # the cache, beside the pages
-        made = _render(config, cache, design, articles, prior, staged.root, search_fp, progress)
-        made.out.reuse(prior, config.out_dir)
-        digests = made.out.digests()
-        known = previous if previous is not None else {p: rec[1] for p, rec in prior.items()}
-        if digests != known or not config.out_dir.is_dir():
-            cache.before_commit()
-            written = staged.commit(made.out)
-        else:
-            written = 0
+        try:
+            made = _render(config, cache, design, articles, prior, staged.root, search_fp, progress)
+            made.out.reuse(prior, config.out_dir)
+            digests = made.out.digests()
+            known = previous if previous is not None else {p: rec[1] for p, rec in prior.items()}
+            if digests != known or not config.out_dir.is_dir():
+                cache.before_commit()
+                written = staged.commit(made.out)
+            else:
+                written = 0
+        except BaseException:
+            if shards is not None:
+                shards.discard()  # its process must not outlive the build
+            raise
     fp_of = {page.path: made.fps[i] for i, page in enumerate(made.pages)}
     fp_of.update({p: search_fp for p in digests if p.startswith(SEARCH_DIR)})
     records = {p: [fp_of.get(p, ""), d, made.out.size(p)] for p, d in digests.items()}

@@ -26,7 +26,6 @@ import ipaddress
 import json
 import os
 import queue
-import re
 import secrets
 import sys
 import threading
@@ -40,7 +39,7 @@ from typing import Callable
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from site_builder.config import load_config
-from site_builder.errors import BuildError, ContentError, Problem
+from site_builder.errors import ContentError, Problem, SiteError
 
 RELOAD_ENDPOINT = "/__reload"
 SCRIPT_ENDPOINT = "/__livereload.js"
@@ -259,11 +258,8 @@ class DevSite:
                 if self._build_takes_cache:
                     kwargs["cache"] = self._build_cache()
                 report = self.build(self.config, **kwargs)
-            except ContentError as exc:
+            except SiteError as exc:
                 self._failed([(str(p.path), p.line, p.message) for p in exc.problems])
-                return False
-            except BuildError as exc:
-                self._failed([_split_where(str(exc))])
                 return False
             except Exception as exc:  # a template or plugin bug must not kill the server
                 self._failed([_locate(exc)], detail=traceback.format_exc())
@@ -494,17 +490,6 @@ def host_allowed(host_header: str | None, bound: str) -> bool:
         return ipaddress.ip_address(name).is_loopback
     except ValueError:
         return False
-
-
-def _split_where(text: str) -> tuple[str, int | None, str]:
-    """'path:line: message' (as BuildError words it) → its parts, when path is a real file."""
-    m = re.match(r"^(.+?):(\d+): (.*)$", text, re.S)
-    if m and os.path.isfile(m.group(1)):
-        return m.group(1), int(m.group(2)), m.group(3)
-    m = re.match(r"^(.+?): (.*)$", text, re.S)
-    if m and os.path.isfile(m.group(1)):
-        return m.group(1), None, m.group(2)
-    return "", None, text
 
 
 def _locate(exc: Exception) -> tuple[str, int | None, str]:

@@ -1,6 +1,9 @@
 """Page + environment → bytes. No I/O."""
 from __future__ import annotations
 
+import sys
+import traceback
+
 import jinja2
 
 from site_builder.site import urls
@@ -16,6 +19,22 @@ def render_page(env: jinja2.Environment, page: Page, site: dict, html_of: dict[s
                "html_of": html_of, "urls": urls}
     try:
         return env.get_template(page.template).render(context).encode("utf-8")
-    except jinja2.TemplateError as exc:
-        where = f"{exc.filename}:{exc.lineno}" if getattr(exc, "lineno", None) else page.template
-        raise BuildError(f"{where}: template error while rendering {page.path}: {exc}") from None
+    except RecursionError:
+        path, line = template_frame(sys.exc_info()[2], page.template)
+        raise BuildError(f"template includes or extends itself without end (while rendering {page.path})",
+                         path, line) from None
+    except Exception as exc:  # noqa: BLE001 — any error inside a template is the template's
+        path, line = template_frame(exc.__traceback__, page.template)
+        line = getattr(exc, "lineno", None) or line
+        path = getattr(exc, "filename", None) or path
+        kind = "" if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: "
+        raise BuildError(f"template error while rendering {page.path}: {kind}{exc}", path, line) from None
+
+
+def template_frame(tb, fallback: str) -> tuple[str, int | None]:
+    """The innermost template file and line of a traceback (Jinja maps its frames to them)."""
+    found: tuple[str, int | None] = (fallback, None)
+    for frame in traceback.extract_tb(tb):
+        if frame.filename.endswith((".html", ".xml", ".j2", ".jinja", ".txt")):
+            found = (frame.filename, frame.lineno)
+    return found

@@ -40,9 +40,15 @@ def _read_meta(theme_dir: Path) -> dict:
     if not path.is_file():
         return {}
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise BuildError(f"{path}: invalid TOML: {exc}") from None
+        meta = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise BuildError(f"invalid TOML: {exc}", path) from None
+    for key in ("name", "extends"):
+        if key in meta and not isinstance(meta[key], str):
+            line = next((i for i, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                         if text.strip().startswith(key)), None)
+            raise BuildError(f"'{key}' must be a string (a theme's name), not {type(meta[key]).__name__}", path, line)
+    return meta
 
 
 def _find(name: str, search: list[Path]) -> Path:
