@@ -1,155 +1,173 @@
-"""What an article says about itself: dates, bylines, a derived title, summary and tags."""
+"""What an article says about itself: bylines, source, a derived title, summary and tags.
+
+Dates are read in ``dates``, publishers named in ``publishers``; this module decides between the
+signals the cleaning rules found and fills in what only the whole body can tell.
+"""
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 
+from site_builder.ingest.publishers import Publishers
 from site_builder.text.sentences import STOP, detect_lang, split_sentences, words
 from site_builder.text.shape import is_name, is_prose
 from site_builder.text.slug import slugify
 
-
-# dates
-_MONTHS = {
-    m: i + 1
-    for i, names in enumerate(
-        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-         ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-         ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
-         ("december", "dec")]
-    )
-    for m in names
-}
-
-
-_D_DMY = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?!\d)")
-
-
-_D_YMD = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
-
-
-_D_MDY = re.compile(r"\b([A-Za-z]{3,9})\.? (\d{1,2}),? (\d{4})\b")
-
-
-_D_DMY_NAME = re.compile(r"\b(\d{1,2}) ([A-Za-z]{3,9}),? (\d{4})\b")
-
-
-_D_VI = re.compile(r"\bngày (\d{1,2}) tháng (\d{1,2}) năm (\d{4})\b", re.I)
-
-
-_TIME = re.compile(r"\b\d{1,2}[:h]\d{2}(?::\d{2})?\s*(?:am|pm|AM|PM|SA|CH)?\b")
-
-
-_TZ = re.compile(r"\(?\s*(?:GMT|UTC|ICT)\s*(?:[+-]\s*\d{1,2}(?::?\d{2})?)?\s*\)?")
-
-
-_WEEKDAYS = re.compile(
-    r"\b(?:thứ (?:hai|ba|tư|năm|sáu|bảy|2|3|4|5|6|7)|chủ nhật|monday|tuesday|wednesday|thursday|"
-    r"friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)\b",
-    re.I,
-)
-
-
-_DATE_LABELS = re.compile(
-    r"\b(?:cập nhật|updated?|published|posted|đăng|đăng lúc|ngày đăng|lúc|ngày|date|"
-    r"last updated|modified)\b\s*:?",
-    re.I,
-)
-
-
-def date_in(text: str) -> str | None:
-    """First calendar date in text as YYYY-MM-DD (validated), else None."""
-    cands: list[tuple[int, str]] = []
-    for rx, order in ((_D_YMD, "ymd"), (_D_DMY, "dmy"), (_D_VI, "dmy")):
-        for m in rx.finditer(text):
-            g = m.groups()
-            y, mo, d = (g[0], g[1], g[2]) if order == "ymd" else (g[2], g[1], g[0])
-            found = _valid_date(int(y), int(mo), int(d))
-            if not found and rx is _D_DMY and int(mo) > 12:   # '11/20/2025' is month first
-                found = _valid_date(int(y), int(d), int(mo))
-            cands.append((m.start(), found))
-    for rx, mdy in ((_D_MDY, True), (_D_DMY_NAME, False)):
-        for m in rx.finditer(text):
-            a, b, y = m.groups()
-            mon = _MONTHS.get((a if mdy else b).lower())
-            if mon:
-                cands.append((m.start(), _valid_date(int(y), mon, int(b if mdy else a))))
-    cands = [c for c in cands if c[1]]
-    return min(cands)[1] if cands else None
-
-
-def _valid_date(y: int, m: int, d: int) -> str:
-    if 1900 <= y <= 2100 and 1 <= m <= 12 and 1 <= d <= 31:
-        return f"{y:04d}-{m:02d}-{d:02d}"
-    return ""
-
-
-def strip_dates(text: str) -> str:
-    """Text with dates, times, time zones, weekdays and date labels removed."""
-    for rx in (_D_VI, _D_YMD, _D_DMY, _D_MDY, _D_DMY_NAME, _TIME, _TZ, _WEEKDAYS, _DATE_LABELS):
-        text = rx.sub(" ", text)
-    return re.sub(r"\s+", " ", text.strip(" \t|,-–—:()")).strip(" |,-–—:")
-
-
+TITLE_MAX = 110
+# 'By X', 'Tác giả: X', 'Bài và ảnh: X', 'Reporting by X'
 _BYLINE_LEAD = re.compile(
-    r"^(?:by|written by|reporting by|tác giả|bài|bài và ảnh|bài, ảnh|bài & ảnh|ảnh|"
-    r"phóng viên|pv|nhóm pv|text and photos|story and photos|thực hiện)\s*[:,\-–]?\s+(.+)$",
+    r"^(?:by|written by|reporting by|reported by|words by|tác giả|bài|bài và ảnh|bài, ảnh|"
+    r"bài & ảnh|ảnh|phóng viên|pv|nhóm pv|text and photos|story and photos|thực hiện|"
+    r"người viết|biên tập)\s{0,3}[:,\-–]?\s{1,3}(.{1,120})$",
     re.I,
 )
-
-
 _AUTHOR_GROUP = re.compile(r"^(?:nhóm pv|nhóm phóng viên|pv|ctv|btv|nhóm tác giả)$", re.I)
+# 'written by Jane Doe for Reuters', 'By Jane Doe, Reuters', 'Jane Doe/VNA'
+_WRITTEN_FOR = re.compile(
+    r"^(?:(?:written|reported|story)\s{1,3})?by\s{1,3}(.{3,60}?)(?:\s{1,3}for\s{1,3}|\s{0,3},\s{1,3})"
+    r"(.{2,60}?)\.?$", re.I)
+_NAME_SLASH = re.compile(r"(.{3,45}?)\s{0,3}/\s{0,3}([\w.+\- ]{2,30})")
+_NAMES_JOINED = re.compile(r"\s{1,3}(?:-|–|và|and|&|,)\s{1,3}")
+SOURCE_LINE = re.compile(r"^(?:theo|nguồn|source|according to)\s{0,3}:?\s{1,3}(\S.{1,50})$", re.I)
+# what a link says, never who published: 'Nguồn: Xem bài gốc', 'Source: link', 'Theo: tại đây'
+_LINK_LABEL = re.compile(
+    r"^(?:link|here|click|xem|tại đây|bài gốc|đây|read more|original|website|web|url|"
+    r"this link|liên kết)\b", re.I)
 
 
-SOURCE_LINE = re.compile(r"^(?:theo|nguồn|source|according to)\s*:?\s+(\S.{1,50})$", re.I)
+@dataclass(frozen=True)
+class Byline:
+    author: str | None = None
+    source: str | None = None
 
 
-def author_of(text: str) -> str | None:
-    """The author named by a byline line ('By X', 'X (tổng hợp)', a bare name), or None."""
-    t = re.sub(r"\s*\([^()]{1,30}\)$", "", text.strip())
-    m = _BYLINE_LEAD.match(t)
-    if m and (is_name(m.group(1)) or _AUTHOR_GROUP.match(m.group(1).strip())):
-        return m.group(1).strip().rstrip(".")
+def person(text: str) -> str | None:
+    """A person's name (a name line in capitals reads as one), or None."""
+    t = text.strip().rstrip(".")
     if is_name(t) or _AUTHOR_GROUP.match(t):
-        return t.rstrip(".")
-    m = re.fullmatch(r"(.{3,45}?)\s*/\s*[\w.\-]{2,30}", t)  # 'Name/AGENCY.VN'
-    if m and is_name(m.group(1)):
-        return m.group(1)
+        return t.title() if t.isupper() and len(t) > 3 else t
+    parts = _NAMES_JOINED.split(t)
+    if 1 < len(parts) <= 4 and all(is_name(p) for p in parts):   # 'Ngọc Anh - Minh Hà'
+        return ", ".join(p.title() if p.isupper() else p for p in parts)
     return None
 
 
-def finish_meta(meta: dict, kept: list[str]) -> dict:
-    """Fill what the rules could not see line by line: language, title, summary, tags."""
+def byline(text: str, publishers: Publishers) -> Byline | None:
+    """Who wrote a byline line ('By X', 'X (tổng hợp)', 'X/VNA', 'written by X for Y', a bare
+    name, 'NAME' in capitals), and the agency or publisher it names. A publisher's name on
+    its own is a source, never an author."""
+    t = re.sub(r"\s*\([^()]{1,30}\)$", "", text.strip())
+    if len(t) > 120:
+        return None
+    m = _WRITTEN_FOR.match(t)
+    if m and person(m.group(1)) and publishers.is_publisher(m.group(2)):
+        return Byline(person(m.group(1)), publishers.display(m.group(2)))
+    m = _BYLINE_LEAD.match(t)
+    if m:
+        return _who(m.group(1).strip(), publishers)
+    return _who(t, publishers)
+
+
+def _who(t: str, publishers: Publishers) -> Byline | None:
+    if publishers.is_publisher(t):
+        return Byline(source=publishers.display(t))
+    name = person(t)
+    if name:
+        return Byline(author=name)
+    m = _NAME_SLASH.fullmatch(t)  # 'Name/AGENCY.VN'
+    if m and person(m.group(1)):
+        src = m.group(2).strip()
+        return Byline(person(m.group(1)), publishers.display(src) if publishers.is_publisher(src) else None)
+    return None
+
+
+def author_of(text: str, publishers: Publishers) -> str | None:
+    """The person a byline line names, or None."""
+    found = byline(text, publishers)
+    return found.author if found else None
+
+
+def cited_source(text: str) -> str | None:
+    """'Theo TTXVN', 'Nguồn: Reuters', '(Source: AFP)': the publisher cited, never a link label."""
+    t = text.strip()
+    m = SOURCE_LINE.match(t) or SOURCE_LINE.match(t.removeprefix("(").removesuffix(")"))
+    if not m:
+        return None
+    name = m.group(1).strip().strip("()").strip()
+    if _LINK_LABEL.match(name) or name.lower().startswith("http") or len(words(name)) > 6:
+        return None
+    return name
+
+
+def best_source(meta: dict, publishers: Publishers) -> tuple[str | None, tuple | None]:
+    """A credit wins; else the most trusted hint (masthead, copyright, domain, follow-us line),
+    earliest line first. Returns the name and the hint used (None for a credit)."""
+    if meta.get("source"):
+        return publishers.display(str(meta["source"])), None
+    hints = sorted(meta.get("source_hints", ()), key=lambda h: (h[0], h[2]))
+    return (publishers.display(hints[0][1]), hints[0]) if hints else (None, None)
+
+
+def finish_meta(meta: dict, kept: list[str], publishers: Publishers) -> tuple[dict, dict]:
+    """Fill what the rules could not see line by line: source, language, title, summary, tags.
+    Returns the metadata and, for fields decided here, where they came from (line, rule)."""
     body_text = "\n".join(kept)
     out: dict = {}
-    out["title"] = meta.get("title") or lead_title(kept)
+    decided: dict[str, tuple[int, str]] = {}
+    out["title"] = meta.get("title")
+    if not out["title"]:
+        out["title"] = derived_title(kept)
+        out["title_derived"] = True if out["title"] else None
+        decided["title"] = (0, "derived_title")
     out["date"] = meta.get("date")
     out["lang"] = detect_lang(body_text or str(out["title"] or ""))
-    for key in ("source", "source_url", "author"):
+    decided["lang"] = (0, "detect_lang")
+    out["source"], hint = best_source(meta, publishers)
+    if hint:
+        decided["source"] = (hint[2], hint[3])
+    for key in ("source_url", "author"):
         out[key] = meta.get(key)
     out["summary"] = summary(kept)
+    decided["summary"] = (0, "summary")
     out["captions"] = list(meta.get("captions", []))
     out["tags"] = list(dict.fromkeys(list(meta.get("tags", [])) + suggest_tags(body_text)))[:6]
-    return {k: v for k, v in out.items() if v not in (None, "", [])}
+    kept_meta = {k: v for k, v in out.items() if v not in (None, "", [])}
+    return kept_meta, {k: v for k, v in decided.items() if k in kept_meta}
 
 
-def lead_title(kept: list[str], max_words: int = 14) -> str | None:
-    """No headline: the lead's first clause, at most max_words words, cut between words and
-    never ending on a function word ('… efforts to'), marked with ' …' when cut."""
+# where a long lead may be cut: after a clause mark or before a word opening a clause; failing
+# that, before a preposition opening a phrase
+_CLAUSE_BREAK = re.compile(
+    r"(?<=\w)[,;:](?=\s)|\s[–—-]\s|\s(?=(?:that|which|who|whose|while|when|where|after|before|as|"
+    r"amid|following|despite|and|but|saying|because|so|khi|sau khi|nhưng|và|để|nhằm|vì|do|"
+    r"nên|mà|song)\s)", re.I)
+_PHRASE_BREAK = re.compile(
+    r"\s(?=(?:on|in|at|with|during|to|for|from|over|under|of|by|trong|với|tại|theo|trước|sau|"
+    r"cho|từ|về|của|trên)\s)", re.I)
+
+
+def derived_title(kept: list[str], limit: int = TITLE_MAX) -> str | None:
+    """No headline: the lead's first clause, or its longest opening that fits in limit
+    characters, cut at a clause or phrase boundary (never mid-phrase, no '…')."""
     if not kept:
         return None
-    first = split_sentences(kept[0])[0]
-    clause = re.split(r"(?<=\w)[,;:](?=\s)|\s[–—]\s", first)[0]
-    if len(words(clause)) < 4:
-        clause = first
-    ws = clause.split()
-    cut = len(ws) > max_words + 4
-    if cut:
-        ws = ws[:max_words]
-        while len(ws) > 3 and ws[-1].lower().strip(",.;:") in STOP:
-            ws.pop()
-    short = " ".join(ws).rstrip(" ,;:.–—-")
-    return (short + " …" if cut else short) or None  # a cut title says so
+    first = split_sentences(kept[0])[0].strip()
+    whole = first.rstrip(" .!…").strip()
+    clause = re.split(r"(?<=\w)[,;:](?=\s)|\s[–—]\s", first)[0].strip()
+    if len(words(clause)) >= 4 and len(clause) <= limit:
+        return clause.rstrip(" .")
+    if len(whole) <= limit:
+        return whole or None
+    for rx in (_CLAUSE_BREAK, _PHRASE_BREAK):
+        cuts = [m.start() for m in rx.finditer(whole)
+                if 0 < m.start() <= limit and len(words(whole[:m.start()])) >= 6]
+        if cuts:
+            return whole[:max(cuts)].rstrip(" ,;:–—-")
+    ws = whole[:limit + 1].split()[:-1] or whole[:limit].split()
+    while len(ws) > 3 and ws[-1].lower().strip(",.;:") in STOP:
+        ws.pop()
+    return " ".join(ws).rstrip(" ,;:–—-") or None
 
 
 def summary(kept: list[str], limit: int = 300) -> str | None:
@@ -166,8 +184,6 @@ def summary(kept: list[str], limit: int = 300) -> str | None:
 
 
 _TOKEN = re.compile(r"[^\W_]+(?:[’'\-][^\W_]+)*")
-
-
 _TAG_STOP = frozenset(
     "the a an in on at of for and but he she it they we this that these those mr ms mrs dr "
     "according however meanwhile also his her its our their".split()

@@ -6,12 +6,13 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from site_builder.ingest.metadata import author_of, date_in, strip_dates
+from site_builder.ingest.dates import date_in, is_undated_marker, strip_dates
+from site_builder.ingest.metadata import byline
 from site_builder.text.sentences import ends_sentence, split_sentences, words
 from site_builder.text.shape import is_headline, is_name, norm, unglue
 from site_builder.text.slug import slugify
 
-from .model import Change, Decision, Doc, claim, open_idx
+from .model import Change, Decision, Doc, claim, next_content, open_idx
 
 
 def blank_line(doc: Doc) -> Change:
@@ -43,21 +44,43 @@ def source_url_line(doc: Doc) -> Change:
     return Change(lines=tuple(out), meta=tuple(meta))
 
 
-_TAG_LINE = re.compile(r"^(?:tags?|từ khóa|từ khoá|chủ đề|keywords?|topics?)\s*[:：]\s*(.+)$", re.I)
+_TAG_LINE = re.compile(r"^(?:tags?|từ khóa|từ khoá|chủ đề|keywords?|topics?)\s{0,3}[:：]\s{0,3}(.*)$", re.I)
+# tags printed on one line are split by marks, a spaced dash, a tab or a run of spaces
+_TAG_SEPARATORS = re.compile(r"\s{0,3}[,;|#•·/]+\s{0,3}|\s[-–—]\s|\t|\s{2,}")
+_MAX_TAG_LINES = 12
 
 
 def tag_line(doc: Doc) -> Change:
-    """'Tags: a, b' / 'Từ khóa: …' lines become tags."""
+    """'Tags: a, b' / 'Từ khóa: …' lines become tags, one per item; a bare 'Tags:' takes the
+    short lines under it (one tag each, as the links were)."""
     out, meta = [], []
     for i in open_idx(doc):
         ln = doc.lines[i]
         m = _TAG_LINE.match(ln.text.strip())
-        if m and len(ln.text) <= 200 and not ends_sentence(ln.text):
-            out.append(claim(ln, "metadata", "tag_line"))
-            for t in re.split(r"[,;|#]+", m.group(1)):
-                if t.strip():
-                    meta.append(("tags", slugify(t.strip(), max_len=40)))
+        if not m or len(ln.text) > 200 or ends_sentence(ln.text):
+            continue
+        out.append(claim(ln, "metadata", "tag_line"))
+        items = [t for t in _TAG_SEPARATORS.split(m.group(1)) if t.strip()]
+        if not items:
+            for j in tag_list_below(doc, i):
+                out.append(claim(doc.lines[j], "metadata", "tag_line"))
+                items.append(doc.lines[j].text)
+        meta += [("tags", slugify(t.strip(), max_len=40)) for t in items]
     return Change(lines=tuple(out), meta=tuple(meta))
+
+
+def tag_list_below(doc: Doc, i: int) -> list[int]:
+    """The open lines right under a bare 'Tags:' that read as tags: short, no sentence."""
+    found: list[int] = []
+    j = next_content(doc, i)
+    while j is not None and len(found) < _MAX_TAG_LINES:
+        t = doc.lines[j].text.strip()
+        if not doc.lines[j].open or len(t) > 40 or len(words(t)) > 5 or ends_sentence(t) \
+                or _TAG_LINE.match(t):
+            break
+        found.append(j)
+        j = next_content(doc, j)
+    return found
 
 
 _CRAWL_CUES = re.compile(r"crawl|retrieved|accessed|scraped|fetched|truy cập|lấy về", re.I)
@@ -71,6 +94,9 @@ def date_line(doc: Doc) -> Change:
         ln = doc.lines[i]
         t = ln.text.strip()
         d = date_in(t)
+        if not d and is_undated_marker(t):
+            out.append(claim(ln, "dropped", "date_marker"))  # 'Tháng 10/2025', '2 giờ trước'
+            continue
         if not d or len(t) > 120 or _CRAWL_CUES.search(t):
             continue
         rest = strip_dates(t)
@@ -79,10 +105,11 @@ def date_line(doc: Doc) -> Change:
             continue
         out.append(claim(ln, "metadata", "date_line"))
         meta.append(("date", d))
+        found = byline(rest, doc.publishers)
         if who != rest and who:
             meta.append(("source", who))
-        elif author_of(rest):
-            meta.append(("author", author_of(rest)))
+        elif found:
+            meta += [(k, v) for k, v in (("author", found.author), ("source", found.source)) if v]
     return Change(lines=tuple(out), meta=tuple(meta))
 
 
@@ -106,15 +133,20 @@ def repeated_line(doc: Doc) -> Change:
 
 
 def duplicate_text(doc: Doc) -> Change:
-    """A standfirst that is repeated word for word inside a later paragraph adds nothing."""
+    """A standfirst repeated word for word as a sentence of another paragraph adds nothing.
+    Only an exact copy (after folding case, marks and punctuation) counts: a sentence that
+    merely opens the same way is the article's own."""
     idx = open_idx(doc)
-    keys = {i: norm(doc.lines[i].text) for i in idx}
+    sentence_keys: dict[str, set[int]] = {}
+    for j in idx:
+        sents = split_sentences(doc.lines[j].text)
+        if len(sents) > 1:
+            for s in sents:
+                sentence_keys.setdefault(norm(s), set()).add(j)
     out = []
     for i in idx:
-        k = keys[i]
-        if len(k) < 40:
-            continue
-        if any(j != i and len(keys[j]) > len(k) and k in keys[j] for j in idx):
+        k = norm(doc.lines[i].text)
+        if len(k) >= 40 and sentence_keys.get(k, set()) - {i}:
             out.append(claim(doc.lines[i], "dropped", "duplicate_text"))
     return Change(lines=tuple(out))
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from site_builder.ingest.metadata import SOURCE_LINE, author_of
+from site_builder.ingest.metadata import byline, cited_source
 from site_builder.text.sentences import ends_sentence, words
 from site_builder.text.shape import is_name
 
-from .model import Change, Decision, Doc, claim, is_blank, next_content, open_idx, prose_bounds
+from .model import HINT_COPYRIGHT, Change, Decision, Doc, claim, is_blank, next_content, open_idx, prose_bounds
 
 
 _FOOTER = re.compile(r"©|\(c\)\s*\d{4}|^(?:copyright|bản quyền)\b|all rights reserved|"
@@ -20,13 +20,42 @@ _DESK_CREDIT = re.compile(r"^\((?:additional\s+)?(?:reporting|writing|editing|co
                           re.I)
 
 
+# '© 2025 The Mekong Herald.', 'Bản quyền thuộc về Báo X', 'Copyright (c) 2019-2025 by X'
+_COPYRIGHT_HOLDER = re.compile(
+    r"(?:©|\(c\)|copyright|bản quyền thuộc về|bản quyền)\s{0,3}(?:©\s{0,3})?"
+    r"(?:\d{4}(?:\s{0,3}[-–]\s{0,3}\d{4})?)?\s{0,3}(?:by\s{1,3})?([^.|,;©]{2,60})", re.I)
+
+
 def footer_line(doc: Doc) -> Change:
-    """Copyright and licence lines of the page footer; '(Reporting by …; Editing by …)' desk
-    credits."""
-    return Change(lines=tuple(
-        claim(doc.lines[i], "dropped", "footer_line") for i in open_idx(doc)
-        if len(doc.lines[i].text) <= 250 and (_FOOTER.search(doc.lines[i].text)
-                                              or _DESK_CREDIT.match(doc.lines[i].text.strip()))))
+    """Copyright and licence lines of the page footer (the holder names the publisher);
+    '(Reporting by …; Editing by …)' desk credits."""
+    out, meta = [], []
+    for i in open_idx(doc):
+        ln = doc.lines[i]
+        if len(ln.text) > 250:
+            continue
+        if _FOOTER.search(ln.text):
+            out.append(claim(ln, "dropped", "footer_line"))
+            holder = copyright_holder(ln.text, doc)
+            if holder:
+                meta.append(("source_hints", (HINT_COPYRIGHT, holder, ln.no, "footer_line")))
+        elif _DESK_CREDIT.match(ln.text.strip()):
+            out.append(claim(ln, "dropped", "footer_line"))
+    return Change(lines=tuple(out), meta=tuple(meta))
+
+
+def copyright_holder(text: str, doc: Doc) -> str | None:
+    """The publisher a copyright line names: a known one anywhere in it, else the capitalised
+    name after '©' and the year."""
+    pub = doc.publishers.mentioned(text)
+    if pub:
+        return pub.name
+    m = _COPYRIGHT_HOLDER.search(text)
+    name = m.group(1).strip(" -–") if m else ""
+    ws = name.split()
+    if not ws or len(ws) > 6 or not ws[0][:1].isupper() or re.search(r"(?i)rights|reserved|giữ", name):
+        return None
+    return name
 
 
 _AGENCY = re.compile(r"[A-Z][A-Za-z+]*(?:/[A-Z][A-Za-z+]*)*|[A-Z]{2,}[A-Za-z+]*")
@@ -62,14 +91,13 @@ def trailing_credit(doc: Doc) -> Change:
         if debris.rule != "tail_debris":
             continue
         text = debris.text.strip()
-        cited = SOURCE_LINE.match(text.removeprefix("(").removesuffix(")"))  # '(Theo TTXVN)'
-        if _AGENCY_DEBRIS.fullmatch(text) or (cited and len(words(cited.group(1))) <= 6):
+        cited = cited_source(text)  # '(Theo TTXVN)'
+        if _AGENCY_DEBRIS.fullmatch(text) or cited:
             return Change(lines=(claim(replace(debris, verdict=None, rule=""), "metadata", "trailing_credit"),),
-                          meta=(("source", cited.group(1).strip() if cited else text.strip(" ()")),))
-    m = SOURCE_LINE.match(t.strip()) or SOURCE_LINE.match(t.strip().removeprefix("(").removesuffix(")"))
-    if m and not ends_sentence(t.strip("()")) and len(words(m.group(1))) <= 6:
-        return Change(lines=(claim(ln, "metadata", "trailing_credit"),),
-                      meta=(("source", m.group(1).strip()),))
+                          meta=(("source", cited or text.strip(" ()")),))
+    cited = cited_source(t)
+    if cited and not ends_sentence(t.strip("()")):
+        return Change(lines=(claim(ln, "metadata", "trailing_credit"),), meta=(("source", cited),))
     m = _CREDIT_TAIL.search(t)
     if m:
         credit = m.group("credit") or m.group("credit2")
@@ -92,14 +120,14 @@ def byline_end(doc: Doc) -> Change:
     j = next_content(doc, last)
     if j is None or not doc.lines[j].open:
         return Change()
-    m = SOURCE_LINE.match(doc.lines[j].text.strip())
-    if m and not ends_sentence(m.group(1)) and len(words(m.group(1))) <= 6:
-        return Change(lines=(claim(doc.lines[j], "metadata", "source_line"),),
-                      meta=(("source", m.group(1).strip()),))
-    name = author_of(doc.lines[j].text)
-    if not name:
+    cited = cited_source(doc.lines[j].text)
+    if cited and not ends_sentence(cited):
+        return Change(lines=(claim(doc.lines[j], "metadata", "source_line"),), meta=(("source", cited),))
+    found = byline(doc.lines[j].text, doc.publishers)
+    if not found:
         return Change()
-    return Change(lines=(claim(doc.lines[j], "metadata", "byline"),), meta=(("author", name),))
+    meta = tuple((k, v) for k, v in (("author", found.author), ("source", found.source)) if v)
+    return Change(lines=(claim(doc.lines[j], "metadata", "byline"),), meta=meta)
 
 
 _LABEL_LINE = re.compile(r"^[^\W\d_][\w .&/-]{0,24}:\s*\S")  # 'Địa chỉ: …', 'Hotline: …'

@@ -8,7 +8,7 @@ from site_builder.text.sentences import ends_sentence, words
 from site_builder.text.shape import is_name, is_prose, table_cells
 from site_builder.text.slug import fold
 
-from .model import Change, Doc, claim, next_content, open_idx, prev_content
+from .model import HINT_FOLLOW, Change, Doc, claim, next_content, open_idx, prev_content
 
 
 _WIDGET_ANCHORS = {
@@ -17,7 +17,8 @@ _WIDGET_ANCHORS = {
     "video", "videos", "views", "luot xem", "quang cao", "advertisement", "sponsored",
     "copy link", "sao chep", "reply", "tra loi", "gui", "send", "bookmark", "luu",
     "dang nhap", "login", "sign in", "subscribe", "top", "back to top", "len dau trang",
-    "phien ban di dong", "mobile version", "ads",
+    "phien ban di dong", "mobile version", "ads", "allow", "block", "not now", "no thanks",
+    "de sau", "cho phep", "khong cam on", "later",
 }
 
 
@@ -27,7 +28,8 @@ _WIDGET_WORDS = {
     "no", "available", "data", "yet", "chua", "co", "be", "the", "first", "to", "write", "viet",
     "cua", "ban", "your", "a", "an", "add", "post", "dau", "tien", "nguoi", "bai", "this",
     "article", "page", "link", "ket", "lien", "on", "us", "now", "view", "xem", "cac", "all",
-    "luot", "phien", "di", "dong", "version", "mobile", "len", "trang", "back",
+    "luot", "phien", "di", "dong", "version", "mobile", "len", "trang", "back", "not", "thanks",
+    "de", "sau", "cho", "phep", "khong", "cam", "on",
 }
 
 
@@ -161,12 +163,65 @@ _CALL_TO_ACTION = re.compile(
     r"|mời\s+(?:quý\s+)?(?:độc giả|bạn đọc|khán giả|thính giả)\b)", re.I)
 
 
+_FOLLOWED = re.compile(r"^(?:theo dõi|follow)\s{1,3}(.{2,40}?)\s{1,3}(?:trên|on|tại|qua)\b", re.I)
+
+
 def follow_prompt(doc: Doc) -> Change:
     """'Follow us on …' / 'Theo dõi … trên' calls to action, short and not a sentence; addressed
-    to the reader ('Like us on …', 'Theo dõi Báo … trên …'), even written as one."""
-    out = []
+    to the reader ('Like us on …', 'Theo dõi Báo … trên …'), even written as one. The name
+    followed is the publisher (the weakest signal of it)."""
+    out, meta = [], []
     for i in open_idx(doc):
         t = doc.lines[i].text.strip()
         if (_FOLLOW.match(t) and len(t) <= 90 and not is_prose(t)) or (_CALL_TO_ACTION.match(t) and len(t) <= 200):
             out.append(claim(doc.lines[i], "dropped", "follow_prompt"))
+            name = followed_name(t, doc)
+            if name:
+                meta.append(("source_hints", (HINT_FOLLOW, name, doc.lines[i].no, "follow_prompt")))
+    return Change(lines=tuple(out), meta=tuple(meta))
+
+
+def followed_name(text: str, doc: Doc) -> str | None:
+    pub = doc.publishers.mentioned(text)
+    if pub:
+        return pub.name
+    m = _FOLLOWED.match(text)
+    name = m.group(1).strip() if m else ""
+    if not name[:1].isupper() or fold(name).lower() in ("us", "chung toi"):
+        return None
+    return name
+
+
+# prompts addressed to the reader's browser: notifications, cookies, apps, ad blockers
+_READER_PROMPT = re.compile(
+    r"\b(?:allow|enable|turn on|get|receive|subscribe to)\s{1,3}(?:push\s{1,3}|browser\s{1,3})?notifications?\b"
+    r"|\bnotifications?\b.{0,60}\b(?:allow|block|not now|later)\b|\bwe use cookies\b"
+    r"|\b(?:accept|manage)\s{1,3}(?:all\s{1,3})?cookies\b|\b(?:enable|turn on)\s{1,3}javascript\b"
+    r"|\bad\s?blocker\b|\bdownload\s{1,3}(?:our|the)\s{1,3}app\b"
+    r"|\b(?:bật|nhận|cho phép|đăng ký nhận)\s{1,3}thông báo\b|\bthông báo\b.{0,60}\b(?:tin mới|tin tức|bài viết mới)\b"
+    r"|\bsử dụng cookies?\b|\btải\s{1,3}(?:ứng dụng|app)\b|\btrình chặn quảng cáo\b|\bbật javascript\b",
+    re.I)
+# what a server prints instead of the page
+_ERROR_LINE = re.compile(
+    r"^(?:error|lỗi|warning|fatal error|notice|parse error|exception)\s{0,3}(?:\d{3})?\s{0,3}:"
+    r"|\b(?:400|401|403|404|500|502|503|504)\b.{0,30}\b(?:not found|error|lỗi|forbidden|internal server"
+    r"|bad gateway|unavailable|timeout)\b|\b(?:page not found|không tìm thấy trang|something went wrong"
+    r"|an error (?:has )?occurred|đã có lỗi xảy ra|đã xảy ra lỗi|có lỗi xảy ra|lỗi kết nối"
+    r"|connection (?:timed out|refused)|service unavailable|access denied|truy cập bị từ chối)\b"
+    r"|\bmysqli?_\w{1,30}\(|\btraceback \(most recent call last\)|\bstack trace\b|\buncaught \w{1,40}",
+    re.I)
+
+
+def reader_prompt(doc: Doc) -> Change:
+    """Browser prompts (notifications, cookies, apps, ad blockers) and server error lines: not
+    the article, and never its title. A long sentence that only mentions such a thing stays."""
+    out = []
+    for i in open_idx(doc):
+        t = doc.lines[i].text.strip()
+        if len(t) > 200 or (is_prose(t) and len(words(t)) >= 14):
+            continue
+        if _READER_PROMPT.search(t):
+            out.append(claim(doc.lines[i], "dropped", "reader_prompt"))
+        elif _ERROR_LINE.search(t):
+            out.append(claim(doc.lines[i], "dropped", "error_line"))
     return Change(lines=tuple(out))

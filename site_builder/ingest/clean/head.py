@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from site_builder.ingest.metadata import author_of
+from site_builder.ingest.metadata import author_of, byline
 from site_builder.text.sentences import ends_sentence, overlap, split_sentences, terms, words
 from site_builder.text.shape import is_headline, is_name, is_prose, norm, starts_upper
 
 from .captions import CAPTION_TAIL
-from .model import Change, Decision, Doc, article_vocab, claim, open_idx, prose_bounds
+from .model import HINT_MASTHEAD, Change, Decision, Doc, article_vocab, claim, open_idx, prose_bounds
 from .related import is_cue
 
 
@@ -35,19 +35,46 @@ def scrape_marker(doc: Doc) -> Change:
 _DOMAIN = re.compile(
     r"\b[\w-]+\.(?:vn|com|net|org|info|gov|edu|io|co|tv|news|asia|biz|uk|us)\b", re.I
 )
+# 'Tuổi Trẻ Online - Tin tức mới nhất', 'THE SAIGON TIMES | Business news': name, then slogan
+_MASTHEAD_SPLIT = re.compile(r"\s{1,3}[|\-–—:·•]\s{1,3}")
 
 
 def site_header(doc: Doc) -> Change:
-    """Before the article starts, a short line naming a web domain is the site's banner."""
+    """Before the article starts, a short line naming a web domain is the site's banner; it
+    names the publisher (trusted less than a credit)."""
     first, _ = prose_bounds(doc)
-    out = []
+    out, meta = [], []
     for i in open_idx(doc)[:6]:
         if first is not None and i >= first:
             break
-        t = doc.lines[i].text.strip()
-        if _DOMAIN.search(t) and len(words(t)) <= 14 and not ends_sentence(t):
-            out.append(claim(doc.lines[i], "dropped", "site_header"))
-    return Change(lines=tuple(out))
+        ln = doc.lines[i]
+        t = ln.text.strip()
+        m = _DOMAIN.search(t)
+        if m and len(words(t)) <= 14 and not ends_sentence(t):
+            out.append(claim(ln, "dropped", "site_header"))
+            pub = doc.publishers.mentioned(t)
+            name = pub.name if pub else _MASTHEAD_SPLIT.split(t)[0].strip()
+            meta.append(("source_hints", (HINT_MASTHEAD, name, ln.no, "site_header")))
+    return Change(lines=tuple(out), meta=tuple(meta))
+
+
+def masthead(doc: Doc) -> Change:
+    """Above the article, a line that is a known publisher's name (maybe with its slogan after
+    a dash or bar) is the masthead: never the title, and it names the publisher."""
+    first, _ = prose_bounds(doc)
+    out, meta = [], []
+    for i in open_idx(doc)[:8]:
+        if first is not None and i >= first:
+            break
+        ln = doc.lines[i]
+        t = ln.text.strip()
+        if len(t) > 120 or ends_sentence(t):
+            continue
+        pub = doc.publishers.named(t) or doc.publishers.named(_MASTHEAD_SPLIT.split(t)[0])
+        if pub:
+            out.append(claim(ln, "dropped", "masthead"))
+            meta.append(("source_hints", (HINT_MASTHEAD, pub.name, ln.no, "masthead")))
+    return Change(lines=tuple(out), meta=tuple(meta))
 
 
 def leading_crumbs(doc: Doc) -> Change:
@@ -81,7 +108,7 @@ def headline_above_lead(doc: Doc) -> tuple[int | None, list[int]]:
     pick = None
     for i in head:
         t = doc.lines[i].text.strip()
-        if (is_headline(t) and len(words(t)) >= 4 and not author_of(t) and not is_cue(t)
+        if (is_headline(t) and len(words(t)) >= 4 and not author_of(t, doc.publishers) and not is_cue(t)
                 and not _DATELINE.match(t) and not CAPTION_TAIL.search(t)
                 and overlap(terms(t), vocab) >= 0.3):
             pick = i
@@ -111,7 +138,7 @@ def title(doc: Doc) -> Change:
         ln = doc.lines[pick]
         first, _ = prose_bounds(doc)
         labels = [i for i in idx if pick < i < first and len(words(doc.lines[i].text)) <= 4
-                  and not ends_sentence(doc.lines[i].text) and not author_of(doc.lines[i].text)]
+                  and not ends_sentence(doc.lines[i].text) and not author_of(doc.lines[i].text, doc.publishers)]
         return Change(lines=(claim(ln, "metadata", "title"),
                              *(claim(doc.lines[i], "dropped", "leading_crumbs") for i in above),
                              *(claim(doc.lines[i], "dropped", "head_label") for i in labels)),
@@ -132,18 +159,22 @@ def byline_top(doc: Doc) -> Change:
     """Between the title and the first paragraph, a bare name (or 'By …') is the author, unless
     it is the site's own name printed again (it stood in the banner above the headline)."""
     first, _ = prose_bounds(doc)
-    banner = {norm(ln.text) for ln in doc.lines[:first] if ln.rule in ("leading_crumbs", "site_header")}
+    banner = {norm(ln.text) for ln in doc.lines[:first]
+              if ln.rule in ("leading_crumbs", "site_header", "masthead")}
     out, meta = [], []
     for i in open_idx(doc):
         if first is not None and i >= first:
             break
-        name = author_of(doc.lines[i].text)
-        if name and norm(name) in banner:
-            out.append(claim(doc.lines[i], "metadata", "byline"))
-            meta.append(("source", name))
-        elif name:
-            out.append(claim(doc.lines[i], "metadata", "byline"))
-            meta.append(("author", name))
+        found = byline(doc.lines[i].text, doc.publishers)
+        if not found:
+            continue
+        out.append(claim(doc.lines[i], "metadata", "byline"))
+        if found.author and norm(found.author) in banner:
+            meta.append(("source", found.author))
+        elif found.author:
+            meta.append(("author", found.author))
+        if found.source:
+            meta.append(("source", found.source))
     return Change(lines=tuple(out), meta=tuple(meta))
 
 

@@ -6,13 +6,13 @@ into the next ``Doc``. A line nobody claims is kept.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Callable, Iterable, Mapping
 
+from site_builder.ingest.publishers import Publishers, builtin
 from site_builder.text.sentences import terms
 from site_builder.text.shape import is_prose
-
 
 VERDICTS = ("kept", "dropped", "caption", "metadata")
 
@@ -28,10 +28,20 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where a metadata field came from: the raw line (0: derived from the body) and the rule."""
+
+    key: str
+    line_no: int
+    rule: str
+
+
+@dataclass(frozen=True)
 class CleanResult:
     body: str
     meta: dict
     decisions: tuple[Decision, ...]
+    origins: tuple[Origin, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,8 @@ class Line:
 class Doc:
     lines: tuple[Line, ...]
     meta: Mapping[str, object]
+    origins: Mapping[str, Origin] = field(default_factory=lambda: MappingProxyType({}))
+    publishers: Publishers = field(default_factory=builtin)
 
 
 @dataclass(frozen=True)
@@ -61,9 +73,10 @@ class Change:
 
 
 Rule = Callable[[Doc], Change]
-
-
-LIST_KEYS = ("captions", "tags")
+# list-valued metadata; 'source_hints' holds (trust rank, name) pairs weaker than a credit
+LIST_KEYS = ("captions", "tags", "source_hints")
+# trust of the signals naming a publisher, after an explicit credit ('Theo …', '(VNA)', 'X/AFP')
+HINT_MASTHEAD, HINT_COPYRIGHT, HINT_DOMAIN, HINT_FOLLOW = 2, 3, 4, 5
 
 
 def claim(line: Line, verdict: str, rule: str, text: str | None = None) -> Line:
@@ -120,6 +133,7 @@ def apply(doc: Doc, change: Change) -> Doc:
     for ln in change.lines:
         lines[ln.no - 1] = ln
     meta = dict(doc.meta)
+    origins = dict(doc.origins)
     for k, v in change.meta:
         if k in LIST_KEYS:
             cur = list(meta.get(k, ()))
@@ -127,4 +141,17 @@ def apply(doc: Doc, change: Change) -> Doc:
                 meta[k] = cur + [v]
         elif v and k not in meta:
             meta[k] = v
-    return Doc(tuple(lines), MappingProxyType(meta))
+            origins[k] = origin_of(k, change)
+    return Doc(tuple(lines), MappingProxyType(meta), MappingProxyType(origins), doc.publishers)
+
+
+def origin_of(key: str, change: Change) -> Origin:
+    """A field's origin: the first line the change took as metadata (a rule that sets several
+    values from several lines sets the first one from its first line)."""
+    found = sorted([(ln.no, ln.rule) for ln in change.lines if ln.verdict == "metadata"]
+                   + [(d.line_no, d.rule) for d in change.notes if d.verdict == "metadata"])
+    if found:
+        return Origin(key, *found[0])
+    if change.lines:
+        return Origin(key, change.lines[0].no, change.lines[0].rule or "?")
+    return Origin(key, 0, "?")

@@ -8,8 +8,8 @@ from .body import (article_text, blank_line, date_line, duplicate_text, repeated
 from .captions import alt_title, caption_after_image, photo_caption
 from .footer import byline_end, footer_line, tail_debris, trailing_credit
 from .furniture import (breadcrumb, comment_thread, follow_prompt, image_filename, markup_remnant, poll,
-                        widget)
-from .head import byline_top, dateline, leading_crumbs, scrape_marker, site_header, title
+                        reader_prompt, widget)
+from .head import byline_top, dateline, leading_crumbs, masthead, scrape_marker, site_header, title
 from .model import Rule
 from .related import inline_read_more, related_block, truncated_teaser, unrelated_tail
 
@@ -28,7 +28,9 @@ RULES: tuple[Rule, ...] = (
     image_filename,
     breadcrumb,
     follow_prompt,
+    reader_prompt,
     site_header,
+    masthead,
     photo_caption,
     inline_read_more,
     leading_crumbs,

@@ -8,15 +8,18 @@ from site_builder.ingest.metadata import finish_meta
 from site_builder.text.sentences import nfc
 from site_builder.text.shape import table_cells
 
-from .model import CleanResult, Decision, Doc, Line, Rule, apply
+from site_builder.ingest.publishers import Publishers, builtin
+
+from .model import CleanResult, Decision, Doc, Line, Origin, Rule, apply
 from .registry import RULES
 
 
-def run_rules(raw_text: str, rules: Iterable[Rule] = RULES) -> tuple[Doc, tuple[Decision, ...]]:
+def run_rules(raw_text: str, rules: Iterable[Rule] = RULES, publishers: Publishers | None = None
+              ) -> tuple[Doc, tuple[Decision, ...]]:
     """Apply the rules in order; returns the final document and the side notes."""
     text = nfc(raw_text).replace("\r\n", "\n").replace("\r", "\n")
     doc = Doc(tuple(Line(n, s, s.strip()) for n, s in enumerate(text.split("\n"), 1)),
-              MappingProxyType({}))
+              MappingProxyType({}), MappingProxyType({}), publishers or builtin())
     notes: list[Decision] = []
     for rule in rules:
         change = rule(doc)
@@ -25,9 +28,9 @@ def run_rules(raw_text: str, rules: Iterable[Rule] = RULES) -> tuple[Doc, tuple[
     return doc, tuple(notes)
 
 
-def clean(raw_text: str) -> CleanResult:
+def clean(raw_text: str, publishers: Publishers | None = None) -> CleanResult:
     """Raw scraped text → body Markdown, metadata and one decision per line (and fragment)."""
-    doc, notes = run_rules(raw_text)
+    doc, notes = run_rules(raw_text, publishers=publishers)
     kept = [ln.text.strip() for ln in doc.lines if ln.verdict == "kept" and ln.text.strip()]
     body = markdown_body(kept)
     decisions = sorted(
@@ -35,8 +38,11 @@ def clean(raw_text: str) -> CleanResult:
          for ln in doc.lines] + list(notes),
         key=lambda d: (d.line_no, d.verdict != "metadata"),
     )
-    meta = finish_meta(dict(doc.meta), kept)
-    return CleanResult(body=body, meta=meta, decisions=tuple(decisions))
+    meta, decided = finish_meta(dict(doc.meta), kept, doc.publishers)
+    origins = {k: o for k, o in doc.origins.items() if k in meta}
+    origins.update({k: Origin(k, no, rule) for k, (no, rule) in decided.items()})
+    return CleanResult(body=body, meta=meta, decisions=tuple(decisions),
+                       origins=tuple(origins[k] for k in meta if k in origins))
 
 
 def markdown_body(kept: list[str]) -> str:
@@ -72,11 +78,22 @@ def escape_md(text: str) -> str:
     return "\\" + text if text[:1] in "#>" else text
 
 
-def explain(raw_text: str) -> str:
-    """Every raw line with its verdict and rule, text in full (nothing is dropped unseen):
-    what `import --explain` prints."""
-    res = clean(raw_text)
+def explain(raw_text: str, publishers: Publishers | None = None) -> str:
+    """Each metadata field with the raw line it came from and the rule, then every raw line with
+    its verdict and rule, text in full (nothing is dropped unseen): what `import --explain`
+    prints."""
+    res = clean(raw_text, publishers)
+    raw_lines = nfc(raw_text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
     rows = []
+    for o in res.origins:
+        where = f"line {o.line_no}: {raw_lines[o.line_no - 1].strip()}" if o.line_no else "from the body"
+        rows.append(f"  {o.key:<13} {_shown(res.meta[o.key]):<40}  {o.rule:<16}  {where}")
+    rows.append("")
     for d in res.decisions:
         rows.append(f"{d.line_no:>5}  {d.verdict:<8}  {d.rule:<20}  {d.text}")
     return "\n".join(rows)
+
+
+def _shown(value: object, width: int = 60) -> str:
+    text = str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
