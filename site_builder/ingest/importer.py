@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from . import publishers
 from .clean import CleanResult, clean, explain
 from site_builder.text.slug import slugify, unique_slug
 from .translations import ArticleText, find_translations
@@ -122,7 +123,8 @@ def import_raw(site_dir: Path, paths: list[Path] | None = None, *, force: bool =
     articles_dir = site_dir / "content" / "articles"
     state = load_state(articles_dir)
     plan = _Plan()
-    items = _read_items(site_dir, collect_raw(site_dir, paths), state, plan)
+    known = publishers.for_site(site_dir)
+    items = _read_items(site_dir, collect_raw(site_dir, paths), state, plan, known)
     slugs = _assign_slugs(items, state, articles_dir)
     links = find_translations([
         ArticleText(slugs[it.raw_key], it.result.meta.get("lang"),
@@ -141,7 +143,8 @@ def import_raw(site_dir: Path, paths: list[Path] | None = None, *, force: bool =
                         tuple(plan.errors))
 
 
-def _read_items(site_dir: Path, raws: list[Path], state: dict, plan: _Plan) -> list[_Item]:
+def _read_items(site_dir: Path, raws: list[Path], state: dict, plan: _Plan,
+                known: publishers.Publishers) -> list[_Item]:
     """Clean the requested raw files, plus earlier imports (for translation links only)."""
     items: dict[str, _Item] = {}
     for path in raws:
@@ -152,7 +155,7 @@ def _read_items(site_dir: Path, raws: list[Path], state: dict, plan: _Plan) -> l
             msg = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             plan.errors.append((str(path), msg))
             continue
-        items[key] = _Item(key, sha256_text(text), clean(text), True)
+        items[key] = _Item(key, sha256_text(text), clean(text, known), True)
     for key, entry in sorted(state.items()):
         if key in items or not isinstance(entry, dict):
             continue
@@ -161,7 +164,7 @@ def _read_items(site_dir: Path, raws: list[Path], state: dict, plan: _Plan) -> l
         except (OSError, ValueError):
             continue
         if sha256_text(text) == entry.get("raw_sha256"):
-            items[key] = _Item(key, entry["raw_sha256"], clean(text), False)
+            items[key] = _Item(key, entry["raw_sha256"], clean(text, known), False)
     return [items[k] for k in sorted(items)]
 
 
@@ -226,10 +229,11 @@ def _atomic_write(path: Path, text: str) -> None:
 def explain_paths(site_dir: Path, paths: list[Path] | None = None) -> str:
     """`import --explain`: every raw line of every file with verdict and rule."""
     out = []
+    known = publishers.for_site(Path(site_dir))
     for path in collect_raw(Path(site_dir), paths):
         out.append(f"== {path}")
         try:
-            out.append(explain(read_raw(path)))
+            out.append(explain(read_raw(path), known))
         except (OSError, ValueError) as exc:
             out.append(f"   error: {exc}")
     return "\n".join(out)

@@ -109,7 +109,7 @@ def headline_above_lead(doc: Doc) -> tuple[int | None, list[int]]:
     for i in head:
         t = doc.lines[i].text.strip()
         if (is_headline(t) and len(words(t)) >= 4 and not author_of(t, doc.publishers) and not is_cue(t)
-                and not _DATELINE.match(t) and not CAPTION_TAIL.search(t)
+                and not dateline_match(t) and not CAPTION_TAIL.search(t)
                 and overlap(terms(t), vocab) >= 0.3):
             pick = i
             break
@@ -146,7 +146,7 @@ def title(doc: Doc) -> Change:
     ln = doc.lines[idx[0]]
     t = ln.text.strip()
     if (len(t) > 180 or len(words(t)) < 3 or len(split_sentences(t)) > 1
-            or _DATELINE.match(t) or CAPTION_TAIL.search(t)):
+            or dateline_match(t) or CAPTION_TAIL.search(t)):
         return Change()
     if ends_sentence(t) and len(words(t)) > 18:
         return Change()  # a lead sentence, not a headline
@@ -178,21 +178,31 @@ def byline_top(doc: Doc) -> Change:
     return Change(lines=tuple(out), meta=tuple(meta))
 
 
+def dateline_match(text: str) -> re.Match[str] | None:
+    """'HÀ NỘI –', 'Hanoi (VNA) –', '(Agency) -' at the start of text, the place capitalised
+    word by word ('Cao tốc Bắc - Nam …' is a headline, not a dateline)."""
+    m = _DATELINE.match(text)
+    place = m.group("place") or "" if m else ""
+    if not m or (place and not all(starts_upper(w) for w in re.split(r"[ .]+", place) if w)):
+        return None
+    return m
+
+
 def dateline(doc: Doc) -> Change:
     """'HÀ NỘI –', 'Hanoi (VNA) –', '(Agency) -' open the lead: strip it, keep the sentence;
     an agency in brackets is the source."""
     for i in open_idx(doc)[:3]:
         ln = doc.lines[i]
-        m = _DATELINE.match(ln.text.strip())
+        m = dateline_match(ln.text.strip())
         if not m or not is_prose(ln.text):
             continue
         place = m.group("place") or ""
-        if place and not all(starts_upper(w) for w in re.split(r"[ .]+", place) if w):
-            continue
         rest = ln.text.strip()[m.end():]
         if not starts_upper(rest.lstrip("\"“‘'")) and not rest[:1].isdigit():
             continue
         agency = m.group("agency") or m.group("agency2")
+        if not agency and doc.publishers.named(place):   # 'VOV.VN -', 'TTXVN -' name the publisher
+            agency = place
         meta = (("source", agency.strip()),) if agency else ()
         return Change(lines=(replace(ln, text=rest),), meta=meta,
                       notes=(Decision(ln.no, ln.text.strip()[: m.end()].strip(), "metadata", "dateline"),))
