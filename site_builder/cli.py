@@ -78,6 +78,8 @@ def import_(site_dir: Path, paths: tuple[Path, ...], explain: bool, dry_run: boo
         click.echo(f"{verb} {path}")
     for path in report.skipped_edited:
         click.echo(f"kept {path}: edited by hand (use --force to overwrite)", err=True)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     for path, message in report.errors:
         click.echo(f"error: {path}: {message}", err=True)
     click.echo(f"import: {len(report.written)} {verb}, {len(report.unchanged)} unchanged, "

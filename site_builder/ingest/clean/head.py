@@ -88,10 +88,12 @@ def leading_crumbs(doc: Doc) -> Change:
     return Change(lines=tuple(out))
 
 
+# possessive pieces: a place word keeps its dots ('TP.HCM'), so 'a.a.a.…' has one reading, and
+# no run of spaces is tried two ways (linear time on any line)
 _DATELINE = re.compile(
-    r"^(?P<place>[^\W\d_][\w.’']*(?:[ .][^\W\d_][\w.’']*){0,3})"
-    r"(?:\s*,\s*[\w ./]{1,20}?)?\s*(?:\((?P<agency>[^()]{1,30})\))?\s*[–—-]{1,2}\s+(?=\S)"
-    r"|^\((?P<agency2>[^()]{1,30})\)\s*[–—-]{1,2}\s*(?=\S)"
+    r"^(?P<place>[^\W\d_][\w.’']*+(?: [^\W\d_][\w.’']*+){0,3})"
+    r"(?:\s*+,\s*+[\w ./]{1,20}?)?\s*+(?:\((?P<agency>[^()]{1,30})\))?\s*+[–—-]{1,2}\s++(?=\S)"
+    r"|^\((?P<agency2>[^()]{1,30})\)\s*+[–—-]{1,2}\s*+(?=\S)"
 )
 
 
