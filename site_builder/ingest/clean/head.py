@@ -10,7 +10,7 @@ from site_builder.text.sentences import ends_sentence, overlap, split_sentences,
 from site_builder.text.shape import is_headline, is_name, is_prose, norm, starts_upper
 
 from .captions import CAPTION_TAIL
-from .model import HINT_MASTHEAD, Change, Decision, Doc, article_vocab, claim, open_idx, prose_bounds
+from .model import HINT_MASTHEAD, Change, Decision, Doc, Line, article_vocab, claim, open_idx, prose_bounds
 from .related import is_cue
 
 
@@ -39,18 +39,19 @@ _DOMAIN = re.compile(
 _MASTHEAD_SPLIT = re.compile(r"\s{1,3}[|\-–—:·•]\s{1,3}")
 
 
+def lines_above_article(doc: Doc, limit: int) -> list[Line]:
+    """The first `limit` open lines, as far as the article's first paragraph."""
+    first, _ = prose_bounds(doc)
+    return [doc.lines[i] for i in open_idx(doc)[:limit] if first is None or i < first]
+
+
 def site_header(doc: Doc) -> Change:
     """Before the article starts, a short line naming a web domain is the site's banner; it
     names the publisher (trusted less than a credit)."""
-    first, _ = prose_bounds(doc)
     out, meta = [], []
-    for i in open_idx(doc)[:6]:
-        if first is not None and i >= first:
-            break
-        ln = doc.lines[i]
+    for ln in lines_above_article(doc, 6):
         t = ln.text.strip()
-        m = _DOMAIN.search(t)
-        if m and len(words(t)) <= 14 and not ends_sentence(t):
+        if _DOMAIN.search(t) and len(words(t)) <= 14 and not ends_sentence(t):
             out.append(claim(ln, "dropped", "site_header"))
             pub = doc.publishers.mentioned(t)
             name = pub.name if pub else _MASTHEAD_SPLIT.split(t)[0].strip()
@@ -61,12 +62,8 @@ def site_header(doc: Doc) -> Change:
 def masthead(doc: Doc) -> Change:
     """Above the article, a line that is a known publisher's name (maybe with its slogan after
     a dash or bar) is the masthead: never the title, and it names the publisher."""
-    first, _ = prose_bounds(doc)
     out, meta = [], []
-    for i in open_idx(doc)[:8]:
-        if first is not None and i >= first:
-            break
-        ln = doc.lines[i]
+    for ln in lines_above_article(doc, 8):
         t = ln.text.strip()
         if len(t) > 120 or ends_sentence(t):
             continue
