@@ -63,15 +63,20 @@ def import_(site_dir: Path, paths: tuple[Path, ...], explain: bool, dry_run: boo
     """Clean raw scraped text files (default content/raw/) into content/articles/*.md."""
     from site_builder.ingest.importer import explain_paths, import_raw
 
-    if explain:
-        click.echo(explain_paths(site_dir, list(paths) or None))
-        return
-    report = import_raw(site_dir, list(paths) or None, force=force, dry_run=dry_run)
+    try:
+        if explain:
+            click.echo(explain_paths(site_dir, list(paths) or None))
+            return
+        report = import_raw(site_dir, list(paths) or None, force=force, dry_run=dry_run)
+    except ContentError as exc:
+        _fail(exc)
     verb = "would write" if dry_run else "wrote"
     for path in report.written:
         click.echo(f"{verb} {path}")
     for path in report.skipped_edited:
         click.echo(f"kept {path}: edited by hand (use --force to overwrite)", err=True)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     for path, message in report.errors:
         click.echo(f"error: {path}: {message}", err=True)
     click.echo(f"import: {len(report.written)} {verb}, {len(report.unchanged)} unchanged, "

@@ -13,16 +13,22 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from . import publishers
 from .clean import CleanResult, clean, explain
 from site_builder.text.slug import slugify, unique_slug
 from .translations import ArticleText, find_translations
 
 STATE_FILE = ".import-state.json"
+# what slugify makes; anything else in the state file was not written by us and is not followed
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_SLUG = 100
+_HEADER_KEY = re.compile(r"^(raw|slug):[ \t]{0,8}(.{1,1000})$", re.M)
 FIELD_ORDER = ("title", "date", "lang", "source", "source_url", "author", "summary", "tags",
                "captions", "raw", "translations")
 
@@ -33,6 +39,7 @@ class ImportReport:
     unchanged: tuple[str, ...] = ()
     skipped_edited: tuple[str, ...] = ()
     errors: tuple[tuple[str, str], ...] = ()
+    warnings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -53,7 +60,17 @@ class _Plan:
     unchanged: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     writes: dict[Path, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Existing:
+    """Articles already in content/articles: which raw file each came from (its `raw:` key), and
+    every slug taken (file names and `slug:` keys, hand-written articles included)."""
+
+    by_raw: dict[str, str]
+    taken: frozenset[str]
 
 
 def sha256_text(text: str) -> str:
@@ -106,13 +123,49 @@ def render_article(result: CleanResult, raw: str, translations: list[str], fallb
     return f"---\n{front}---\n\n{result.body}\n"
 
 
-def load_state(articles_dir: Path) -> dict:
+def load_state(articles_dir: Path, warnings: list[str] | None = None) -> dict:
+    """The import state; an entry whose slug is not a plain slug (e.g. '../../x', '/abs/x', 300
+    characters) is ignored with a warning, never followed."""
     path = articles_dir.parent / STATE_FILE
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
     except (OSError, ValueError):
         return {}
+    if not isinstance(data, dict):
+        return {}
+    good = {}
+    for key, entry in data.items():
+        slug = entry.get("slug") if isinstance(entry, dict) else None
+        if isinstance(slug, str) and len(slug) <= MAX_SLUG and SLUG.fullmatch(slug):
+            good[key] = entry
+        elif warnings is not None:
+            warnings.append(f"{path}: entry for {key!r} has slug {str(slug)[:60]!r}, not a plain "
+                            "slug inside content/articles; ignored")
+    return good
+
+
+def existing_articles(articles_dir: Path) -> _Existing:
+    """Read the `raw:` and `slug:` keys of every article's front-matter (line by line, no YAML:
+    a hand-edited header can hold anything). An unreadable file still takes its name."""
+    by_raw: dict[str, str] = {}
+    taken: set[str] = set()
+    for path in sorted(articles_dir.glob("*.md")) if articles_dir.is_dir() else []:
+        taken.add(path.stem)
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(16384).decode("utf-8", errors="replace")
+        except OSError:
+            continue
+        end = head.find("\n---", 3)
+        if not head.startswith("---") or end < 0:
+            continue
+        for key, value in _HEADER_KEY.findall(head[:end]):
+            value = value.strip().strip("'\"")
+            if key == "raw":
+                by_raw.setdefault(value, path.stem)
+            elif SLUG.fullmatch(value):
+                taken.add(value)
+    return _Existing(by_raw, frozenset(taken))
 
 
 def import_raw(site_dir: Path, paths: list[Path] | None = None, *, force: bool = False,
@@ -120,10 +173,11 @@ def import_raw(site_dir: Path, paths: list[Path] | None = None, *, force: bool =
     """Import raw files into the site's articles; see the module docstring for guarantees."""
     site_dir = Path(site_dir)
     articles_dir = site_dir / "content" / "articles"
-    state = load_state(articles_dir)
     plan = _Plan()
-    items = _read_items(site_dir, collect_raw(site_dir, paths), state, plan)
-    slugs = _assign_slugs(items, state, articles_dir)
+    state = load_state(articles_dir, plan.warnings)
+    known = publishers.for_site(site_dir)
+    items = _read_items(site_dir, collect_raw(site_dir, paths), state, plan, known)
+    slugs = _assign_slugs(items, state, existing_articles(articles_dir))
     links = find_translations([
         ArticleText(slugs[it.raw_key], it.result.meta.get("lang"),
                     f"{it.result.meta.get('title', '')}\n{it.result.body}",
@@ -136,12 +190,13 @@ def import_raw(site_dir: Path, paths: list[Path] | None = None, *, force: bool =
         text = render_article(it.result, it.raw_key, links.get(slug, []), Path(it.raw_key).stem)
         _plan_one(it, slug, text, state, new_state, articles_dir, force, plan)
     if not dry_run and (plan.writes or new_state != state):
-        _commit(plan.writes, articles_dir.parent / STATE_FILE, new_state)
+        _commit(plan, articles_dir.parent / STATE_FILE, new_state)
     return ImportReport(tuple(plan.written), tuple(plan.unchanged), tuple(plan.skipped),
-                        tuple(plan.errors))
+                        tuple(plan.errors), tuple(plan.warnings))
 
 
-def _read_items(site_dir: Path, raws: list[Path], state: dict, plan: _Plan) -> list[_Item]:
+def _read_items(site_dir: Path, raws: list[Path], state: dict, plan: _Plan,
+                known: publishers.Publishers) -> list[_Item]:
     """Clean the requested raw files, plus earlier imports (for translation links only)."""
     items: dict[str, _Item] = {}
     for path in raws:
@@ -152,7 +207,7 @@ def _read_items(site_dir: Path, raws: list[Path], state: dict, plan: _Plan) -> l
             msg = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             plan.errors.append((str(path), msg))
             continue
-        items[key] = _Item(key, sha256_text(text), clean(text), True)
+        items[key] = _Item(key, sha256_text(text), clean(text, known), True)
     for key, entry in sorted(state.items()):
         if key in items or not isinstance(entry, dict):
             continue
@@ -161,18 +216,19 @@ def _read_items(site_dir: Path, raws: list[Path], state: dict, plan: _Plan) -> l
         except (OSError, ValueError):
             continue
         if sha256_text(text) == entry.get("raw_sha256"):
-            items[key] = _Item(key, entry["raw_sha256"], clean(text), False)
+            items[key] = _Item(key, entry["raw_sha256"], clean(text, known), False)
     return [items[k] for k in sorted(items)]
 
 
-def _assign_slugs(items: list[_Item], state: dict, articles_dir: Path) -> dict[str, str]:
-    """Known raw files keep their slug; new ones get one from the title, never clashing with
-    another article (imported or hand-written)."""
-    slugs = {it.raw_key: state[it.raw_key]["slug"] for it in items
-             if isinstance(state.get(it.raw_key), dict) and state[it.raw_key].get("slug")}
-    taken = set(slugs.values()) | {e.get("slug") for e in state.values() if isinstance(e, dict)}
-    if articles_dir.is_dir():
-        taken |= {p.stem for p in articles_dir.glob("*.md")}
+def _assign_slugs(items: list[_Item], state: dict, existing: _Existing) -> dict[str, str]:
+    """Known raw files keep their slug (from the state, else from an article's `raw:` key, so a
+    lost state or an interrupted import never makes a copy); new ones get one from the title,
+    never clashing with another article (imported or hand-written)."""
+    slugs = {it.raw_key: state[it.raw_key]["slug"] for it in items if it.raw_key in state}
+    for it in items:
+        if it.raw_key not in slugs and it.raw_key in existing.by_raw:
+            slugs[it.raw_key] = existing.by_raw[it.raw_key]
+    taken = set(slugs.values()) | {e["slug"] for e in state.values()} | set(existing.taken)
     for it in items:
         if it.raw_key not in slugs:
             base = slugify(str(it.result.meta.get("title") or Path(it.raw_key).stem))
@@ -187,7 +243,17 @@ def _plan_one(it: _Item, slug: str, text: str, state: dict, new_state: dict,
     target = articles_dir / f"{slug}.md"
     rel = f"content/articles/{slug}.md"
     entry = state.get(it.raw_key) if isinstance(state.get(it.raw_key), dict) else {}
-    current = target.read_text(encoding="utf-8") if target.is_file() else None
+    if target.exists() and not target.is_file():
+        plan.errors.append((rel, "is a folder (or not a regular file) where the article should be"))
+        return
+    try:
+        current = target.read_text(encoding="utf-8") if target.is_file() else None
+    except UnicodeDecodeError as exc:
+        plan.errors.append((rel, f"not valid UTF-8 (byte {exc.start}); left as it is"))
+        return
+    except OSError as exc:
+        plan.errors.append((rel, exc.strerror or str(exc)))
+        return
     edited = current is not None and sha256_text(current) != entry.get("sha256")
     if current == text:
         if it.requested:
@@ -207,10 +273,18 @@ def _entry(slug: str, text: str, raw_sha: str) -> dict:
     return {"slug": slug, "sha256": sha256_text(text), "raw_sha256": raw_sha}
 
 
-def _commit(writes: dict[Path, str], state_path: Path, state: dict) -> None:
-    """Write each file through a temp file + rename, so a crash never leaves half a file."""
-    for path, text in sorted(writes.items()):
-        _atomic_write(path, text)
+def _commit(plan: _Plan, state_path: Path, state: dict) -> None:
+    """Write each file through a temp file + rename, so a crash never leaves half a file; a file
+    that cannot be written is reported by name and the others go on."""
+    for path, text in sorted(plan.writes.items()):
+        try:
+            _atomic_write(path, text)
+        except OSError as exc:
+            rel = f"content/articles/{path.name}"
+            plan.errors.append((rel, exc.strerror or str(exc)))
+            if rel in plan.written:
+                plan.written.remove(rel)
+            state = {k: v for k, v in state.items() if v.get("slug") != path.stem}
     _atomic_write(state_path, json.dumps(dict(sorted(state.items())), ensure_ascii=False,
                                          indent=2) + "\n")
 
@@ -218,18 +292,22 @@ def _commit(writes: dict[Path, str], state_path: Path, state: dict) -> None:
 def _atomic_write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)  # after a failed rename nothing is left behind
 
 
 def explain_paths(site_dir: Path, paths: list[Path] | None = None) -> str:
     """`import --explain`: every raw line of every file with verdict and rule."""
     out = []
+    known = publishers.for_site(Path(site_dir))
     for path in collect_raw(Path(site_dir), paths):
         out.append(f"== {path}")
         try:
-            out.append(explain(read_raw(path)))
+            out.append(explain(read_raw(path), known))
         except (OSError, ValueError) as exc:
             out.append(f"   error: {exc}")
     return "\n".join(out)

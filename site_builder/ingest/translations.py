@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date as Date
 from itertools import combinations
 
-from .clean import name_runs
+from .metadata import name_runs
 from site_builder.text.slug import fold
 from site_builder.text.sentences import split_sentences
 

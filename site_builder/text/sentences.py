@@ -66,7 +66,7 @@ _ABBREVIATIONS = frozenset(
 
 def _is_abbreviation(text_before: str) -> bool:
     """The word before a dot is a known abbreviation or a single capital initial."""
-    m = re.search(r"(\w+)\.$", text_before)
+    m = re.search(r"(\w+)\.$", text_before[-24:])  # abbreviations are short: look at the tail only
     if not m:
         return False
     word = m.group(1)

@@ -376,11 +376,18 @@ def test_title_from_lead_when_no_headline_never_mid_word():
     assert LEAD_EN.startswith(t) and LEAD_EN[len(t)] in " ,"
 
 
-def test_a_title_cut_from_a_long_lead_says_so():
+def test_a_title_cut_from_a_long_lead_ends_at_a_phrase_and_is_marked_derived():
     lead = ("Farmers in the three northern mountain provinces on Monday began planting a new rice variety "
             "that needs less water and resists the cold snaps of early spring.")
-    t = clean(f"{lead}\n\n{P2_EN}").meta["title"]
-    assert t.endswith(" …") and lead.startswith(t[:-2]) and lead[len(t) - 2] == " "
+    meta = clean(f"{lead}\n\n{P2_EN}").meta
+    assert meta["title"] == ("Farmers in the three northern mountain provinces on Monday began planting "
+                             "a new rice variety")
+    assert meta["title_derived"] is True and "…" not in meta["title"]
+
+
+def test_a_page_with_a_headline_has_no_derived_title():
+    meta = clean(f"Farmers plant a new rice variety in the north\n\n{LEAD_EN}\n\n{P2_EN}").meta
+    assert "title_derived" not in meta
 
 
 def test_language_detection_on_short_texts():
@@ -441,8 +448,11 @@ def test_fixture_teaser_cards_in_the_middle_of_the_article():
 def test_explain_lists_every_raw_line():
     raw = f"Title of the page here\n\n{LEAD_EN}\n\nComment (2)"
     out = explain(raw)
-    numbers = {int(row.split()[0]) for row in out.splitlines()}
+    fields, lines = out.split("\n\n", 1)
+    numbers = {int(row.split()[0]) for row in lines.splitlines()}
     assert numbers == {1, 2, 3, 4, 5}
+    assert fields.splitlines()[0].split()[:2] == ["title", "Title"]
+    assert "line 1: Title of the page here" in fields
     assert "widget" in out and "kept" in out
 
 

@@ -1,59 +1,69 @@
-"""Golden test: import the shared seeds and score them with the shared scorer."""
-import re
+"""Golden test: import the seeds (content/raw/) and score every article against its gold file
+(tests/ingest/gold/): no gold sentence lost, no debris kept, front-matter as the gold says."""
+import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import frontmatter
 import pytest
 
+from cleaning_score import score
 from site_builder.ingest.importer import import_raw
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
-SEEDS = SHARED / "seeds"
-SCORER = SHARED / "tools" / "score_cleaning.py"
-
-pytestmark = pytest.mark.skipif(not (SEEDS.is_dir() and SCORER.is_file()),
-                                reason="shared seeds/scorer not beside the repo")
+REPO = Path(__file__).resolve().parents[2]
+RAW = REPO / "content" / "raw"
+GOLD = Path(__file__).resolve().parent / "gold"
+GOLDS = sorted(GOLD.glob("*.gold.json"))
 
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory):
     site = tmp_path_factory.mktemp("site")
-    report = import_raw(site, [SEEDS])
+    shutil.copytree(RAW, site / "content" / "raw")
+    report = import_raw(site)
     assert not report.errors
     posts = {}
     for rel in report.written:
-        post = frontmatter.load(site / rel)
-        posts[Path(post["raw"]).stem] = (Path(rel).stem, site / rel)
-    return site, posts
+        text = (site / rel).read_text(encoding="utf-8")
+        posts[Path(frontmatter.loads(text)["raw"]).stem] = (Path(rel).stem, text)
+    return posts
 
 
-def test_seed_cleaning_score(imported, tmp_path):
-    _, posts = imported
-    out = tmp_path / "scored"
-    out.mkdir()
-    for stem, (_, path) in posts.items():
-        shutil.copy(path, out / f"{stem}.md")
-    res = subprocess.run([sys.executable, str(SCORER), str(SEEDS), str(out), "-v"],
-                         capture_output=True, text=True, timeout=60)
-    text = res.stdout
-    f1 = float(re.search(r"^F1 ([\d.]+)$", text, re.M).group(1))
-    recall = float(re.search(r"^keep recall ([\d.]+)$", text, re.M).group(1))
-    assert f1 >= 0.99, text
-    assert recall == 1.0, text
-    assert "BAD" not in text and "MISSING" not in text, text
-    for key in ("title", "date", "lang"):
-        m = re.search(rf"^{key} accuracy ([\d.]+) \((\d+)/(\d+)\)", text, re.M)
-        assert m and m.group(2) == m.group(3), text
+def test_every_seed_has_gold_and_is_imported(imported):
+    assert len(GOLDS) == 5
+    assert {g.name.removesuffix(".gold.json") for g in GOLDS} == set(imported)
+
+
+@pytest.mark.parametrize("gold_path", GOLDS, ids=lambda p: p.name[:3])
+def test_seed_keeps_every_sentence_and_drops_debris(imported, gold_path):
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    result = score(gold, imported[gold_path.name.removesuffix(".gold.json")][1])
+    assert result.missed == ()
+    assert result.leaked == ()
+    assert result.f1 == 1.0
+    assert result.wrong == (), result.wrong
+
+
+def test_scorer_sees_a_lost_sentence_and_kept_debris(imported):
+    """The golden test can fail: drop one gold sentence, or put a debris line back, and the
+    score says so."""
+    gold = json.loads((GOLD / "001_a0d8ca079875737f.gold.json").read_text(encoding="utf-8"))
+    text = imported["001_a0d8ca079875737f"][1]
+    sentence = gold["keep"][3]
+    assert sentence in text
+    lost = score(gold, text.replace(sentence, ""))
+    assert lost.missed == (sentence,) and lost.f1 < 1.0
+    debris = max(gold["drop"], key=len)
+    kept = score(gold, text + "\n\n" + debris + "\n")
+    assert debris in kept.leaked and kept.f1 < 1.0
+    short = next(d for d in gold["drop"] if 0 < len(d.strip()) < 30 and d.strip() != gold["title"])
+    assert short in score(gold, text + "\n\n" + short + "\n").leaked
 
 
 def test_english_and_vietnamese_interview_are_linked_both_ways(imported):
-    site, posts = imported
-    by_prefix = {stem[:3]: slug for stem, (slug, _) in posts.items()}
-    meta = {stem[:3]: frontmatter.load(path).metadata for stem, (_, path) in posts.items()}
-    assert meta["000"].get("translations") == [by_prefix["001"]]
-    assert meta["001"].get("translations") == [by_prefix["000"]]
+    slug = {stem[:3]: s for stem, (s, _) in imported.items()}
+    meta = {stem[:3]: frontmatter.loads(text).metadata for stem, (_, text) in imported.items()}
+    assert meta["000"].get("translations") == [slug["001"]]
+    assert meta["001"].get("translations") == [slug["000"]]
     for other in ("002", "003", "004"):
         assert not meta[other].get("translations")

@@ -41,3 +41,13 @@ def test_same_language_never_links():
 def test_far_apart_dates_do_not_link():
     later = ArticleText("vi-bao-later", "vi", VI.text, "2026-03-01")
     assert find_translations([EN, later]) == {}
+
+
+def test_translations_do_not_load_the_cleaner():
+    """Layers point one way: matching translations needs names, not the cleaning rules."""
+    import subprocess
+    import sys
+    code = ("import sys, site_builder.ingest.translations; "
+            "print('site_builder.ingest.clean' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
