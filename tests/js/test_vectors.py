@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import REPO, write_article, write_bilingual_articles
+from conftest import REPO, write_article, write_bilingual_articles, write_ranking_articles
 from corpus import generate
 # After the module move these come from site_builder.search (tokens, codec, file layout rules).
 from site_builder.search_index import (
@@ -58,12 +58,7 @@ def write_fixture(site: Path) -> Path:
     GENERATED briefings from the project's corpus generator."""
     s = write_bilingual_articles(site, "Đại sứ Anh nói về **tội phạm mạng** tại hội thảo Quỳnhvale.\n",
                                  "The ambassador spoke at the Kestrelford cybersecurity forum.\n")
-    write_article(s, "crime.md", 'title: "Quellmoor tội"\nlang: vi\ndate: 2024-01-01', "Chuyện Quellmoor.\n")
-    write_article(s, "evening.md", 'title: "Quellmoor tối"\nlang: vi\ndate: 2024-01-02', "Chuyện Quellmoor.\n")
-    write_article(s, "phrase.md", 'title: "Vexhollow một"\nlang: vi\ndate: 2023-01-01',
-                  "Vexhollow nói về tội phạm ở đây.\n")
-    write_article(s, "scattered.md", 'title: "Vexhollow hai"\nlang: vi\ndate: 2023-06-01',
-                  "Vexhollow: tội ở đây, phạm ở kia.\n")
+    write_ranking_articles(s)
     write_article(s, "nfd.md", 'title: "Hà Nội decomposed"\nlang: vi\ndate: 2022-03-01',
                   unicodedata.normalize("NFD", "Tội phạm ở Hà Nội và Đà Nẵng.\n"))
     write_article(s, "spellings.md", 'title: "Straße ﬁnal ﬂow"\nlang: en\ndate: 2022-04-01',
