@@ -9,7 +9,7 @@ import click
 
 from site_builder.config import load_config
 from site_builder.errors import BuildError, ContentError
-from site_builder.output_guard import UnsafeOutput, check_output_dir
+from site_builder.build.guard import UnsafeOutput, check_output_dir
 
 
 def _fail(exc: Exception) -> None:
@@ -91,7 +91,7 @@ def import_(site_dir: Path, paths: tuple[Path, ...], explain: bool, dry_run: boo
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes [CPU count].")
 def build(site_dir: Path, out_dir: Path | None, theme: str | None, base_url: str | None, jobs: int | None) -> None:
     """Build content/ into a static site."""
-    from site_builder.pipeline import build_site
+    from site_builder.build.pipeline import build_site
 
     try:
         config = load_config(site_dir, out_dir, theme=theme, base_url=base_url, jobs=jobs)
@@ -105,6 +105,8 @@ def build(site_dir: Path, out_dir: Path | None, theme: str | None, base_url: str
         sys.exit(2)
     except (ContentError, BuildError) as exc:
         _fail(exc)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(report.summary())
 
 
@@ -117,7 +119,7 @@ def build(site_dir: Path, out_dir: Path | None, theme: str | None, base_url: str
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder [SITE/output].")
 def serve(site_dir: Path, host: str, port: int, open_browser: bool, theme: str | None, out_dir: Path | None) -> None:
     """Build, serve on 127.0.0.1:8000, rebuild on change and reload open pages."""
-    from site_builder.server import serve as run
+    from site_builder.devserver.server import serve as run
 
     if not (site_dir / "content").is_dir():
         raise click.UsageError(f"{site_dir}: no content/ folder here (use --site DIR)")

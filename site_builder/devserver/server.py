@@ -186,7 +186,7 @@ class DevSite:
     def __init__(self, site_dir: Path, out_dir: Path | None = None, overrides: dict | None = None,
                  build: Callable | None = None, log: Callable[[str], None] | None = None) -> None:
         if build is None:
-            from site_builder.pipeline import build_site as build
+            from site_builder.build.pipeline import build_site as build
         self.site_dir = Path(site_dir).resolve()
         self.out_override = Path(os.path.abspath(out_dir)) if out_dir else None
         self.overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
@@ -228,7 +228,7 @@ class DevSite:
         return self.site_dir / ".site-builder-cache"
 
     def watch_folders(self) -> list[Path]:
-        from site_builder.themes import shipped_themes_dir
+        from site_builder.render.themes import shipped_themes_dir
 
         return [self.site_dir / "content", self.site_dir / "themes", shipped_themes_dir()]
 
@@ -273,7 +273,7 @@ class DevSite:
             return True
 
     def _build_cache(self):
-        from site_builder.cache import BuildCache
+        from site_builder.build.cache import BuildCache
 
         root = self.config.cache_dir
         if self._cache is None or self._cache.root != root:
@@ -608,7 +608,7 @@ class Preview:
 
     def __init__(self, site: DevSite, host: str = "127.0.0.1", port: int = 8000,
                  quiet: float | None = None) -> None:
-        from site_builder.watch import QUIET, Watcher
+        from site_builder.devserver.watcher import QUIET, Watcher
 
         self.site = site
         self.httpd = DevServer(site, host, port)  # bind first: a busy port fails before building

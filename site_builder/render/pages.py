@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import jinja2
 
-from site_builder import urls
+from site_builder.site import urls
 from site_builder.errors import BuildError
-from site_builder.site_graph import Page
+from site_builder.site.graph import Page
 
 
 def render_page(env: jinja2.Environment, page: Page, site: dict, html_of: dict[str, str]) -> bytes:
