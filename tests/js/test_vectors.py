@@ -22,8 +22,7 @@ import pytest
 
 from conftest import REPO, write_article, write_bilingual_articles, write_ranking_articles
 from corpus import generate
-# After the module move these come from site_builder.search (tokens, codec, file layout rules).
-from site_builder.search_index import (
+from site_builder.search.index import (
     chunk_key, decode_ids, encode_ids, file_key, fnv1a, fragment_name, read_js, tokens, typo_keys,
 )
 from site_builder.text.slug import fold
