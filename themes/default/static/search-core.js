@@ -281,6 +281,44 @@
 
   /* ------------------------------------------------------------- querying */
 
+  function idf(n, df) { return Math.log(1 + (n - df + 0.5) / (df + 0.5)); }
+
+  /* a loaded plan → matching doc ids, best first: every word must match (within a word the best
+   * alternative counts); phrases add a bonus; ties go to the newer document (higher id) */
+  function score(p, pairSets, settings) {
+    var n = settings.docs, rank = settings.rank, k1 = settings.k1, levels = settings.levels;
+    var total = new Float64Array(n), hits = new Uint8Array(n), best = new Float64Array(n);
+    var exactMark = new Uint8Array(n), need = p.groups.length;
+    p.groups.forEach(function (g) {
+      var touched = [];
+      if (Array.isArray(g.exact)) { exactMark.fill(0); g.exact.forEach(function (d) { exactMark[d] = 1; }); }
+      g.alts.forEach(function (alt) {
+        if (!alt.post) return;
+        var ids = decodeIds(alt.post[0]), imp = alt.post[1], w = alt.weight * idf(n, ids.length);
+        for (var k = 0; k < ids.length; k++) {
+          var d = ids[k], v = impact(imp.charAt(k));
+          var s = w * (v.level / levels * (k1 + 1) + (v.title ? rank.title_bonus : 0));
+          if (alt.kind === "exact" && (g.exact === "all" || (g.exact && exactMark[d]))) s *= rank.accent_boost;
+          if (best[d] === 0) touched.push(d);
+          if (s > best[d]) best[d] = s;
+        }
+      });
+      touched.forEach(function (d) { total[d] += best[d]; hits[d]++; best[d] = 0; });
+    });
+    var result = [];
+    if (!need) return result;
+    for (var d = 0; d < n; d++) if (hits[d] === need) result.push(d);
+    pairSets.forEach(function (ids) {
+      var bonus = rank.phrase_bonus * Math.max(idf(n, ids.length), rank.phrase_min_idf);
+      ids.forEach(function (d) { if (hits[d] === need) total[d] += bonus; });
+    });
+    result.sort(function (a, b) {
+      var diff = Math.round((total[b] - total[a]) * 1e6);
+      return diff || b - a;
+    });
+    return result;
+  }
+
   /* A searcher over one index. load(name) → Promise of a file's registered data, or null when
    * the file does not exist ("manifest", "v/ab", …); each file is asked for once. */
   function createSearcher(load) {
@@ -419,46 +457,8 @@
       return Promise.all(jobs).then(function () { return pairSets; });
     }
 
-    function idf(n, df) { return Math.log(1 + (n - df + 0.5) / (df + 0.5)); }
-
-    /* plan → matching doc ids, best first: every word must match (within a word the best
-     * alternative counts); phrases add a bonus; ties go to the newer document (higher id) */
-    function score(p, pairSets) {
-      var n = settings.docs, rank = settings.rank, k1 = settings.k1, levels = settings.levels;
-      var total = new Float64Array(n), hits = new Uint8Array(n), best = new Float64Array(n);
-      var exactMark = new Uint8Array(n), need = p.groups.length;
-      p.groups.forEach(function (g) {
-        var touched = [];
-        if (Array.isArray(g.exact)) { exactMark.fill(0); g.exact.forEach(function (d) { exactMark[d] = 1; }); }
-        g.alts.forEach(function (alt) {
-          if (!alt.post) return;
-          var ids = decodeIds(alt.post[0]), imp = alt.post[1], w = alt.weight * idf(n, ids.length);
-          for (var k = 0; k < ids.length; k++) {
-            var d = ids[k], v = impact(imp.charAt(k));
-            var s = w * (v.level / levels * (k1 + 1) + (v.title ? rank.title_bonus : 0));
-            if (alt.kind === "exact" && (g.exact === "all" || (g.exact && exactMark[d]))) s *= rank.accent_boost;
-            if (best[d] === 0) touched.push(d);
-            if (s > best[d]) best[d] = s;
-          }
-        });
-        touched.forEach(function (d) { total[d] += best[d]; hits[d]++; best[d] = 0; });
-      });
-      var result = [];
-      if (!need) return result;
-      for (var d = 0; d < n; d++) if (hits[d] === need) result.push(d);
-      pairSets.forEach(function (ids) {
-        var bonus = rank.phrase_bonus * Math.max(idf(n, ids.length), rank.phrase_min_idf);
-        ids.forEach(function (d) { if (hits[d] === need) total[d] += bonus; });
-      });
-      result.sort(function (a, b) {
-        var diff = Math.round((total[b] - total[a]) * 1e6);
-        return diff || b - a;
-      });
-      return result;
-    }
-
     function scorePlan(p) {
-      return fetchPlan(p).then(function (pairSets) { return score(p, pairSets); });
+      return fetchPlan(p).then(function (pairSets) { return score(p, pairSets, settings); });
     }
 
     /* query → {docs: ids best first, terms: Set of folded terms used, prefixes, spelling: typo terms} */
