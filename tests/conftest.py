@@ -50,6 +50,19 @@ def write_bilingual_articles(s: Path, vi_body: str = "Đại sứ Anh nói về 
     return s
 
 
+def write_ranking_articles(s: Path) -> Path:
+    """Pairs of articles whose search order a rule decides: the accents typed (both fold to
+    "quellmoor toi"), and a phrase over the same words apart (the scattered one is newer, so
+    recency would win a tie)."""
+    write_article(s, "crime.md", 'title: "Quellmoor tội"\nlang: vi\ndate: 2024-01-01', "Chuyện Quellmoor.\n")
+    write_article(s, "evening.md", 'title: "Quellmoor tối"\nlang: vi\ndate: 2024-01-02', "Chuyện Quellmoor.\n")
+    write_article(s, "phrase.md", 'title: "Vexhollow một"\nlang: vi\ndate: 2023-01-01',
+                  "Vexhollow nói về tội phạm ở đây.\n")
+    write_article(s, "scattered.md", 'title: "Vexhollow hai"\nlang: vi\ndate: 2023-06-01',
+                  "Vexhollow: tội ở đây, phạm ở kia.\n")
+    return s
+
+
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     """A small bilingual site: two translated articles, one with code, one undated."""

@@ -137,7 +137,7 @@ def one_edit_variants(word: str, alphabet="abcdeo"):
 
 @given(st.text(alphabet="abcdefgh", min_size=4, max_size=9))
 def test_every_one_edit_typo_of_5_letters_finds_its_typo_chunk(term):
-    """search.js loads the chunks q[:2], q[1:3], q[0]+q[2] for a query word q of 5+ letters."""
+    """search-core.js loads the chunks q[:2], q[1:3], q[0]+q[2] for a query word q of 5+ letters."""
     for q in one_edit_variants(term):
         if len(q) >= 5:
             assert si.typo_keys(term) & {q[:2], q[1:3], q[0] + q[2]}, (term, q)

@@ -1,6 +1,6 @@
 """Text → folded tokens → a sharded, script-loaded search index. Pure: no I/O, no clock.
 
-The browser side is themes/default/static/search.js; the format is documented in
+The browser side is themes/default/static/search-core.js (and search-ui.js, the page); the format is documented in
 docs/search.md. In short, under search/:
 
   manifest.js       sizes, the list of vocabulary/typo chunk keys, year ranges
@@ -30,7 +30,7 @@ import zlib
 from array import array
 from collections import Counter, defaultdict, deque
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from itertools import chain, repeat
 from operator import sub
@@ -49,6 +49,26 @@ POSTINGS_TARGET = 6000    # bytes: terms are packed into postings shards up to a
 SETS_TARGET = 3000        # bytes: average size aimed at for the hashed id-set shards
 TEXT_LIMIT = 4000         # characters of plain text kept per document for snippets
 TYPO_MIN_LEN = 4          # typo candidates: terms of at least this many characters
+CHUNK_KEY_LEN = 2         # a vocabulary chunk holds the terms that start with the same 2 characters
+
+
+@dataclass(frozen=True)
+class QueryRanking:
+    """How the browser ranks a query (docs/search.md, "A query"). Only search-core.js uses these;
+    they ship in the manifest so that the script holds no numbers of its own."""
+    title_bonus: float = 1.0        # added to a term's BM25 part when it is in the title
+    accent_boost: float = 1.6       # × when the document has the accented form the query typed
+    phrase_bonus: float = 2.5       # × idf of a query word pair found as a phrase
+    phrase_min_idf: float = 0.2     # floor of that idf
+    completion_weight: float = 0.8  # a completion of the word being typed
+    completions: int = 5            # most frequent completions taken
+    prefix_min_length: int = 2      # a word being typed is completed from this many letters
+    typo_weight: float = 0.6        # a term one edit away from a word that matched nothing
+    typos: int = 3                  # one-edit terms taken
+    typo_min_length: int = 5        # a query word gets one-edit terms from this many letters
+
+
+QUERY_RANKING = QueryRanking()
 
 # A word is a run of letters/digits (\w without '_'); sentence punctuation breaks phrases.
 _TOKEN_RE = re.compile(r"[^\W_]+|[.!?;:…。\n]")
@@ -194,7 +214,7 @@ _BITS = [tuple(bit for bit in range(6) if v >> bit & 1) for v in range(64)]
 
 
 def decode_ids(text: str) -> list[int]:
-    """Inverse of encode_ids (the browser has the same in search.js; used by tests)."""
+    """Inverse of encode_ids (the browser has the same in search-core.js; used by tests)."""
     value = _VALUE
     if text.startswith("b"):
         out = []
@@ -215,7 +235,7 @@ def decode_ids(text: str) -> list[int]:
 
 
 def fnv1a(text: str) -> int:
-    """32-bit FNV-1a of the UTF-8 bytes (search.js has the same)."""
+    """32-bit FNV-1a of the UTF-8 bytes (search-core.js has the same)."""
     h = 0x811C9DC5
     for byte in text.encode("utf-8"):
         h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
@@ -224,7 +244,7 @@ def fnv1a(text: str) -> int:
 
 def chunk_key(term: str) -> str:
     """Vocabulary chunk of a folded term: its first two characters."""
-    return term[:2]
+    return term[:CHUNK_KEY_LEN]
 
 
 def file_key(key: str) -> str:
@@ -469,7 +489,8 @@ def manifest_file(params: dict, set_bits: int, vocab_keys: Iterable[str], typo_k
     return _js("manifest", {"version": FORMAT_VERSION, "docs": params["docs"], "setBits": set_bits,
                             "fragments": FRAGMENT_GROUP,
                             "vocab": " ".join(sorted(vocab_keys)), "typo": " ".join(sorted(typo_keys_)),
-                            "k1": K1, "levels": IMPACT_LEVELS})
+                            "k1": K1, "levels": IMPACT_LEVELS, "chunkKey": CHUNK_KEY_LEN,
+                            "query": asdict(QUERY_RANKING)})
 
 
 def manifest_keys(data: bytes) -> tuple[set[str], set[str]]:

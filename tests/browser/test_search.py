@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import REPO, write_article, write_bilingual_articles
+from conftest import REPO, write_article, write_bilingual_articles, write_ranking_articles
 from corpus import generate
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -42,14 +42,7 @@ def write_fixture(site: Path) -> None:
                                  "The ambassador spoke at the Kestrelford cybersecurity forum.\n")
     write_article(s, "evil.md", 'title: "Zanzibarite <img src=x onerror=window.__pwned=1>"\nlang: en\ndate: 2025-01-02',
                   "<script>window.__pwned=2</script> Zanzibarite <b onmouseover=window.__pwned=3>bold</b>\n")
-    # exact accents first: both fold to "quellmoor toi"
-    write_article(s, "crime.md", 'title: "Quellmoor tội"\nlang: vi\ndate: 2024-01-01', "Chuyện Quellmoor.\n")
-    write_article(s, "evening.md", 'title: "Quellmoor tối"\nlang: vi\ndate: 2024-01-02', "Chuyện Quellmoor.\n")
-    # the phrase beats the same words apart (the scattered one is newer, so recency would win a tie)
-    write_article(s, "phrase.md", 'title: "Vexhollow một"\nlang: vi\ndate: 2023-01-01',
-                  "Vexhollow nói về tội phạm ở đây.\n")
-    write_article(s, "scattered.md", 'title: "Vexhollow hai"\nlang: vi\ndate: 2023-06-01',
-                  "Vexhollow: tội ở đây, phạm ở kia.\n")
+    write_ranking_articles(s)     # exact accents first; the phrase beats the same words apart
     # a title match beats a body mention; identical texts: the newer first
     write_article(s, "title-hit.md", 'title: "Brindlemarsh report"\ndate: 2022-01-01', "Weather.\n")
     write_article(s, "body-hit.md", 'title: "Weather report"\ndate: 2022-06-01', "Brindlemarsh is a town.\n")

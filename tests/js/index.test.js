@@ -1,0 +1,74 @@
+/* search-core.js on an index the Python build wrote (test_vectors.py), loaded from its script
+ * files in Node: the same results as the search page shows in Chromium, and the ranking rules. */
+"use strict";
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const { core, vectors, NO_VECTORS, indexLoader } = require("./support.js");
+
+function searcher() { return core.createSearcher(indexLoader(vectors.index)); }
+
+/* query → {hrefs: urls of the first 10, count, spelling} as the page would show them */
+async function top10(s, q) {
+  const r = await s.search(q);
+  const docs = await s.documents(r.docs.slice(0, 10));
+  return { hrefs: docs.map((d) => d.u), count: r.docs.length, spelling: r.spelling };
+}
+
+/* the page's status line → {count, spelling} */
+function parseStatus(status) {
+  const m = /^(?:(\d+) results?|No results) for “.*”(?: — also spelt (.*))?$/s.exec(status);
+  assert.ok(m, "unexpected status: " + status);
+  return { count: m[1] ? Number(m[1]) : 0, spelling: m[2] ? m[2].split(", ") : [] };
+}
+
+test("the top 10 of every query equal what the search page shows in Chromium", {
+  skip: NO_VECTORS || (vectors.browser === null && "no browser results: " + vectors.browserSkip),
+}, async () => {
+  const s = searcher(), differ = [];
+  for (const shown of vectors.browser) {
+    const got = await top10(s, shown.q), want = { hrefs: shown.hrefs, ...parseStatus(shown.status) };
+    if (JSON.stringify(got) !== JSON.stringify(want)) differ.push({ q: shown.q, browser: want, node: got });
+  }
+  assert.equal(vectors.browser.length, vectors.queries.length);
+  assert.deepEqual(differ, []);
+});
+
+test("accents typed rank that spelling first", { skip: NO_VECTORS }, async () => {
+  const s = searcher();
+  assert.deepEqual((await top10(s, "quellmoor tội")).hrefs, ["articles/crime.html", "articles/evening.html"]);
+  assert.deepEqual((await top10(s, "quellmoor tối")).hrefs, ["articles/evening.html", "articles/crime.html"]);
+});
+
+test("a phrase beats the same words apart; a sentence break is no phrase", { skip: NO_VECTORS }, async () => {
+  const s = searcher();
+  assert.deepEqual((await top10(s, "vexhollow toi pham")).hrefs, ["articles/phrase.html", "articles/scattered.html"]);
+  // without the pair bonus the newer (scattered) one wins the tie-like scores
+  assert.equal((await top10(s, "vexhollow toi. pham")).hrefs[0], "articles/scattered.html");
+});
+
+test("text written in NFD is found by NFC and NFD queries alike", { skip: NO_VECTORS }, async () => {
+  const s = searcher();
+  const nfc = await top10(s, "hà nội decomposed"), nfd = await top10(s, "ha\u0300 no\u0323\u0302i decomposed");
+  assert.deepEqual(nfc.hrefs, ["articles/nfd.html"]);
+  assert.deepEqual(nfd, nfc);
+});
+
+test("spellings fold like Python's casefold: ß, ligatures, micro sign", { skip: NO_VECTORS }, async () => {
+  const s = searcher();
+  for (const q of ["strasse", "STRAßE", "final flow", "ﬁnal ﬂow", "μm", "µm"]) {
+    assert.deepEqual((await top10(s, q)).hrefs, ["articles/spellings.html"], q);
+  }
+});
+
+test("a misspelt word finds the term one edit away and says so", { skip: NO_VECTORS }, async () => {
+  const r = await top10(searcher(), "kestrelfrod");
+  assert.deepEqual(r.hrefs, ["articles/uk-envoy.html"]);
+  assert.deepEqual(r.spelling, ["kestrelford"]);
+});
+
+test("the manifest the build wrote holds every number the core ranks with", { skip: NO_VECTORS }, () => {
+  const m = indexLoader(vectors.index)("manifest");
+  const settings = core.readManifest(m);
+  assert.equal(settings.docs, m.docs);
+  assert.ok(settings.rank.accent_boost > 1 && settings.k1 > 0 && settings.chunkKey >= 1);
+});

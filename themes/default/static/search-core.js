@@ -1,0 +1,512 @@
+/* Search core: folding, tokens, the index's encodings and file rules, query planning and
+ * scoring. No DOM: it reads index files only through the `load(name)` it is given, so the same
+ * code runs in the page (search-ui.js loads files with <script> tags) and in Node's tests.
+ * A classic script, not a module, so file:// works: it defines window.__sbSearchCore, or
+ * module.exports under Node. Every number it ranks with comes from manifest.js.
+ * Format: docs/search.md. Build side: site_builder/search_index.py. */
+(function (root, factory) {
+  "use strict";
+  var core = factory();
+  if (typeof module === "object" && module && module.exports) module.exports = core;
+  else root.__sbSearchCore = core;
+}(typeof self !== "undefined" ? self : this, function () {
+  "use strict";
+
+  /* ------------------------------------------------------------- encodings */
+
+  var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  var VAL = new Int8Array(128).fill(-1);
+  for (var ai = 0; ai < 64; ai++) VAL[ALPHABET.charCodeAt(ai)] = ai;
+
+  /* sorted doc ids from 'b' + bitmap or 'g' + gap varints */
+  function decodeIds(text) {
+    var ids = [], i, c;
+    if (text.charAt(0) === "b") {
+      for (i = 1; i < text.length; i++) {
+        c = VAL[text.charCodeAt(i)];
+        if (!c) continue;
+        for (var bit = 0; bit < 6; bit++) if (c >> bit & 1) ids.push((i - 1) * 6 + bit);
+      }
+      return ids;
+    }
+    var prev = -1, n = 0;
+    for (i = 1; i < text.length; i++) {
+      c = VAL[text.charCodeAt(i)];
+      n = n * 32 + (c & 31);
+      if (c < 32) { prev = prev + 1 + n; ids.push(prev); n = 0; }
+    }
+    return ids;
+  }
+
+  /* one impact character → {level: 1..levels, title: bool} */
+  function impact(ch) {
+    var v = VAL[ch.charCodeAt(0)];
+    return { level: v & 31, title: (v & 32) !== 0 };
+  }
+
+  /* 32-bit FNV-1a of the UTF-8 bytes */
+  function fnv1a(text) {
+    var bytes = new TextEncoder().encode(text), h = 0x811c9dc5;
+    for (var i = 0; i < bytes.length; i++) { h ^= bytes[i]; h = Math.imul(h, 0x01000193) >>> 0; }
+    return h >>> 0;
+  }
+
+  /* ------------------------------------------------------------- text */
+
+  var WORD_SOURCE = "[\\p{L}\\p{N}]+|[.!?;:\\u2026\\u3002\\n]";
+  var BREAK_RE = /^[.!?;:\u2026\u3002\n]$/;
+  var HAS_NOT_ALNUM_RE = /[^\p{L}\p{N}]/u, NOT_ALNUM_RE = /[^\p{L}\p{N}]/gu;
+  /* Python's fold drops the marks of combining class > 0; JavaScript cannot ask for the class,
+   * so it drops every mark but the few of class 0 that a letter's NFD holds (Tamil au length
+   * mark, Tibetan subjoined ssa/ha, Myanmar ii, Balinese tedung) */
+  var MARKS_RE = /[^\P{M}\u0bd7\u0fb5\u0fb7\u102e\u1b35]/gu;
+  var NOT_DOTLESS_I_RE = /[^\u0131]+/g;
+  var CHEROKEE_SMALL_RE = /[\u13f8-\u13fd\uab70-\uabbf]/g;
+
+  /* Python's str.casefold: the lower case of the upper case (µ → μ, ſ → s, ﬁ → fi, ß → ss),
+   * except dotless ı, which stays, and Cherokee, which folds to capitals */
+  function casefold(s) {
+    return s.replace(NOT_DOTLESS_I_RE, function (run) { return run.toUpperCase().toLowerCase(); })
+      .replace(CHEROKEE_SMALL_RE, function (c) { return c.toUpperCase(); })
+      .replace(/\u00df/g, "ss").replace(/\u03c2/g, "\u03c3");
+  }
+  /* accents stripped (NFD, combining marks dropped); đ/Đ have no decomposition */
+  function fold(text) {
+    return text.replace(/\u0111/g, "d").replace(/\u0110/g, "D").normalize("NFD")
+      .replace(MARKS_RE, "").normalize("NFC");
+  }
+  /* a raw word → {e: exact (NFC, case-folded), f: folded}, or null when nothing alphanumeric
+   * is left (search_index.normalize_word and _tokenise_chunk) */
+  function word(raw) {
+    var e = casefold(raw.normalize("NFC")), f = casefold(fold(e));
+    if (HAS_NOT_ALNUM_RE.test(f)) {      /* e.g. a letter whose case folding leaves a stray mark */
+      f = f.replace(NOT_ALNUM_RE, "");
+      e = e.replace(NOT_ALNUM_RE, "") || f;
+    }
+    return f ? { e: e, f: f } : null;
+  }
+  /* text → [{e, f} | null (sentence break)], as search_index.tokens */
+  function tokenize(text) {
+    var out = [], m, re = new RegExp(WORD_SOURCE, "gu");
+    text = text.normalize("NFC");
+    while ((m = re.exec(text)) !== null) {
+      out.push(m[0].length === 1 && BREAK_RE.test(m[0]) ? null : word(m[0]));
+    }
+    return out;
+  }
+  /* the folded form of one word as a reader sees it (for highlighting) */
+  function folded(raw) {
+    var w = word(raw);
+    return w ? w.f : "";
+  }
+
+  function chars(s) { return Array.from(s); }
+  function prefix(s, n) { return chars(s).slice(0, n).join(""); }
+
+  /* ------------------------------------------------------------- file rules */
+
+  /* a chunk key as a file name: itself when [a-z0-9]+, else "_" + the hex of its UTF-8 */
+  function fileKey(key) {
+    if (/^[a-z0-9]+$/.test(key)) return key;
+    var bytes = new TextEncoder().encode(key), hex = "_";
+    for (var i = 0; i < bytes.length; i++) hex += (bytes[i] < 16 ? "0" : "") + bytes[i].toString(16);
+    return hex;
+  }
+  function vocabName(term, manifest) { return "v/" + fileKey(prefix(term, manifest.chunkKey)); }
+  /* the typo chunks a query word looks in: q[:2], q[1:3], q[0]+q[2] */
+  function typoChunkKeys(term) {
+    var c = chars(term);
+    return [c[0] + c[1], c[1] + c[2], c[0] + c[2]].map(fileKey)
+      .filter(function (k, i, all) { return all.indexOf(k) === i; });
+  }
+  function setName(key, setBits) {
+    var h = setBits ? (fnv1a(key) & ((1 << setBits) - 1)) >>> 0 : 0;
+    return "s/" + h.toString(16);
+  }
+  function fragmentName(doc, manifest) { return "f/" + Math.floor(doc / manifest.fragments); }
+
+  /* optimal string alignment distance, stopping early above 1 */
+  function withinOneEdit(a, b) {
+    if (a === b) return true;
+    var la = a.length, lb = b.length;
+    if (Math.abs(la - lb) > 1) return false;
+    var i = 0;
+    while (i < la && i < lb && a[i] === b[i]) i++;
+    if (la === lb) {
+      if (a.slice(i + 1) === b.slice(i + 1)) return true;                        // substitution
+      return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2); // swap
+    }
+    return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+  }
+
+  /* ------------------------------------------------------------- manifest */
+
+  var MANIFEST_KEYS = ["docs", "setBits", "fragments", "vocab", "typo", "k1", "levels", "chunkKey", "query"];
+  var RANKING_KEYS = ["title_bonus", "accent_boost", "phrase_bonus", "phrase_min_idf", "completion_weight",
+    "completions", "prefix_min_length", "typo_weight", "typos", "typo_min_length"];
+
+  /* manifest.js data → the settings a query needs; an index from an older build is refused */
+  function readManifest(m) {
+    if (!m) throw new Error("search index missing");
+    MANIFEST_KEYS.forEach(function (k) {
+      if (!(k in m)) throw new Error("search index has no '" + k + "': rebuild the site");
+    });
+    RANKING_KEYS.forEach(function (k) {
+      if (!(k in m.query)) throw new Error("search index has no 'query." + k + "': rebuild the site");
+    });
+    return {
+      docs: m.docs, setBits: m.setBits, fragments: m.fragments, k1: m.k1, levels: m.levels,
+      chunkKey: m.chunkKey, rank: m.query,
+      vocabKeys: new Set(m.vocab ? m.vocab.split(" ") : []),
+      typoKeys: new Set(m.typo ? m.typo.split(" ") : [])
+    };
+  }
+
+  /* ------------------------------------------------------------- facets */
+
+  var FACET_FIELDS = ["lang", "source", "tag", "year"];
+
+  /* facets.js data → per field: values, labels, ids per value, and per doc its value indexes */
+  function prepareFacets(data, n) {
+    var fields = {};
+    FACET_FIELDS.forEach(function (name) { fields[name] = { values: [], labels: [], docs: [] }; });
+    if (data) {
+      ["lang", "source", "tag"].forEach(function (name) {
+        var f = fields[name];
+        (data.fields[name] || []).forEach(function (v) {
+          f.values.push(v[0]); f.labels.push(v[2] || v[0]); f.docs.push(decodeIds(v[1]));
+        });
+      });
+      var years = {}, yf = fields.year;
+      data.years.forEach(function (r) {
+        if (!(r[0] in years)) { years[r[0]] = yf.values.length; yf.values.push(r[0]); yf.labels.push(r[0]); yf.docs.push([]); }
+        var list = yf.docs[years[r[0]]];
+        for (var d = r[1]; d < r[2]; d++) list.push(d);
+      });
+    }
+    FACET_FIELDS.forEach(function (name) {
+      var f = fields[name];
+      f.of = new Array(n);
+      f.docs.forEach(function (ids, vi) {
+        ids.forEach(function (d) { (f.of[d] || (f.of[d] = [])).push(vi); });
+      });
+    });
+    return fields;
+  }
+
+  /* does doc d pass every filter ({field: value}) but the one of field `except`? */
+  function passes(facets, filters, d, except) {
+    for (var i = 0; i < FACET_FIELDS.length; i++) {
+      var name = FACET_FIELDS[i], want = filters[name];
+      if (want == null || name === except) continue;
+      var f = facets[name], vi = f.values.indexOf(want), of = f.of[d];
+      if (vi < 0 || !of || of.indexOf(vi) < 0) return false;
+    }
+    return true;
+  }
+
+  /* counts over all matches, each field ignoring its own filter:
+   * [{field, values: [{value, label, count, active}]}] in display order, empty fields left out */
+  function facetCounts(facets, filters, docs) {
+    var out = [];
+    FACET_FIELDS.forEach(function (name) {
+      var f = facets[name], counts = new Array(f.values.length).fill(0);
+      docs.forEach(function (d) {
+        if (!passes(facets, filters, d, name)) return;
+        (f.of[d] || []).forEach(function (vi) { counts[vi]++; });
+      });
+      var order = counts.map(function (c, i) { return i; }).filter(function (i) {
+        return counts[i] > 0 || f.values[i] === filters[name];
+      });
+      if (!order.length) return;
+      order.sort(function (a, b) {
+        return name === "year" ? (f.values[b] > f.values[a] ? 1 : -1)
+          : counts[b] - counts[a] || (f.labels[a] < f.labels[b] ? -1 : 1);
+      });
+      out.push({ field: name, values: order.map(function (vi) {
+        return { value: f.values[vi], label: f.labels[vi], count: counts[vi], active: filters[name] === f.values[vi] };
+      }) });
+    });
+    return out;
+  }
+
+  /* ------------------------------------------------------------- highlighting */
+
+  function isMatch(f, terms, prefixes) {
+    if (terms.has(f)) return true;
+    for (var i = 0; i < prefixes.length; i++) if (f.startsWith(prefixes[i])) return true;
+    return false;
+  }
+
+  /* text[from:to] → [[text, marked]]: words matching the query marked */
+  function highlight(text, terms, prefixes, from, to) {
+    from = from || 0; to = to == null ? text.length : to;
+    var parts = [], m, last = from, re = /[\p{L}\p{N}]+/gu;
+    re.lastIndex = from;
+    while ((m = re.exec(text)) !== null && m.index < to) {
+      if (!isMatch(folded(m[0]), terms, prefixes)) continue;
+      if (m.index > last) parts.push([text.slice(last, m.index), false]);
+      parts.push([m[0], true]);
+      last = m.index + m[0].length;
+    }
+    if (last < to) parts.push([text.slice(last, to), false]);
+    return parts;
+  }
+
+  /* the window of `size` words with the most distinct matches →
+   * {cutBefore, parts: [[text, marked]], cutAfter} */
+  function snippet(text, terms, prefixes, size) {
+    var re = /[\p{L}\p{N}]+/gu, m, starts = [], ends = [], hit = [];
+    while ((m = re.exec(text)) !== null) {
+      starts.push(m.index); ends.push(m.index + m[0].length);
+      var f = folded(m[0]);
+      hit.push(isMatch(f, terms, prefixes) ? f : null);
+    }
+    if (!starts.length) return { cutBefore: false, parts: [], cutAfter: false };
+    var bestStart = 0, bestScore = -1;
+    for (var i = 0; i < starts.length; i++) {
+      if (!hit[i] && i !== 0) continue;
+      var seen = new Set(), score = 0;
+      for (var j = i; j < Math.min(starts.length, i + size); j++) {
+        if (hit[j]) { score += seen.has(hit[j]) ? 0.25 : 1; seen.add(hit[j]); if (j > i && hit[j - 1]) score += 0.5; }
+      }
+      if (score > bestScore) { bestScore = score; bestStart = i; }
+    }
+    var first = Math.max(0, bestStart - 4), lastWord = Math.min(starts.length, first + size) - 1;
+    var isEnd = lastWord === starts.length - 1;
+    return { cutBefore: first > 0,
+      parts: highlight(text, terms, prefixes, first ? starts[first] : 0, isEnd ? text.length : ends[lastWord]),
+      cutAfter: !isEnd };
+  }
+
+  /* ------------------------------------------------------------- querying */
+
+  function idf(n, df) { return Math.log(1 + (n - df + 0.5) / (df + 0.5)); }
+
+  /* a loaded plan → matching doc ids, best first: every word must match (within a word the best
+   * alternative counts); phrases add a bonus; ties go to the newer document (higher id) */
+  function score(p, pairSets, settings) {
+    var n = settings.docs, rank = settings.rank, k1 = settings.k1, levels = settings.levels;
+    var total = new Float64Array(n), hits = new Uint8Array(n), best = new Float64Array(n);
+    var exactMark = new Uint8Array(n), need = p.groups.length;
+    p.groups.forEach(function (g) {
+      var touched = [];
+      if (Array.isArray(g.exact)) { exactMark.fill(0); g.exact.forEach(function (d) { exactMark[d] = 1; }); }
+      g.alts.forEach(function (alt) {
+        if (!alt.post) return;
+        var ids = decodeIds(alt.post[0]), imp = alt.post[1], w = alt.weight * idf(n, ids.length);
+        for (var k = 0; k < ids.length; k++) {
+          var d = ids[k], v = impact(imp.charAt(k));
+          var s = w * (v.level / levels * (k1 + 1) + (v.title ? rank.title_bonus : 0));
+          if (alt.kind === "exact" && (g.exact === "all" || (g.exact && exactMark[d]))) s *= rank.accent_boost;
+          if (best[d] === 0) touched.push(d);
+          if (s > best[d]) best[d] = s;
+        }
+      });
+      touched.forEach(function (d) { total[d] += best[d]; hits[d]++; best[d] = 0; });
+    });
+    var result = [];
+    if (!need) return result;
+    for (var d = 0; d < n; d++) if (hits[d] === need) result.push(d);
+    pairSets.forEach(function (ids) {
+      var bonus = rank.phrase_bonus * Math.max(idf(n, ids.length), rank.phrase_min_idf);
+      ids.forEach(function (d) { if (hits[d] === need) total[d] += bonus; });
+    });
+    result.sort(function (a, b) {
+      var diff = Math.round((total[b] - total[a]) * 1e6);
+      return diff || b - a;
+    });
+    return result;
+  }
+
+  /* A searcher over one index. load(name) → Promise of a file's registered data, or null when
+   * the file does not exist ("manifest", "v/ab", …); each file is asked for once. */
+  function createSearcher(load) {
+    var files = {}, settings = null, facets = null, termLists = new WeakMap();
+
+    function get(name) { return files[name] || (files[name] = Promise.resolve(load(name))); }
+
+    /* the manifest is needed to plan a query; the facets only to show results */
+    function ready() {
+      var facetsLoaded = get("facets");
+      return get("manifest").then(function (m) {
+        if (!settings) settings = readManifest(m);
+        facetsLoaded.then(function (data) { if (!facets) facets = prepareFacets(data, settings.docs); });
+        return settings;
+      });
+    }
+    function facetsReady() {
+      return ready().then(function () { return get("facets"); }).then(function (data) {
+        if (!facets) facets = prepareFacets(data, settings.docs);
+        return facets;
+      });
+    }
+
+    function vocabEntry(chunk, term) {
+      if (!chunk) return null;
+      var terms = termLists.get(chunk);
+      if (!terms) { terms = chunk.t.split(" "); termLists.set(chunk, terms); }
+      var lo = 0, hi = terms.length;
+      while (lo < hi) { var mid = (lo + hi) >> 1; if (terms[mid] < term) lo = mid + 1; else hi = mid; }
+      return { index: lo, found: terms[lo] === term, terms: terms };
+    }
+    function entryAt(chunk, i) {
+      var terms = termLists.get(chunk);
+      return { term: terms[i], df: chunk.d[i], shard: chunk.P[chunk.p[i]], form: chunk.f[terms[i]] };
+    }
+    function loadVocab(term) {
+      var name = vocabName(term, settings);
+      return settings.vocabKeys.has(name.slice(2)) ? get(name) : Promise.resolve(null);
+    }
+    function lookup(term) {
+      return loadVocab(term).then(function (chunk) {
+        var v = vocabEntry(chunk, term);
+        return v && v.found ? entryAt(chunk, v.index) : null;
+      });
+    }
+    function completions(term) {
+      return loadVocab(term).then(function (chunk) {
+        var v = vocabEntry(chunk, term), out = [];
+        if (!v) return out;
+        for (var i = v.index; i < v.terms.length && v.terms[i].startsWith(term); i++) {
+          if (v.terms[i] !== term) out.push(entryAt(chunk, i));
+        }
+        out.sort(function (a, b) { return b.df - a.df || (a.term < b.term ? -1 : 1); });
+        return out.slice(0, settings.rank.completions);
+      });
+    }
+    function typoCandidates(term) {
+      if (chars(term).length < settings.rank.typo_min_length || /^\d+$/.test(term)) return Promise.resolve([]);
+      var keys = typoChunkKeys(term).filter(function (k) { return settings.typoKeys.has(k); });
+      return Promise.all(keys.map(function (k) { return get("x/" + k); })).then(function (lists) {
+        var seen = new Set();
+        lists.forEach(function (list) {
+          if (!list) return;
+          list.split(" ").forEach(function (t) { if (t !== term && withinOneEdit(t, term)) seen.add(t); });
+        });
+        return Promise.all(Array.from(seen).sort().map(lookup));
+      }).then(function (entries) {
+        return entries.filter(Boolean).sort(function (a, b) { return b.df - a.df; }).slice(0, settings.rank.typos);
+      });
+    }
+    function postings(entry) {
+      return get("p/" + entry.shard).then(function (shard) { return shard && shard[entry.term] || null; });
+    }
+    function idSet(key) {
+      return get(setName(key, settings.setBits)).then(function (shard) {
+        return shard && shard[key] ? decodeIds(shard[key]) : null;
+      });
+    }
+
+    /* query → {groups: [{word, prefix, alts: [{entry, weight, kind}]}], pairs} | null */
+    function plan(query, typoAll) {
+      var toks = tokenize(query), rank = settings.rank;
+      var words = toks.filter(Boolean);
+      if (!words.length) return Promise.resolve(null);
+      var lastIsPrefix = !/[\s.!?;:,\u2026]$/.test(query);
+      var seen = {}, groups = [];
+      words.forEach(function (w, i) {
+        var isLast = i === words.length - 1;
+        if (seen[w.f]) { if (isLast && lastIsPrefix) seen[w.f].prefix = true; return; }
+        seen[w.f] = { word: w, prefix: isLast && lastIsPrefix, alts: [] };
+        groups.push(seen[w.f]);
+      });
+      return Promise.all(groups.map(function (g) {
+        var f = g.word.f, n = chars(f).length;
+        var jobs = [lookup(f), g.prefix && n >= rank.prefix_min_length ? completions(f) : Promise.resolve([])];
+        return Promise.all(jobs).then(function (r) {
+          if (r[0]) g.alts.push({ entry: r[0], weight: 1, kind: "exact" });
+          r[1].forEach(function (e) { g.alts.push({ entry: e, weight: rank.completion_weight, kind: "prefix" }); });
+          if (!g.alts.length || (typoAll && !g.prefix)) {
+            return typoCandidates(f).then(function (cands) {
+              cands.forEach(function (e) { g.alts.push({ entry: e, weight: rank.typo_weight, kind: "typo" }); });
+            });
+          }
+        });
+      })).then(function () {
+        /* a word still being typed (too short to complete, nothing found) is not a requirement yet */
+        groups = groups.filter(function (g) {
+          return g.alts.length || !(g.prefix && chars(g.word.f).length < rank.prefix_min_length);
+        });
+        var pairs = [];
+        for (var i = 0; i + 1 < toks.length; i++) {
+          var a = toks[i], b = toks[i + 1];
+          if (a && b && a.f !== b.f) pairs.push(a.f + " " + b.f);
+        }
+        return { groups: groups, pairs: pairs };
+      });
+    }
+
+    /* load what a plan needs: postings, exact-form sets, pair sets */
+    function fetchPlan(p) {
+      var jobs = [], pairSets = [];
+      p.groups.forEach(function (g) {
+        g.alts.forEach(function (alt) {
+          jobs.push(postings(alt.entry).then(function (post) { alt.post = post; }));
+        });
+        var e = g.word.e, exact = g.alts.length && g.alts[0].kind === "exact" ? g.alts[0].entry : null;
+        g.exact = null;
+        if (exact && e !== g.word.f) {           /* the query has accents: rank that spelling first */
+          if (exact.form === 1) jobs.push(idSet("=" + e).then(function (ids) { g.exact = ids || []; }));
+          else g.exact = exact.form === e ? "all" : [];
+        }
+      });
+      p.pairs.forEach(function (key) {
+        jobs.push(idSet(key).then(function (ids) { if (ids) pairSets.push(ids); }));
+      });
+      return Promise.all(jobs).then(function () { return pairSets; });
+    }
+
+    function scorePlan(p) {
+      return fetchPlan(p).then(function (pairSets) { return score(p, pairSets, settings); });
+    }
+
+    /* query → {docs: ids best first, terms: Set of folded terms used, prefixes, spelling: typo terms} */
+    function search(query) {
+      return ready().then(function () { return plan(query, false); }).then(function (p) {
+        if (!p) return { docs: [], groups: [] };
+        return scorePlan(p).then(function (docs) {
+          var typoMin = settings.rank.typo_min_length;
+          if (docs.length || !p.groups.some(function (g) { return chars(g.word.f).length >= typoMin; })) {
+            return { docs: docs, groups: p.groups };
+          }
+          return plan(query, true).then(function (p2) {    /* nothing: try one-edit spellings */
+            return scorePlan(p2).then(function (d2) { return { docs: d2, groups: p2.groups }; });
+          });
+        });
+      }).then(function (r) {
+        var terms = new Set(), spelling = [];
+        r.groups.forEach(function (g) {
+          g.alts.forEach(function (a) {
+            terms.add(a.entry.term);
+            if (a.kind === "typo") spelling.push(a.entry.term);
+          });
+          if (g.prefix) terms.add(g.word.f);
+        });
+        return { docs: r.docs, terms: terms, spelling: spelling,
+          prefixes: r.groups.filter(function (g) { return g.prefix; }).map(function (g) { return g.word.f; }) };
+      });
+    }
+
+    /* the documents of some ids, in order: {t: title, u: url, d: date, l: lang, s: source, g: tags, x: text} */
+    function documents(ids) {
+      return ready().then(function () {
+        return Promise.all(ids.map(function (d) {
+          return get(fragmentName(d, settings)).then(function (g) { return g ? g[d % settings.fragments] : null; });
+        }));
+      });
+    }
+
+    return { ready: ready, facets: facetsReady, search: search, documents: documents };
+  }
+
+  return {
+    ALPHABET: ALPHABET, FACET_FIELDS: FACET_FIELDS,
+    decodeIds: decodeIds, impact: impact, fnv1a: fnv1a,
+    casefold: casefold, fold: fold, word: word, tokenize: tokenize,
+    fileKey: fileKey, vocabName: vocabName, typoChunkKeys: typoChunkKeys, setName: setName,
+    fragmentName: fragmentName, withinOneEdit: withinOneEdit, readManifest: readManifest,
+    prepareFacets: prepareFacets, passes: passes, facetCounts: facetCounts,
+    highlight: highlight, snippet: snippet, createSearcher: createSearcher
+  };
+}));
