@@ -56,6 +56,20 @@ def main() -> None:
     """Build a static, searchable briefing archive from Markdown articles."""
 
 
+@main.command("new")
+@click.argument("directory", type=click.Path(path_type=Path))
+def new(directory: Path) -> None:
+    """Make a new site in DIRECTORY (missing or empty) that builds at once."""
+    from site_builder.scaffold import NotEmpty, create_site, next_steps
+
+    try:
+        made = create_site(directory)
+    except NotEmpty as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(next_steps(made))
+
+
 @main.command("import")
 @new_site_option
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
