@@ -25,7 +25,7 @@ from site_builder.content import Article, article_to_json
 from site_builder.errors import ContentError
 from site_builder.site_graph import Term
 
-FORMAT = 1
+FORMAT = 2  # 2: articles carry draft, date_line and links
 
 
 def _read_json(path: Path) -> dict:

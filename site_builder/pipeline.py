@@ -22,6 +22,9 @@ from site_builder.content import Article, article_files, article_from_json, load
 from site_builder.search_index import gc_paused
 from site_builder.search_update import NeedsFullBuild
 from site_builder.site_graph import Page, plan_pages
+from site_builder.links import attach_links, rewrite_links
+from site_builder.publish import check_articles, replay_warnings
+from site_builder.site_warnings import SiteWarning, save_warnings
 from site_builder.themes import make_environment, resolve_theme, static_files, template_files
 
 if TYPE_CHECKING:
@@ -36,7 +39,7 @@ SEARCH_CODE_FILES = [Path(__file__).resolve().parent / f"{name}.py"
                      for name in ("search_index", "search_update", "search_stage", "related", "markdown", "urls")]
 # Code whose change can change a rendered page: part of every page fingerprint.
 CODE_FILES = [Path(__file__).resolve().parent / f"{name}.py"
-              for name in ("content", "i18n", "markdown", "render", "site_graph", "themes", "urls")]
+              for name in ("content", "i18n", "markdown", "render", "site_graph", "themes", "urls", "links")]
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ class BuildReport:
     digests: dict = field(default_factory=dict, compare=False, repr=False)  # output path → digest
     rendered: int = 0  # pages actually rendered (the rest were current)
     search: str = "reused"  # search index: reused, updated (in place) or rebuilt
+    warnings: tuple[SiteWarning, ...] = ()  # printed by the CLI; the build went on
 
     def summary(self) -> str:
         return (f"built {self.articles} articles into {self.pages} pages "
@@ -73,15 +77,22 @@ class RenderedArticles(dict):
     """slug → body HTML, rendered on first use (in whichever worker renders the page), so a
     rebuild renders Markdown only for the pages it re-renders."""
 
-    def __init__(self, by_slug: dict[str, Article]):
+    def __init__(self, by_slug: dict[str, Article], links: dict[str, tuple] | None = None):
         super().__init__()
         self._by_slug = by_slug
+        self._links = links or {}  # slug → its .md links resolved (links.attach_links)
 
     def __missing__(self, slug: str) -> str:
         from site_builder.markdown import render_markdown
         html = render_markdown(self._by_slug[slug].body).html
-        self[slug] = html
+        self[slug] = html = rewrite_links(html, self._links.get(slug, ()))
         return html
+
+    def add_rendered(self, html_by_slug: dict[str, str]) -> None:
+        """Bodies rendered elsewhere (by the search stage), their .md links rewritten here."""
+        self.update(html_by_slug)
+        for slug in self._links.keys() & html_by_slug.keys():
+            self[slug] = rewrite_links(html_by_slug[slug], self._links[slug])
 
 
 def _render_page_job(payload: dict, i: int) -> bytes | tuple[str, int]:
@@ -189,10 +200,11 @@ def _digests_by_file(articles_dir: Path, articles: list[Article], trusted: dict[
     return digests
 
 
-def _nothing_to_do(articles: int, cache: BuildCache, prior: dict[str, list], started: float) -> BuildReport:
+def _nothing_to_do(articles: int, cache: BuildCache, prior: dict[str, list], started: float,
+                   warnings: tuple[SiteWarning, ...]) -> BuildReport:
     return BuildReport(articles=articles, pages=cache.page_count, files=len(prior), bytes_written=0,
                        seconds=time.perf_counter() - started,
-                       digests={p: rec[1] for p, rec in prior.items()}, rendered=0)
+                       digests={p: rec[1] for p, rec in prior.items()}, rendered=0, warnings=warnings)
 
 
 def _changed_articles(config: SiteConfig, changed: set[Path] | None) -> set[str] | None:
@@ -216,7 +228,7 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
     chain = hash_files(template_files(theme) + CODE_FILES, json.dumps(site, sort_keys=True, default=str))
     # Everything an output depends on besides the articles (whose digests make search_fp).
     design = (chain, search_code, hash_files(list(static_files(theme).values()), config.theme),
-              config.per_page, config.language)
+              config.per_page, config.language, config.drafts)
     # A command-line build first looks at the article files' stat: all as the last build saw
     # them, and nothing else changed, and every output still what was written → done, without
     # reading an article. (A dev server knows what changed from its watcher instead.)
@@ -225,13 +237,17 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
     if (prior and files and unchanged_files(cache.files, files["stat"])
             and cache.site_fp == fingerprint((*design, cache.related.get("fp", "")))
             and _outputs_intact(prior, config.out_dir)):
-        return _nothing_to_do(len(files["stat"]), cache, prior, started)
+        warnings = replay_warnings(config, cache.root)
+        published = sum(1 for p in prior if p.startswith("articles/"))  # drafts have no page
+        return _nothing_to_do(published, cache, prior, started, warnings)
     trusted = trusted_files(cache.files, files["stat"]) if files else None
     articles = load_articles(config.articles_dir, cache.articles, config.jobs,
                              snapshot=cache.snapshot if cache.write_behind else None,
                              changed=_changed_articles(config, changed), unchanged=trusted)
     if files:  # what each file held when looked at: the next build trusts it while its stat holds
         files["digests"] = _digests_by_file(config.articles_dir, articles, trusted)
+    checked = check_articles(articles, config)  # drafts left out; warnings (--strict stops here)
+    articles = checked.articles
     by_slug = {a.slug: a for a in articles}
     # Search index and related briefings depend on every article's text: reuse the last ones
     # when no article changed (same fingerprint, files still there), else recompute both.
@@ -244,7 +260,8 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
             # record what they are now, so that the next build can
             cache.save(cache.articles, {a.digest: a for a in articles}, cache.pages, config.out_dir,
                        cache.related, None, {"fp": site_fp, "pages": cache.page_count, "files": files})
-        return _nothing_to_do(len(articles), cache, prior, started)
+        save_warnings(cache.root, list(checked.warnings))
+        return _nothing_to_do(len(articles), cache, prior, started, checked.warnings)
     from site_builder.parallel import ordered_map
     from site_builder.search_stage import build_search
 
@@ -270,15 +287,17 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
                                   old_related=cache.related)
             related = search.related
         pages = plan_pages(articles, config.per_page, config.language, related)
+        attach_links(pages, checked.targets, config.articles_dir)
         memo: dict = {}
         fps = [fingerprint((chain, page.template, page.path, page.lang, page.context), memo) for page in pages]
         todo = [i for i, page in enumerate(pages)
                 if not _is_current(prior.get(page.path), fps[i], os.path.join(out_base, page.path))]
 
         # Markdown is rendered where it is needed: inside the page workers, for the pages to render.
-        html_of = RenderedArticles(by_slug)
+        html_of = RenderedArticles(by_slug, {p.context["article"].slug: p.context["links"]
+                                             for p in pages if "links" in p.context})
         if search is not None:
-            html_of.update(search.html)
+            html_of.add_rendered(search.html)
         todo_pages = [pages[i] for i in todo]
         bar = (lambda done, total: progress("pages", done, total)) if progress else None
         results = ordered_map(_render_page_job, len(todo_pages),
@@ -330,6 +349,7 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
     fp_of = {page.path: fps[i] for i, page in enumerate(pages)}
     fp_of.update({p: search_fp for p in digests if p.startswith(SEARCH_DIR)})
     records = {p: [fp_of.get(p, ""), d, out.size(p)] for p, d in digests.items()}
+    save_warnings(cache.root, list(checked.warnings))
     known_articles = cache.articles_written(shards)
     if known_articles is None:
         known_articles = known_json(articles, cache.articles)
@@ -340,4 +360,5 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
     return BuildReport(articles=len(articles), pages=len(pages), files=len(digests),
                        bytes_written=written, seconds=time.perf_counter() - started,
                        changed=tuple(written_paths), digests=digests, rendered=len(todo),
-                       search="reused" if search is None else "rebuilt" if search.full else "updated")
+                       search="reused" if search is None else "rebuilt" if search.full else "updated",
+                       warnings=checked.warnings)

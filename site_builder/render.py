@@ -17,5 +17,6 @@ def render_page(env: jinja2.Environment, page: Page, site: dict, html_of: dict[s
     try:
         return env.get_template(page.template).render(context).encode("utf-8")
     except jinja2.TemplateError as exc:
-        where = f"{exc.filename}:{exc.lineno}" if getattr(exc, "lineno", None) else page.template
+        from site_builder.theme_errors import template_location
+        where = template_location(exc, page.template)
         raise BuildError(f"{where}: template error while rendering {page.path}: {exc}") from None

@@ -77,3 +77,149 @@ def test_new_refuses_a_folder_that_holds_anything(tmp_path):
     assert result.exit_code == 2 and "not an empty folder" in result.output
     assert [p.name for p in site.iterdir()] == ["notes.txt"]
     assert (site / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+# -- site.toml reference and warnings --------------------------------------------------------
+def test_config_reference_documents_every_key_with_type_and_default():
+    from site_builder.config import DEFAULTS
+
+    doc = (REPO / "docs" / "config.md").read_text(encoding="utf-8")
+    rows = {m.group(1): m.group(0) for m in re.finditer(r"^\| `\[?(\w+)\]?` \|.*$", doc, re.M)}
+    for key, default in DEFAULTS.items():
+        assert key in rows, key
+        shown = f'"{default}"' if isinstance(default, str) else str(default)
+        assert f"`{shown}`" in rows[key], (key, rows[key])
+    assert "extra" in rows
+
+
+def test_misspelt_key_warns_with_line_and_nearest_key_and_strict_fails(tmp_path):
+    site = new_site(tmp_path)
+    (site / "site.toml").write_text('title = "X"\nbaseURL = "/x/"\npaginate = 5\n[extra]\nowner = "me"\n',
+                                    encoding="utf-8")
+    result = cli("build", "--site", site)
+    assert result.exit_code == 0
+    assert f"unknown key 'baseURL' in {site}/site.toml:2 — did you mean 'base_url'?" in result.output
+    assert "unknown key 'paginate'" in result.output and "site.toml:3 — did you mean 'per_page'?" in result.output
+    assert "owner" not in result.output  # [extra] is the place for values of one's own
+    before = (site / "output" / "index.html").read_bytes()
+    (site / "content" / "articles" / "welcome.md").write_text("---\ntitle: Changed\n---\nx\n", encoding="utf-8")
+    strict = cli("build", "--site", site, "--strict")
+    assert strict.exit_code == 1 and "--strict" in strict.output and "baseURL" in strict.output
+    assert (site / "output" / "index.html").read_bytes() == before  # nothing written
+
+
+def test_nearest_key():
+    from site_builder.config import DEFAULTS
+    from site_builder.site_warnings import nearest_key
+
+    assert nearest_key("baseURL", DEFAULTS) == "base_url"
+    assert nearest_key("per-page", DEFAULTS) == "per_page"
+    assert nearest_key("titel", DEFAULTS) == "title"
+    assert nearest_key("languageCode", DEFAULTS) == "language"
+    assert nearest_key("zzzz", DEFAULTS) is None
+
+
+def test_undated_and_future_articles_warn_with_file_and_line_every_build(tmp_path):
+    from conftest import write_article
+
+    site = new_site(tmp_path)
+    write_article(site, "later.md", "title: Later\nlang: en\ndate: 2999-01-01")
+    write_article(site, "nodate.md", "title: Someday")
+    first = cli("build", "--site", site)
+    assert first.exit_code == 0
+    assert "date 2999-01-01 is in the future in " in first.output and "later.md:4" in first.output
+    assert "no date in " in first.output and "nodate.md:1" in first.output
+    again = cli("build", "--site", site)  # nothing changed: the warnings are still reported
+    assert "nothing changed" in again.output and "later.md:4" in again.output and "nodate.md:1" in again.output
+    assert cli("build", "--site", site, "--strict").exit_code == 1
+
+
+# -- drafts ----------------------------------------------------------------------------------
+def test_a_draft_is_in_no_output_file_unless_drafts(tmp_path):
+    from conftest import write_article
+
+    site = new_site(tmp_path)
+    write_article(site, "secret.md", "title: Quokkaplan secret\ndate: 2025-01-02\ntags: [hush]\ndraft: true",
+                  "The zebrafinch operation.\n")
+    assert cli("build", "--site", site, "--base-url", "https://example.org").exit_code == 0
+    out = site / "output"
+    for path in out.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes().lower()
+            assert b"zebrafinch" not in data and b"quokkaplan" not in data and b"secret" not in data, path
+    assert not (out / "tags" / "hush.html").exists()
+    assert cli("build", "--site", site, "--drafts").exit_code == 0
+    page = (out / "articles" / "secret.html").read_text(encoding="utf-8")
+    assert "zebrafinch" in page and 'class="draft-mark"' in page
+    assert "Quokkaplan" in (out / "feed.xml").read_text(encoding="utf-8")
+    assert any(b"zebrafinch" in p.read_bytes() for p in (out / "search").rglob("*.js"))
+    assert cli("build", "--site", site).exit_code == 0  # and out again
+    assert not (out / "articles" / "secret.html").exists()
+    assert "Quokkaplan" not in (out / "feed.xml").read_text(encoding="utf-8")
+
+
+def test_draft_must_be_true_or_false(tmp_path):
+    from conftest import write_article
+
+    site = new_site(tmp_path)
+    write_article(site, "odd.md", "title: Odd\ndraft: maybe")
+    result = cli("build", "--site", site)
+    assert result.exit_code == 1 and "odd.md:3: 'draft' must be true or false" in result.output
+
+
+# -- links between articles ------------------------------------------------------------------
+def test_md_links_go_to_the_articles_pages_and_a_missing_one_warns(tmp_path):
+    from conftest import broken_links, write_article
+
+    site = new_site(tmp_path)
+    write_article(site, "budget-2025.md", "title: Budget\ndate: 2025-01-01\nslug: the-budget")
+    write_article(site, "sub/deep.md", "title: Deep\ndate: 2025-01-02")
+    write_article(site, "news.md", "title: News\ndate: 2025-01-03",
+                  "By file: [budget](budget-2025.md), by slug: [again](the-budget.md#top),\n"
+                  "in a folder: [deep](sub/deep.md).\n\n`[code](nowhere.md)` is code.\n\n"
+                  "Gone: [old](missing.md).\n")
+    result = cli("build", "--site", site)
+    assert result.exit_code == 0
+    hrefs = re.findall(r'href="([^"]+)"', (site / "output" / "articles" / "news.html").read_text(encoding="utf-8"))
+    assert "the-budget.html" in hrefs and "the-budget.html#top" in hrefs and "deep.html" in hrefs
+    assert not any(h.endswith(".md") and h != "missing.md" for h in hrefs)
+    assert "link to a missing article 'missing.md' in " in result.output and "news.md:10" in result.output
+    assert "nowhere.md" not in result.output
+    assert [p for p in broken_links(site / "output") if "missing.md" not in p] == []
+    assert cli("build", "--site", site, "--strict").exit_code == 1
+    # the target moves: the linking page follows without being edited
+    (site / "content" / "articles" / "budget-2025.md").write_text(
+        "---\ntitle: Budget\ndate: 2025-01-01\nslug: budget-plan\n---\nx\n", encoding="utf-8")
+    assert cli("build", "--site", site).exit_code == 0
+    news = (site / "output" / "articles" / "news.html").read_text(encoding="utf-8")
+    assert 'href="budget-plan.html"' in news and 'href="the-budget.html"' not in news
+
+
+def test_markdown_links_finds_lines_and_skips_code():
+    from site_builder.links import markdown_links
+
+    body = "Intro.\n\n[a](a.md) and\n[b](b.md#x)\n\n    [c](c.md)\n\n[d](https://x.org/d.md) [e](/e.md)\n"
+    assert markdown_links(body, 10) == (("a.md", 12), ("b.md#x", 13))
+
+
+# -- errors that say what exists -------------------------------------------------------------
+def test_unknown_theme_exits_2_listing_the_themes_found(tmp_path):
+    site = new_site(tmp_path)
+    result = cli("build", "--site", site, "--theme", "nope")
+    assert result.exit_code == 2
+    assert "theme 'nope' not found" in result.output
+    for name in ("default", "broadsheet", "mysite"):
+        assert name in result.output
+    assert str(site / "themes") in result.output
+    shipped = result.output.split("(in ")[-1]
+    assert result.output.count(shipped) == 1  # each folder once
+
+
+def test_template_error_names_the_template_file_and_line(tmp_path):
+    site = new_site(tmp_path)
+    base = site / "themes" / "mysite" / "templates" / "base.html"
+    base.write_text('{% extends "default/base.html" %}\n{% block footer %}\n<p>{{ owner_name }}</p>\n'
+                    '{% endblock %}\n', encoding="utf-8")
+    result = cli("build", "--site", site)
+    assert result.exit_code == 1
+    assert f"{base}:3:" in result.output and "'owner_name' is undefined" in result.output
