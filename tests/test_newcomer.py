@@ -223,3 +223,88 @@ def test_template_error_names_the_template_file_and_line(tmp_path):
     result = cli("build", "--site", site)
     assert result.exit_code == 1
     assert f"{base}:3:" in result.output and "'owner_name' is undefined" in result.output
+
+
+# -- serve -----------------------------------------------------------------------------------
+RAW_NOTE = ("Council approves new classrooms for rural schools\n\nThe provincial council approved a budget "
+            "for forty new classrooms in mountain districts on Monday.\n\nWork starts next year, "
+            "the council said in a statement.\n")
+
+
+def test_serve_imports_raw_files_as_they_arrive_and_keeps_hand_edits(tmp_path):
+    import time
+
+    from site_builder.preview import PREVIEW_OVERRIDES
+    from site_builder.server import DevSite, Preview
+
+    site = new_site(tmp_path)
+    logged: list[str] = []
+    preview = Preview(DevSite(site, overrides=PREVIEW_OVERRIDES, log=logged.append), port=0).start()
+    try:
+        raw = site / "content" / "raw" / "classrooms.txt"
+        (site / "content" / "raw" / ".classrooms.txt.swp").write_bytes(b"\x00vim swap")
+        raw.write_text(RAW_NOTE, encoding="utf-8")
+        article = _wait_for(lambda: next((site / "content" / "articles").glob("council*.md"), None))
+        assert preview.watcher.batcher.idle(10)
+        page = site / "output" / "articles" / (article.stem + ".html")
+        _wait_for(page.exists)
+        assert any(line.startswith("imported content/articles/council") for line in logged), logged
+        assert not any("swp" in line for line in logged), logged
+        # changed raw → imported again; once edited by hand → kept
+        raw.write_text(RAW_NOTE.replace("forty", "fifty"), encoding="utf-8")
+        _wait_for(lambda: "fifty" in article.read_text(encoding="utf-8"))
+        article.write_text(article.read_text(encoding="utf-8").replace("fifty", "sixty"), encoding="utf-8")
+        assert preview.watcher.batcher.idle(10)
+        raw.write_text(RAW_NOTE.replace("forty", "seventy"), encoding="utf-8")
+        _wait_for(lambda: any(line.startswith("kept ") for line in logged))
+        time.sleep(0.2)
+        assert "sixty" in article.read_text(encoding="utf-8")
+    finally:
+        preview.stop()
+
+
+def _wait_for(probe, timeout: float = 15.0):
+    import time
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = probe()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {probe}")
+
+
+def test_serve_links_stay_local_with_base_url_and_drafts_are_marked(tmp_path):
+    from conftest import write_article
+    from site_builder.preview import PREVIEW_OVERRIDES
+    from site_builder.server import DevSite
+
+    site = new_site(tmp_path)
+    toml = site / "site.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('base_url = ""', 'base_url = "https://example.org/news"'),
+                    encoding="utf-8")
+    write_article(site, "plan.md", "title: The plan\ndate: 2025-01-02\ndraft: true")
+    dev = DevSite(site, overrides=PREVIEW_OVERRIDES, log=lambda m: None)
+    assert dev.rebuild(None)
+    for target in ("/index.html", "/articles/plan.html", "/articles/nope.html", "/deep/er/nope.html"):
+        body = dev.respond(target).body
+        assert b"example.org" not in body, target
+    home = dev.respond("/index.html").body
+    assert b'class="draft-mark"' in home and b"The plan" in home
+    missing = dev.respond("/deep/er/nope.html")
+    assert missing.status == 404 and b'href="/static/style.css"' in missing.body
+    # a published build of the same site has neither the draft nor local-only links
+    assert cli("build", "--site", site).exit_code == 0
+    assert b"The plan" not in (site / "output" / "index.html").read_bytes()
+    assert b"https://example.org/news/" in (site / "output" / "404.html").read_bytes()
+
+
+def test_editor_temp_and_swap_files_are_ignored():
+    from site_builder.watch import is_editor_junk
+
+    for name in (".a.md.swp", ".a.md.swo", ".a.md.swn", "a.md~", ".#a.md", "4913", "#a.md#",
+                 "a.md.kate-swp", "a.md___jb_tmp___", "a.md___jb_old___", ".goutputstream-X1"):
+        assert is_editor_junk(name), name
+    for name in ("a.md", "swap.md", "notes.txt", "x.swift"):
+        assert not is_editor_junk(name), name
