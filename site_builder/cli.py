@@ -78,7 +78,9 @@ def new(directory: Path) -> None:
 @click.option("--explain", is_flag=True, help="Print every raw line with its verdict and rule; write nothing.")
 @click.option("--dry-run", is_flag=True, help="Report what would be written; write nothing.")
 @click.option("--force", is_flag=True, help="Overwrite articles that were edited by hand.")
-def import_(site_dir: Path, paths: tuple[Path, ...], explain: bool, dry_run: bool, force: bool) -> None:
+@click.option("-v", "--verbose", is_flag=True, help="Name every article written.")
+def import_(site_dir: Path, paths: tuple[Path, ...], explain: bool, dry_run: bool, force: bool,
+            verbose: bool) -> None:
     """Clean raw scraped text files (default content/raw/) into content/articles/*.md."""
     from site_builder.ingest.importer import explain_paths, import_raw
 
@@ -87,7 +89,7 @@ def import_(site_dir: Path, paths: tuple[Path, ...], explain: bool, dry_run: boo
         return
     report = import_raw(site_dir, list(paths) or None, force=force, dry_run=dry_run)
     verb = "would write" if dry_run else "wrote"
-    for path in report.written:
+    for path in report.written if verbose or dry_run else ():
         click.echo(f"{verb} {path}")
     for path in report.skipped_edited:
         click.echo(f"kept {path}: edited by hand (use --force to overwrite)", err=True)

@@ -308,3 +308,70 @@ def test_editor_temp_and_swap_files_are_ignored():
         assert is_editor_junk(name), name
     for name in ("a.md", "swap.md", "notes.txt", "x.swift"):
         assert not is_editor_junk(name), name
+
+
+# -- build output ----------------------------------------------------------------------------
+def test_build_says_one_line_with_plurals_and_a_hint_after_the_first_build(tmp_path):
+    site = new_site(tmp_path)
+    first = cli("build", "--site", site)
+    lines = first.output.strip().splitlines()
+    assert len(lines) == 2, first.output
+    assert re.fullmatch(rf"built 1 article into \d+ pages in {re.escape(str(site / 'output'))}/ "
+                        r"\(\d+ files written\) in \d+\.\d\d s", lines[0]), lines[0]
+    assert f"open {site / 'output' / 'index.html'}" in lines[1] and "site-builder serve" in lines[1]
+    again = cli("build", "--site", site)
+    assert again.output.strip().splitlines() == [again.output.strip()]  # no hint the second time
+    assert "(nothing changed)" in again.output
+    (site / "content" / "articles" / "welcome.md").write_text("---\ntitle: Hello\ndate: 2025-01-01\n---\nHi.\n",
+                                                               encoding="utf-8")
+    verbose = cli("build", "--site", site, "-v")
+    assert "wrote articles/welcome.html" in verbose.output and "wrote index.html" in verbose.output
+    quiet = cli("build", "--site", site, "-q", "--theme", "broadsheet")
+    assert quiet.exit_code == 0 and quiet.output == ""
+
+
+def test_plural():
+    from site_builder.build_output import plural
+
+    assert [plural(n, "article") for n in (0, 1, 2)] == ["0 articles", "1 article", "2 articles"]
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    site = new_site(tmp_path)
+    main_fd, term = pty.openpty()
+    proc = subprocess.run([sys.executable, "-m", "site_builder", "build", "--site", str(site)],
+                          stdout=subprocess.PIPE, stderr=term, text=True, timeout=120)
+    os.close(term)
+    shown = b""
+    try:
+        while chunk := os.read(main_fd, 65536):
+            shown += chunk
+    except OSError:
+        pass
+    os.close(main_fd)
+    assert proc.returncode == 0
+    assert b"pages" in shown and b"100%" in shown  # the bar, drawn on the terminal
+    assert "built 1 article" in proc.stdout and "100%" not in proc.stdout
+
+
+def test_version_and_build_py_help_answer_without_building(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    from site_builder import __version__
+
+    assert cli("--version").output.strip() == f"site-builder, version {__version__}"
+    repo = tmp_path / "repo"
+    (repo / "content" / "raw").mkdir(parents=True)
+    (repo / "content" / "raw" / "note.txt").write_text(RAW_NOTE, encoding="utf-8")
+    shutil.copy(REPO / "build.py", repo / "build.py")
+    shown = subprocess.run([sys.executable, "build.py", "--help"], capture_output=True, text=True, cwd=repo)
+    assert shown.returncode == 0 and shown.stdout.startswith("Usage: python build.py [OPTIONS]")
+    assert "--strict" in shown.stdout and "--drafts" in shown.stdout
+    assert not (repo / "content" / "articles").exists() and not (repo / "output").exists()
