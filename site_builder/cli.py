@@ -190,6 +190,8 @@ def serve(site_dir: Path, host: str, port: int, open_browser: bool, theme: str |
     from site_builder.config import DEFAULTS
     from site_builder.site_warnings import config_warnings
     _echo_err(say.warning_lines(config_warnings(site_dir / "site.toml", DEFAULTS)))
+    click.echo("preview: drafts shown (marked), links local; `site-builder build` makes the site to publish",
+               err=True)
     try:
         run(site_dir, out_dir, host=host, port=port, open_browser=open_browser, theme=theme, **PREVIEW_OVERRIDES)
     except OSError as exc:
