@@ -13,8 +13,9 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else many or word + 's'}"
 
 
-def warning_lines(warnings: list[SiteWarning] | tuple[SiteWarning, ...]) -> list[str]:
-    return [f"warning: {w.text()}" for w in warnings]
+def warning_lines(warnings) -> list[str]:
+    """SiteWarning records (file shown relative to here) and plain notes (the build cache's)."""
+    return [f"warning: {w.text() if isinstance(w, SiteWarning) else w}" for w in warnings]
 
 
 def strict_failure(warnings) -> str:

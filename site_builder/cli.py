@@ -10,8 +10,8 @@ import click
 from site_builder import __version__
 from site_builder.config import load_config
 from site_builder.errors import BuildError, ContentError
-from site_builder.output_guard import UnsafeOutput, check_output_dir
-from site_builder.theme_errors import ThemeNotFound
+from site_builder.build.guard import UnsafeOutput, check_output_dir
+from site_builder.render.theme_errors import ThemeNotFound
 
 
 def _fail(exc: Exception) -> None:
@@ -115,7 +115,7 @@ def build(site_dir: Path, out_dir: Path | None, theme: str | None, base_url: str
           strict: bool, quiet: bool, verbose: bool, jobs: int | None) -> None:
     """Build content/ into a static site."""
     from site_builder import build_output as say
-    from site_builder.pipeline import build_site
+    from site_builder.build.pipeline import build_site
     from site_builder.site_warnings import WarningsAreErrors
 
     config = _config_or_exit(site_dir, out_dir, theme=theme, base_url=base_url, jobs=jobs,
@@ -176,8 +176,8 @@ def _config_or_exit(site_dir: Path, out_dir: Path | None, **overrides):
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder [SITE/output].")
 def serve(site_dir: Path, host: str, port: int, open_browser: bool, theme: str | None, out_dir: Path | None) -> None:
     """Build, serve on 127.0.0.1:8000, rebuild on change and reload open pages."""
-    from site_builder.preview import PREVIEW_OVERRIDES
-    from site_builder.server import serve as run
+    from site_builder.devserver.preview import PREVIEW_OVERRIDES
+    from site_builder.devserver.server import serve as run
 
     if not (site_dir / "content").is_dir():
         raise click.UsageError(f"{site_dir}: no content/ folder here (use --site DIR)")

@@ -60,7 +60,7 @@ def test_large_article_builds(site):
 
 
 def test_leftovers_of_a_crashed_build_are_cleaned(site):
-    crashed = site / ".out-staging-output-abc123"
+    crashed = site / ".out-staging-output.abc123"
     (crashed / "articles").mkdir(parents=True)
     (crashed / "articles" / "half.html").write_text("half", encoding="utf-8")
     assert build(site).exit_code == 0
@@ -143,3 +143,33 @@ def test_random_raw_input_never_crashes_import_or_build(tmp_path, blob, text):
     assert run_import(site).exit_code in (0, 1)
     assert tree_bytes(raw) == before
     assert build(site).exit_code in (0, 1)
+
+
+def test_yaml_alias_bomb_is_refused_with_its_line(site):
+    lines = ["title: Bomb", 'a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, 10):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    (site / "content" / "articles" / "bomb.md").write_text("---\n" + "\n".join(lines) + "\n---\nbody\n",
+                                                            encoding="utf-8")
+    result = build(site)
+    assert result.exit_code == 1
+    assert "bomb.md:3: this value is reused by a YAML alias" in result.output and "Traceback" not in result.output
+
+
+def test_forged_cache_records_are_ignored_and_nothing_outside_is_touched(site, tmp_path):
+    import json
+
+    assert build(site).exit_code == 0
+    victim = site.parent / "victim.txt"
+    victim.write_text("mine\n", encoding="utf-8")
+    pages = site / ".site-builder-cache" / "pages.json"
+    data = json.loads(pages.read_text(encoding="utf-8"))
+    data["pages"]["../victim.txt"] = ["x", "0" * 32, 5]
+    data["pages"]["/etc/passwd"] = ["x", "0" * 32, 5]
+    pages.write_text(json.dumps(data), encoding="utf-8")
+    before = tree_bytes(site / "output")
+    result = build(site)
+    assert result.exit_code == 0, result.output
+    assert "warning:" in result.output and "pages.json" in result.output
+    assert victim.read_text(encoding="utf-8") == "mine\n"
+    assert tree_bytes(site / "output") == before

@@ -12,7 +12,7 @@ import pytest
 from conftest import tree_bytes, write_article
 from corpus import generate
 from site_builder.config import load_config
-from site_builder.pipeline import build_site
+from site_builder.build.pipeline import build_site
 
 
 @pytest.fixture
@@ -82,7 +82,7 @@ def test_noop_rebuild_writes_nothing_and_skips_planning(corpus: Path):
 
 
 def test_noop_rebuild_reads_no_article_when_their_stat_is_as_the_last_build_saw_it(corpus: Path, monkeypatch):
-    import site_builder.pipeline as pipeline
+    import site_builder.build.pipeline as pipeline
     rebuild(corpus)
     time.sleep(0.05)  # past the racy window: files changed just before a build are read again
     rebuild(corpus)   # this one records stats it can trust
@@ -106,7 +106,7 @@ def test_an_edit_that_keeps_size_and_mtime_is_still_seen(corpus: Path, tmp_path:
 
 
 def test_stat_snapshot_distrusts_files_changed_just_before_it_was_taken():
-    from site_builder.cache import unchanged_files
+    from site_builder.build.cache import unchanged_files
     at = 1_700_000_000_123_456_789
     old = {"at": at, "stat": {"a.md": [10, at - 5_000_000_000, at - 5_000_000_000, 7, False]}}
     assert unchanged_files(old, {"a.md": [10, at - 5_000_000_000, at - 5_000_000_000, 7, False]})
@@ -123,7 +123,7 @@ def test_stat_snapshot_distrusts_files_changed_just_before_it_was_taken():
 def test_a_symbolic_link_is_judged_by_its_target(tmp_path: Path):
     """stat_key looks at a link's target (one lstat, then a stat): re-pointing the link at
     another file of the same size and time must change the key."""
-    from site_builder.content import stat_key
+    from site_builder.content.loader import stat_key
     a, b, link = tmp_path / "a.md", tmp_path / "b.md", tmp_path / "link.md"
     a.write_text("same size")
     b.write_text("same size")
@@ -162,7 +162,7 @@ def test_a_deleted_index_file_the_edit_does_not_touch_comes_back(corpus: Path, t
 def test_a_dev_server_after_a_command_line_build_updates_an_edited_article(corpus: Path, tmp_path: Path):
     """serve started on a site the command line built (cache and stat snapshot on disk): an edit
     of an article whose text no build has needed yet still updates in place, like a cold build."""
-    from site_builder.cache import BuildCache
+    from site_builder.build.cache import BuildCache
     rebuild(corpus)
     time.sleep(0.05)
     rebuild(corpus)
@@ -186,8 +186,8 @@ def test_a_dev_server_after_a_command_line_build_updates_an_edited_article(corpu
 def test_a_full_build_writes_the_article_cache_beside_the_pages(tmp_path: Path):
     """From PARALLEL_MIN articles a full build writes the article and body shards in a forked
     process while it renders; the cache must hold every article all the same."""
-    from site_builder.cache import BuildCache
-    from site_builder.content import load_articles
+    from site_builder.build.cache import BuildCache
+    from site_builder.content.loader import load_articles
     from site_builder.parallel import PARALLEL_MIN
     site = tmp_path / "site"
     generate(PARALLEL_MIN + 20, site / "content" / "articles")

@@ -196,7 +196,7 @@ def test_md_links_go_to_the_articles_pages_and_a_missing_one_warns(tmp_path):
 
 
 def test_markdown_links_finds_lines_and_skips_code():
-    from site_builder.links import markdown_links
+    from site_builder.content.links import markdown_links
 
     body = "Intro.\n\n[a](a.md) and\n[b](b.md#x)\n\n    [c](c.md)\n\n[d](https://x.org/d.md) [e](/e.md)\n"
     assert markdown_links(body, 10) == (("a.md", 12), ("b.md#x", 13))
@@ -234,8 +234,8 @@ RAW_NOTE = ("Council approves new classrooms for rural schools\n\nThe provincial
 def test_serve_imports_raw_files_as_they_arrive_and_keeps_hand_edits(tmp_path):
     import time
 
-    from site_builder.preview import PREVIEW_OVERRIDES
-    from site_builder.server import DevSite, Preview
+    from site_builder.devserver.preview import PREVIEW_OVERRIDES
+    from site_builder.devserver.server import DevSite, Preview
 
     site = new_site(tmp_path)
     logged: list[str] = []
@@ -277,8 +277,8 @@ def _wait_for(probe, timeout: float = 15.0):
 
 def test_serve_links_stay_local_with_base_url_and_drafts_are_marked(tmp_path):
     from conftest import write_article
-    from site_builder.preview import PREVIEW_OVERRIDES
-    from site_builder.server import DevSite
+    from site_builder.devserver.preview import PREVIEW_OVERRIDES
+    from site_builder.devserver.server import DevSite
 
     site = new_site(tmp_path)
     toml = site / "site.toml"
@@ -301,7 +301,7 @@ def test_serve_links_stay_local_with_base_url_and_drafts_are_marked(tmp_path):
 
 
 def test_editor_temp_and_swap_files_are_ignored():
-    from site_builder.watch import is_editor_junk
+    from site_builder.devserver.watcher import is_editor_junk
 
     for name in (".a.md.swp", ".a.md.swo", ".a.md.swn", "a.md~", ".#a.md", "4913", "#a.md#",
                  "a.md.kate-swp", "a.md___jb_tmp___", "a.md___jb_old___", ".goutputstream-X1"):
@@ -375,3 +375,21 @@ def test_version_and_build_py_help_answer_without_building(tmp_path):
     assert shown.returncode == 0 and shown.stdout.startswith("Usage: python build.py [OPTIONS]")
     assert "--strict" in shown.stdout and "--drafts" in shown.stdout
     assert not (repo / "content" / "articles").exists() and not (repo / "output").exists()
+
+
+def test_serve_logs_one_line_per_build_and_the_warnings(tmp_path):
+    from conftest import write_article
+    from site_builder.devserver.preview import PREVIEW_OVERRIDES
+    from site_builder.devserver.server import DevSite
+
+    site = new_site(tmp_path)
+    note = write_article(site, "note.md", "title: Note\ndate: 2025-01-01", "See [gone](gone.md).\n")
+    logged: list[str] = []
+    dev = DevSite(site, overrides=PREVIEW_OVERRIDES, log=logged.append)
+    assert dev.rebuild(None)
+    assert [line.split(" ")[0] for line in logged] == ["built", "warning:"]
+    assert "link to a missing article 'gone.md'" in logged[1] and "note.md:5" in logged[1]
+    logged.clear()
+    note.write_text("---\ntitle: Note\ndate: 2025-01-01\n---\nFine now.\n", encoding="utf-8")
+    assert dev.rebuild({note})
+    assert len(logged) == 1 and logged[0].startswith("rebuilt in ")

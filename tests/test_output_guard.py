@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from conftest import tree_bytes
 from site_builder.cli import main
-from site_builder.output_guard import MARKER
+from site_builder.build.guard import MARKER
 
 
 def build(site, *args):

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
-from site_builder import related as rel
-from site_builder import search_index as si
-from site_builder.content import Article
-from site_builder.search_update import NeedsFullBuild, update_index
+from site_builder.search import related as rel
+from site_builder.search import index as si
+from site_builder.content.loader import Article
+from site_builder.search.update import NeedsFullBuild, update_index
 
 # Few words, several spellings of one folded word, so edits keep hitting shared terms, pairs,
 # spelling sets and shard boundaries.

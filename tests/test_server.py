@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from site_builder.cli import main
-from site_builder.pipeline import build_site
-from site_builder.server import CLIENT_JS, DevSite, host_allowed, inject
-from site_builder.watch import ChangeBatcher, Debouncer, Watcher, is_ignored
+from site_builder.build.pipeline import build_site
+from site_builder.devserver.server import CLIENT_JS, DevSite, host_allowed, inject
+from site_builder.devserver.watcher import ChangeBatcher, Debouncer, Watcher, is_ignored
 
 from conftest import write_article
 
@@ -396,7 +396,7 @@ def test_serve_command_is_registered():
 
 
 def test_a_build_that_changes_very_many_pages_tells_every_page_to_reload(dev: DevSite, site: Path, monkeypatch):
-    import site_builder.server as server
+    import site_builder.devserver.server as server
 
     monkeypatch.setattr(server, "MAX_PATHS", 2)
     served_with = dev._event_id()

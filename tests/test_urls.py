@@ -1,8 +1,8 @@
 """URL policy: every internal link relative and ending in a file name."""
 import posixpath
 
-from site_builder import urls
-from site_builder.i18n import format_date
+from site_builder.site import urls
+from site_builder.text.locale import format_date
 
 
 def test_pages_live_in_files_not_folders():
@@ -34,7 +34,7 @@ def test_dates_per_language_without_locale():
 
 def test_theme_path_filters_give_the_paths_urls_gives(tmp_path):
     """Templates link with filters (cheaper than urls.* calls); they must agree with urls."""
-    from site_builder.themes import make_environment, resolve_theme
+    from site_builder.render.themes import make_environment, resolve_theme
     env = make_environment(resolve_theme("default", tmp_path))
     template = env.from_string("{{ t | term_path('tag') }} {{ s | term_path('source') }} "
                                "{{ 'vi' | term_path('lang') }} {{ '2025-10' | term_path('month') }} {{ 'a-b' | article_path }}")

@@ -101,8 +101,8 @@ def build(n: int, site: Path) -> float:
 
 def write_baseline(site: Path) -> int:
     """The all-in-one index of the same articles and texts, in site/baseline/."""
-    from site_builder import urls
-    from site_builder.content import load_articles
+    from site_builder.site import urls
+    from site_builder.content.loader import load_articles
     from site_builder.markdown import render_markdown
 
     articles = load_articles(site / "content" / "articles")

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from site_builder import search_index as si
+from site_builder.search import index as si
 
 
 class NeedsFullBuild(Exception):

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Callable
 
-from site_builder.watch import is_editor_junk
+from site_builder.devserver.watcher import is_editor_junk
 
 # A preview is looked at on this machine: drafts shown (marked), every link local.
 PREVIEW_OVERRIDES = {"drafts": True, "base_url": ""}

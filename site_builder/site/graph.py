@@ -4,9 +4,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from site_builder import urls
-from site_builder.content import Article
-from site_builder.i18n import format_month, language_name
+from site_builder.site import urls
+from site_builder.content.loader import Article
+from site_builder.text.locale import format_month, language_name
 
 
 @dataclass(frozen=True)

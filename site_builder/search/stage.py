@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from site_builder import related as rel
-from site_builder import search_index as si
-from site_builder import urls, writer
-from site_builder.content import Article
+from site_builder.search import related as rel
+from site_builder.search import index as si
+from site_builder.site import urls
+from site_builder.build import writer
+from site_builder.content.loader import Article
 from site_builder.markdown import render_markdown
 from site_builder.parallel import PARALLEL_MIN, Background, chunked_map, ordered_map
-from site_builder.search_update import NeedsFullBuild, update_index
+from site_builder.search.update import NeedsFullBuild, update_index
 
 MAX_CHANGED = 64          # more edited articles than this: build in full
 MAX_REANALYSED = 6000     # articles whose related words must be recomputed, at most

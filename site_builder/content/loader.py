@@ -14,7 +14,7 @@ import frontmatter
 import yaml
 
 from site_builder.errors import ContentError, Problem
-from site_builder.links import markdown_links
+from site_builder.content.links import markdown_links
 
 KNOWN_KEYS = {"title", "date", "lang", "source", "source_url", "author", "tags", "summary",
               "captions", "raw", "translations", "slug", "draft"}
@@ -190,6 +190,8 @@ def _yaml_front_matter(path: Path, fm_text: str, offset: int) -> tuple[dict, dic
     loader = _Loader(fm_text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _refuse_aliases(path, node, offset)
         meta = loader.construct_document(node) if node is not None else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
@@ -201,6 +203,27 @@ def _yaml_front_matter(path: Path, fm_text: str, offset: int) -> tuple[dict, dic
     if not isinstance(meta, dict):
         _fail(path, 2, "front-matter must be a mapping of keys to values")
     return meta, _key_lines(node, offset)
+
+
+MAX_NODES = 10_000  # a front-matter larger than this is not an article's metadata
+
+
+def _refuse_aliases(path: Path, root, offset: int) -> None:
+    """An alias (*name) reuses a node: nine nested ones make a billion values that the cache's
+    JSON or a template would expand. Front-matter needs none, so any alias is an error."""
+    seen: set[int] = set()
+    todo = [root]
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
+            _fail(path, node.start_mark.line + 1 + offset, "this value is reused by a YAML alias (*name): aliases are not allowed in front-matter")
+        seen.add(id(node))
+        if len(seen) > MAX_NODES:
+            _fail(path, node.start_mark.line + 1 + offset, f"front-matter has more than {MAX_NODES} values")
+        if isinstance(node, yaml.MappingNode):
+            todo.extend(child for pair in node.value for child in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            todo.extend(node.value)
 
 
 # Front-matter written one `key: value` a line, in the forms hand-written and generated files

@@ -186,7 +186,7 @@ class DevSite:
     def __init__(self, site_dir: Path, out_dir: Path | None = None, overrides: dict | None = None,
                  build: Callable | None = None, log: Callable[[str], None] | None = None) -> None:
         if build is None:
-            from site_builder.pipeline import build_site as build
+            from site_builder.build.pipeline import build_site as build
         self.site_dir = Path(site_dir).resolve()
         self.out_override = Path(os.path.abspath(out_dir)) if out_dir else None
         self.overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
@@ -228,7 +228,7 @@ class DevSite:
         return self.site_dir / ".site-builder-cache"
 
     def watch_folders(self) -> list[Path]:
-        from site_builder.themes import shipped_themes_dir
+        from site_builder.render.themes import shipped_themes_dir
 
         return [self.site_dir / "content", self.site_dir / "themes", shipped_themes_dir()]
 
@@ -252,7 +252,7 @@ class DevSite:
             started = time.perf_counter()
             self.builds += 1
             try:
-                from site_builder.preview import import_arrivals
+                from site_builder.devserver.preview import import_arrivals
                 changes = import_arrivals(self.site_dir, changes, self.log)  # raw files dropped in
                 self.config = self._load_config()  # cheap; a fixed or broken site.toml shows at once
                 kwargs = {"previous": self.digests}
@@ -275,7 +275,7 @@ class DevSite:
             return True
 
     def _build_cache(self):
-        from site_builder.cache import BuildCache
+        from site_builder.build.cache import BuildCache
 
         root = self.config.cache_dir
         if self._cache is None or self._cache.root != root:
@@ -342,10 +342,11 @@ class DevSite:
             trigger = " after " + ", ".join(names[:3]) + (f" +{len(names) - 3}" if len(names) > 3 else "")
         if changes is None and hasattr(report, "summary"):
             self.log(report.summary() + ("; error fixed" if recovered else ""))
-        for warning in getattr(report, "warnings", ()):
-            self.log(f"warning: {warning.text()}")
         else:
             self.log(f"rebuilt in {seconds:.2f} s{trigger}: {what}" + ("; error fixed" if recovered else ""))
+        from site_builder.build_output import warning_lines
+        for line in warning_lines(getattr(report, "warnings", ())):
+            self.log(line)
 
     # -- events ----------------------------------------------------------------------------
     def _event_id(self, version: int | None = None) -> str:
@@ -469,7 +470,7 @@ class DevSite:
     def _not_found(self) -> tuple[bytes, str]:
         page = os.path.join(self.out_dir, "404.html")
         try:
-            from site_builder.preview import rooted_links
+            from site_builder.devserver.preview import rooted_links
             return rooted_links(Path(page).read_bytes()), TEXT_TYPES[".html"]
         except OSError:
             return b"<!doctype html><title>Not found</title><h1>Not found</h1>\n", TEXT_TYPES[".html"]
@@ -613,7 +614,7 @@ class Preview:
 
     def __init__(self, site: DevSite, host: str = "127.0.0.1", port: int = 8000,
                  quiet: float | None = None) -> None:
-        from site_builder.watch import QUIET, Watcher
+        from site_builder.devserver.watcher import QUIET, Watcher
 
         self.site = site
         self.httpd = DevServer(site, host, port)  # bind first: a busy port fails before building

@@ -14,16 +14,15 @@ A missing, stale or corrupt cache only costs time: the output is the same withou
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
 import threading
 from pathlib import Path
 
-from site_builder.content import Article, article_to_json
+from site_builder.content.loader import Article, article_to_json
+from site_builder.build.writer import is_safe_path
 from site_builder.errors import ContentError
-from site_builder.site_graph import Term
 
 FORMAT = 2  # 2: articles carry draft, date_line and links
 
@@ -45,11 +44,17 @@ def _write_json(path: Path, data: dict) -> None:
     os.replace(tmp, path)
 
 
-def hash_files(paths: list[Path], extra: str = "") -> str:
-    h = hashlib.blake2b(extra.encode(), digest_size=16)
-    for p in sorted(paths):
-        h.update(str(p).encode() + b"\0" + p.read_bytes() + b"\0")
-    return h.hexdigest()
+def _valid_records(records, path: Path, warnings: list[str]) -> dict[str, list]:
+    """Output records as the cache holds them, if every one names a file inside the output and
+    has the shape [fingerprint, digest, size]; otherwise none (a full build follows)."""
+    if not isinstance(records, dict):
+        return {}
+    for name, rec in records.items():
+        if not is_safe_path(name) or not (isinstance(rec, list) and len(rec) == 3 and isinstance(rec[0], str)
+                                          and isinstance(rec[1], str) and isinstance(rec[2], int)):
+            warnings.append(f"{path}: ignored: it names {name!r}, which is not a file of the output")
+            return {}
+    return records
 
 
 class BuildCache:
@@ -78,9 +83,11 @@ class BuildCache:
         self._pending: dict | None = None
         self._invalidated = False
         self._lock = threading.Lock()
+        self.warnings: list[str] = []             # what was wrong with the cache on disk
         if root is not None:
             pages = _read_json(root / "pages.json")
-            self.pages, self.out_dir = pages.get("pages", {}), pages.get("out_dir", "")
+            self.pages, self.out_dir = _valid_records(pages.get("pages", {}), root / "pages.json", self.warnings), \
+                pages.get("out_dir", "")
             self.related = pages.get("related", {})  # search fingerprint + related slugs it gave
             site = pages.get("site", {})
             self.site_fp, self.page_count = site.get("fp", ""), site.get("pages", 0)
@@ -211,56 +218,6 @@ class BuildCache:
         gitignore = self.root / ".gitignore"
         if not gitignore.exists():
             gitignore.write_text("*\n", encoding="utf-8")
-
-
-def fingerprint(parts, memo: dict | None = None) -> str:
-    """A digest of everything a page's rendering reads: articles by their digest, taxonomy terms
-    by their name and articles, plain values by repr. Same inputs → same fingerprint."""
-    out: list[str] = []
-    _flatten(parts, out, {} if memo is None else memo)
-    return hashlib.blake2b("\x1f".join(out).encode(), digest_size=16).hexdigest()
-
-
-def _flatten(obj, out: list[str], memo: dict) -> None:
-    kind = type(obj)
-    if kind is Article:
-        out.append(obj.digest)
-    elif kind is str:
-        out.append(obj)
-    elif kind is tuple and len(obj) > 8:  # long tuples (a pager's paths) are shared by many pages
-        key = id(obj)
-        if key not in memo:
-            memo[key] = fingerprint(list(obj), memo)
-        out.append(memo[key])
-    elif kind is tuple or kind is list:
-        out.append("(")
-        for item in obj:
-            if type(item) is Article:  # the common leaf, without a call
-                out.append(item.digest)
-            else:
-                _flatten(item, out, memo)
-        out.append(")")
-    elif kind is dict:
-        for k in sorted(obj):
-            out.append(k)
-            v = obj[k]
-            if type(v) is Article:
-                out.append(v.digest)
-            elif type(v) is str:
-                out.append(v)
-            else:
-                _flatten(v, out, memo)
-    elif kind is Term:  # memoised: a term's article list is long
-
-        key = id(obj)
-        if key not in memo:
-            memo[key] = fingerprint((obj.kind, obj.name, obj.slug, [a.digest for a in obj.articles]))
-        out.append(memo[key])
-    elif hasattr(obj, "__dataclass_fields__"):
-        out.append(kind.__name__)
-        _flatten({k: getattr(obj, k) for k in obj.__dataclass_fields__}, out, memo)
-    else:
-        out.append(repr(obj))
 
 
 RACY_NS = 20_000_000        # a file changed this close before its stat was taken may change again unseen

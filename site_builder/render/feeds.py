@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from html import escape as _html_escape
 
-from site_builder import urls
-from site_builder.content import Article
+from site_builder.site import urls
+from site_builder.content.loader import Article
 
 
 def escape(text: str) -> str:

@@ -36,7 +36,7 @@ from itertools import chain, repeat
 from operator import sub
 from typing import Iterable, Iterator, Mapping
 
-from site_builder.i18n import language_name
+from site_builder.text.locale import language_name
 from site_builder.text.slug import fold
 
 FORMAT_VERSION = 2

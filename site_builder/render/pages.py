@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import jinja2
 
-from site_builder import urls
+from site_builder.site import urls
 from site_builder.errors import BuildError
-from site_builder.site_graph import Page
+from site_builder.site.graph import Page
 
 
 def render_page(env: jinja2.Environment, page: Page, site: dict, html_of: dict[str, str]) -> bytes:
@@ -17,6 +17,6 @@ def render_page(env: jinja2.Environment, page: Page, site: dict, html_of: dict[s
     try:
         return env.get_template(page.template).render(context).encode("utf-8")
     except jinja2.TemplateError as exc:
-        from site_builder.theme_errors import template_location
+        from site_builder.render.theme_errors import template_location
         where = template_location(exc, page.template)
         raise BuildError(f"{where}: template error while rendering {page.path}: {exc}") from None

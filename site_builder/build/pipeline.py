@@ -8,38 +8,37 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from site_builder import feeds, urls, writer
-from site_builder.cache import BuildCache, fingerprint, hash_files, known_json, trusted_files, unchanged_files
+from site_builder.render import feeds
+from site_builder.site import urls
+from site_builder.build import writer
+from site_builder.build.cache import BuildCache, known_json, trusted_files, unchanged_files
+from site_builder.build.fingerprint import code_fingerprint, fingerprint, hash_files
 from site_builder.config import SiteConfig
-from site_builder.output_guard import MARKER, MARKER_TEXT, check_output_dir
-from site_builder.content import Article, article_files, article_from_json, load_articles, stat_key
-from site_builder.search_index import gc_paused
-from site_builder.search_update import NeedsFullBuild
-from site_builder.site_graph import Page, plan_pages
-from site_builder.links import attach_links, rewrite_links
-from site_builder.publish import check_articles, replay_warnings
+from site_builder.build.guard import MARKER, MARKER_TEXT, check_output_dir
+from site_builder.build.lock import build_lock
+from site_builder.content.loader import Article, article_files, article_from_json, load_articles, stat_key
+from site_builder.search.index import gc_paused
+from site_builder.search.update import NeedsFullBuild
+from site_builder.site.graph import Page, plan_pages
+from site_builder.render.themes import Theme, make_environment, resolve_theme, static_files, template_files
+from site_builder.site.links import LinkTargets, attach_links, rewrite_links
+from site_builder.build.publish import check_articles, replay_warnings
 from site_builder.site_warnings import SiteWarning, save_warnings
-from site_builder.themes import make_environment, resolve_theme, static_files, template_files
 
 if TYPE_CHECKING:
     from site_builder.markdown import Rendered
+    from site_builder.search.stage import SearchOutcome
 
 # Jinja, markdown-it, Pygments and the process pool are imported where they are used: a build
 # that finds nothing changed (a third of a second of imports, a third of its time) needs none.
 
 Progress = Callable[[str, int, int], None]
 SEARCH_DIR = "search/"
-SEARCH_CODE_FILES = [Path(__file__).resolve().parent / f"{name}.py"
-                     for name in ("search_index", "search_update", "search_stage", "related", "markdown", "urls")]
-# Code whose change can change a rendered page: part of every page fingerprint.
-CODE_FILES = [Path(__file__).resolve().parent / f"{name}.py"
-              for name in ("content", "i18n", "markdown", "render", "site_graph", "themes", "urls", "links")]
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,7 @@ class BuildReport:
     digests: dict = field(default_factory=dict, compare=False, repr=False)  # output path → digest
     rendered: int = 0  # pages actually rendered (the rest were current)
     search: str = "reused"  # search index: reused, updated (in place) or rebuilt
-    warnings: tuple[SiteWarning, ...] = ()  # printed by the CLI; the build went on
+    warnings: tuple[SiteWarning | str, ...] = ()  # the content's (SiteWarning) and the cache's own notes
 
     def summary(self) -> str:
         return (f"built {self.articles} articles into {self.pages} pages "
@@ -80,7 +79,7 @@ class RenderedArticles(dict):
     def __init__(self, by_slug: dict[str, Article], links: dict[str, tuple] | None = None):
         super().__init__()
         self._by_slug = by_slug
-        self._links = links or {}  # slug → its .md links resolved (links.attach_links)
+        self._links = links or {}  # slug → its .md links resolved (site.links.attach_links)
 
     def __missing__(self, slug: str) -> str:
         from site_builder.markdown import render_markdown
@@ -95,14 +94,12 @@ class RenderedArticles(dict):
             self[slug] = rewrite_links(html_by_slug[slug], self._links[slug])
 
 
-def _render_page_job(payload: dict, i: int) -> bytes | tuple[str, int]:
-    """Render one page; in a full build the worker writes it into staging itself and returns
-    only (digest, size), so 90 MB of pages never cross a pipe."""
-    from site_builder.render import render_page
+def _render_page_job(payload: dict, i: int) -> tuple[str, int]:
+    """Render one page; the worker writes it into staging itself and returns only (digest, size),
+    so 90 MB of pages never cross a pipe."""
+    from site_builder.render.pages import render_page
     page = payload["pages"][i]
     data = render_page(payload["env"], page, payload["site"], payload["html_of"])
-    if payload["staging"] is None:
-        return data
     writer.write_file(payload["staging"], page.path, data, payload["made"])  # per worker: fork copies it
     return writer.digest(data), len(data)
 
@@ -169,13 +166,46 @@ def add_site_files(out: writer.OutputSet, config: SiteConfig, theme, site: dict,
 def build_site(config: SiteConfig, progress: Progress | None = None,
                previous: dict[str, str] | None = None, use_cache: bool = True,
                cache: BuildCache | None = None, changed: set[Path] | None = None) -> BuildReport:
-    """Build the site. Outputs go in place, file by file, when the last build into this out dir is
-    known (from the cache, or `previous` digests a dev server kept); otherwise a staging folder is
-    swapped in whole. A dev server passes its long-lived `cache` and the paths its watcher saw
+    """Build the site into a staging tree and swap it in whole. A dev server passes the digests
+    of its last build (`previous`), its long-lived `cache` and the paths its watcher saw
     `changed` since the last build."""
     check_output_dir(config.out_dir, config.site_dir)
-    with gc_paused():  # hundreds of thousands of long-lived objects, no cycles worth collecting
-        return _build_site(config, progress, previous, use_cache, cache, changed)
+    with build_lock(config.cache_dir), gc_paused():  # no cycles worth collecting in a build
+        writer.recover(config.out_dir)
+        if cache is None:
+            cache = BuildCache(config.cache_dir if use_cache else None)
+        return _build_site(config, progress, previous, cache, changed)
+
+
+@dataclass(frozen=True)
+class Design:
+    """Everything an output depends on besides the articles."""
+    theme: Theme
+    site: dict
+    code: str    # code_fingerprint(): also what the search index depends on
+    chain: str   # templates + code + site settings: part of every page's fingerprint
+    parts: tuple
+
+    @staticmethod
+    def of(config: SiteConfig) -> Design:
+        theme = resolve_theme(config.theme, config.site_dir)
+        site = site_globals(config)
+        code = code_fingerprint()
+        chain = hash_files(template_files(theme), code + json.dumps(site, sort_keys=True, default=str))
+        parts = (chain, code, hash_files(list(static_files(theme).values()), config.theme),
+                 config.per_page, config.language, config.drafts)
+        return Design(theme, site, code, chain, parts)
+
+
+@dataclass
+class Rendition:
+    """What the render stage made: every output claimed, and what the cache must remember."""
+    out: writer.OutputSet
+    pages: list[Page]
+    fps: list[str]
+    rendered: int
+    related: dict[str, tuple[str, ...]]
+    search: SearchOutcome | None
 
 
 def _article_stats(articles_dir: Path) -> dict:
@@ -203,8 +233,8 @@ def _digests_by_file(articles_dir: Path, articles: list[Article], trusted: dict[
 def _nothing_to_do(articles: int, cache: BuildCache, prior: dict[str, list], started: float,
                    warnings: tuple[SiteWarning, ...]) -> BuildReport:
     return BuildReport(articles=articles, pages=cache.page_count, files=len(prior), bytes_written=0,
-                       seconds=time.perf_counter() - started,
-                       digests={p: rec[1] for p, rec in prior.items()}, rendered=0, warnings=warnings)
+                       seconds=time.perf_counter() - started, warnings=tuple(cache.warnings) + warnings,
+                       digests={p: rec[1] for p, rec in prior.items()}, rendered=0)
 
 
 def _changed_articles(config: SiteConfig, changed: set[Path] | None) -> set[str] | None:
@@ -216,26 +246,17 @@ def _changed_articles(config: SiteConfig, changed: set[Path] | None) -> set[str]
 
 
 def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[str, str] | None,
-                use_cache: bool, cache: BuildCache | None, changed: set[Path] | None) -> BuildReport:
+                cache: BuildCache, changed: set[Path] | None) -> BuildReport:
     started = time.perf_counter()
-    if cache is None:
-        cache = BuildCache(config.cache_dir if use_cache else None)
-    theme = resolve_theme(config.theme, config.site_dir)
-    site = site_globals(config)
+    design = Design.of(config)
     prior = cache.previous_outputs(config.out_dir) if config.out_dir.is_dir() else {}
-    out_base = str(config.out_dir)
-    search_code = hash_files(SEARCH_CODE_FILES)
-    chain = hash_files(template_files(theme) + CODE_FILES, json.dumps(site, sort_keys=True, default=str))
-    # Everything an output depends on besides the articles (whose digests make search_fp).
-    design = (chain, search_code, hash_files(list(static_files(theme).values()), config.theme),
-              config.per_page, config.language, config.drafts)
     # A command-line build first looks at the article files' stat: all as the last build saw
     # them, and nothing else changed, and every output still what was written → done, without
     # reading an article. (A dev server knows what changed from its watcher instead.)
     files = (_article_stats(config.articles_dir)
              if cache.root is not None and changed is None and not cache.write_behind else {})
     if (prior and files and unchanged_files(cache.files, files["stat"])
-            and cache.site_fp == fingerprint((*design, cache.related.get("fp", "")))
+            and cache.site_fp == fingerprint((*design.parts, cache.related.get("fp", "")))
             and _outputs_intact(prior, config.out_dir)):
         warnings = replay_warnings(config, cache.root)
         published = sum(1 for p in prior if p.startswith("articles/"))  # drafts have no page
@@ -248,13 +269,9 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
         files["digests"] = _digests_by_file(config.articles_dir, articles, trusted)
     checked = check_articles(articles, config)  # drafts left out; warnings (--strict stops here)
     articles = checked.articles
-    by_slug = {a.slug: a for a in articles}
-    # Search index and related briefings depend on every article's text: reuse the last ones
-    # when no article changed (same fingerprint, files still there), else recompute both.
-    search_fp = fingerprint((search_code, [a.digest for a in articles]))
-    # Nothing that any output depends on changed, and every output is still what was written:
-    # done, without planning a single page.
-    site_fp = fingerprint((*design, search_fp))
+    # Search index and related briefings depend on every article's text.
+    search_fp = fingerprint((design.code, [a.digest for a in articles]))
+    site_fp = fingerprint((*design.parts, search_fp))
     if prior and cache.site_fp == site_fp and _outputs_intact(prior, config.out_dir):
         if files:  # the stat check could not vouch for them (touched, just changed, no record):
             # record what they are now, so that the next build can
@@ -262,103 +279,110 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
                        cache.related, None, {"fp": site_fp, "pages": cache.page_count, "files": files})
         save_warnings(cache.root, list(checked.warnings))
         return _nothing_to_do(len(articles), cache, prior, started, checked.warnings)
-    from site_builder.parallel import ordered_map
-    from site_builder.search_stage import build_search
+    cold = not prior and previous is None
+    with writer.StagedOutput(config.out_dir) as staged:
+        shards = cache.write_articles_now(articles) if cold else None  # the cache, beside the pages
+        made = _render(config, cache, design, articles, checked.targets, prior, staged.root, search_fp, progress)
+        made.out.reuse(prior, config.out_dir)
+        digests = made.out.digests()
+        known = previous if previous is not None else {p: rec[1] for p, rec in prior.items()}
+        if digests != known or not config.out_dir.is_dir():
+            cache.before_commit()
+            written = staged.commit(made.out)
+        else:
+            written = 0
+    fp_of = {page.path: made.fps[i] for i, page in enumerate(made.pages)}
+    fp_of.update({p: search_fp for p in digests if p.startswith(SEARCH_DIR)})
+    records = {p: [fp_of.get(p, ""), d, made.out.size(p)] for p, d in digests.items()}
+    save_warnings(cache.root, list(checked.warnings))
+    known_articles = cache.articles_written(shards)
+    if known_articles is None:
+        known_articles = known_json(articles, cache.articles)
+    search = made.search
+    cache.save(known_articles, {a.digest: a for a in articles}, records, config.out_dir,
+               {"fp": search_fp, "slugs": {k: list(v) for k, v in sorted(made.related.items())}},
+               {**search.state, "code": design.code} if search is not None else None,
+               {"fp": site_fp, "pages": len(made.pages), "files": files})
+    written_paths = sorted(p for p in digests.keys() | known.keys() if digests.get(p) != known.get(p))
+    return BuildReport(articles=len(articles), pages=len(made.pages), files=len(digests),
+                       bytes_written=written, seconds=time.perf_counter() - started,
+                       changed=tuple(written_paths), digests=digests, rendered=made.rendered,
+                       search="reused" if search is None else "rebuilt" if search.full else "updated",
+                       warnings=tuple(cache.warnings) + checked.warnings)
 
+
+def _render(config: SiteConfig, cache: BuildCache, design: Design, articles: list[Article], targets: LinkTargets,
+            prior: dict[str, list], staging: Path, search_fp: str, progress: Progress | None) -> Rendition:
+    """Search index, related briefings, then the pages whose fingerprint changed, written into
+    staging by the workers; every other output is claimed as kept."""
+    from site_builder.parallel import ordered_map
+    from site_builder.search.stage import build_search
+
+    out_base = str(config.out_dir)
     search_prior = {p: rec for p, rec in prior.items() if p.startswith(SEARCH_DIR)}
-    env = cache.environment(chain, lambda: make_environment(theme))
     search_current = (cache.related.get("fp") == search_fp and bool(search_prior)
                       and all(_is_current(rec, search_fp, os.path.join(out_base, p)) for p, rec in search_prior.items()))
-    incremental = (bool(prior) or previous is not None) and config.out_dir.is_dir()
-    staging = None if incremental else writer.new_staging(config.out_dir)
-    shards = cache.write_articles_now(articles) if staging else None  # the cache, beside the pages
     search = None
     try:
         if search_current:
             related = {k: tuple(v) for k, v in cache.related["slugs"].items()}
         else:
             # An update rewrites only the index files an edit changes and keeps the others as
-            # recorded: only if they are all still there (a few thousand stats, ~20 ms).
-            search_state = (cache.search_state(search_code, search_prior)
+            # recorded: only if they are all still there.
+            search_state = (cache.search_state(design.code, search_prior)
                             if _outputs_intact(search_prior, config.out_dir) else None)
-            search = build_search(articles, search_fp, search_state,
-                                  _old_article(cache), _search_reader(config.out_dir, search_prior), config.jobs,
-                                  staging=staging / SEARCH_DIR if staging is not None else None,
-                                  old_related=cache.related)
+            search = build_search(articles, search_fp, search_state, _old_article(cache),
+                                  _search_reader(config.out_dir, search_prior), config.jobs,
+                                  staging=staging / SEARCH_DIR, old_related=cache.related)
             related = search.related
         pages = plan_pages(articles, config.per_page, config.language, related)
-        attach_links(pages, checked.targets, config.articles_dir)
+        attach_links(pages, targets, config.articles_dir)
         memo: dict = {}
-        fps = [fingerprint((chain, page.template, page.path, page.lang, page.context), memo) for page in pages]
+        fps = [fingerprint((design.chain, page.template, page.path, page.lang, page.context), memo) for page in pages]
         todo = [i for i, page in enumerate(pages)
                 if not _is_current(prior.get(page.path), fps[i], os.path.join(out_base, page.path))]
-
+        env = cache.environment(design.chain, lambda: make_environment(design.theme))
         # Markdown is rendered where it is needed: inside the page workers, for the pages to render.
-        html_of = RenderedArticles(by_slug, {p.context["article"].slug: p.context["links"]
-                                             for p in pages if "links" in p.context})
+        html_of = RenderedArticles({a.slug: a for a in articles},
+                                   {p.context["article"].slug: p.context["links"] for p in pages if "links" in p.context})
         if search is not None:
             html_of.add_rendered(search.html)
-        todo_pages = [pages[i] for i in todo]
         bar = (lambda done, total: progress("pages", done, total)) if progress else None
-        results = ordered_map(_render_page_job, len(todo_pages),
-                              {"env": env, "pages": todo_pages, "site": site, "html_of": html_of,
-                               "staging": staging, "made": set()}, config.jobs, bar)
+        results = ordered_map(_render_page_job, len(todo),
+                              {"env": env, "pages": [pages[i] for i in todo], "site": design.site,
+                               "html_of": html_of, "staging": staging, "made": set()}, config.jobs, bar)
         out = writer.OutputSet()
         rendered_at = dict(zip(todo, results))
         for i, page in enumerate(pages):
-            if i not in rendered_at:
-                out.keep(page.path, prior[page.path][1], page.source, prior[page.path][2])
-            elif staging is None:
-                out.add(page.path, rendered_at[i], page.source)
-            else:
+            if i in rendered_at:
                 digest, size = rendered_at[i]
-                out.keep(page.path, digest, page.source, size)
-        add_site_files(out, config, theme, site, articles, pages)
+                out.stage(page.path, digest, page.source, size)
+            else:
+                out.keep(page.path, prior[page.path][1], page.source, prior[page.path][2])
+        add_site_files(out, config, design.theme, design.site, articles, pages)
         if search is not None:
             search.finish()
-        if search is None or not search.full:
-            updated = {} if search is None else search.files
-            for path, rec in search_prior.items():
-                if path[len(SEARCH_DIR):] not in updated:
-                    out.keep(path, rec[1], "search index", rec[2])
-            for name, data in updated.items():
-                if data is not None:
-                    out.add(SEARCH_DIR + name, data, "search index")
-        else:
-            for name, data in search.files.items():
-                out.add(SEARCH_DIR + name, data, "search index")
-            for name, (digest, size) in search.staged.items():  # written into staging by the index job
-                out.keep(SEARCH_DIR + name, digest, "search index", size)
+        _claim_search_files(out, search, search_prior)
     except BaseException:
         if search is not None and search.pending is not None:
             search.pending.discard()  # waits for it: it may be writing into staging
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
         raise
+    return Rendition(out, pages, fps, len(todo), related, search)
 
-    digests = out.digests()
-    if incremental:
-        known = previous if previous is not None else {p: rec[1] for p, rec in prior.items()}
-        if digests != known:
-            cache.before_commit()
-        written_paths, written = writer.commit_changes(out, config.out_dir, known)
-    else:
-        cache.before_commit()
-        written = writer.commit(out, config.out_dir, staging)
-        written_paths = sorted(digests)
-    fp_of = {page.path: fps[i] for i, page in enumerate(pages)}
-    fp_of.update({p: search_fp for p in digests if p.startswith(SEARCH_DIR)})
-    records = {p: [fp_of.get(p, ""), d, out.size(p)] for p, d in digests.items()}
-    save_warnings(cache.root, list(checked.warnings))
-    known_articles = cache.articles_written(shards)
-    if known_articles is None:
-        known_articles = known_json(articles, cache.articles)
-    cache.save(known_articles, {a.digest: a for a in articles}, records, config.out_dir,
-               {"fp": search_fp, "slugs": {k: list(v) for k, v in sorted(related.items())}},
-               {**search.state, "code": search_code} if search is not None else None,
-               {"fp": site_fp, "pages": len(pages), "files": files})
-    return BuildReport(articles=len(articles), pages=len(pages), files=len(digests),
-                       bytes_written=written, seconds=time.perf_counter() - started,
-                       changed=tuple(written_paths), digests=digests, rendered=len(todo),
-                       search="reused" if search is None else "rebuilt" if search.full else "updated",
-                       warnings=checked.warnings)
+
+def _claim_search_files(out: writer.OutputSet, search: SearchOutcome | None, search_prior: dict[str, list]) -> None:
+    """The index files: rebuilt (some written into staging by the index job), updated in place
+    (the rest kept), or all kept."""
+    if search is not None and search.full:
+        for name, data in search.files.items():
+            out.add(SEARCH_DIR + name, data, "search index")
+        for name, (digest, size) in search.staged.items():
+            out.stage(SEARCH_DIR + name, digest, "search index", size)
+        return
+    updated = {} if search is None else search.files
+    for path, rec in search_prior.items():
+        if path[len(SEARCH_DIR):] not in updated:
+            out.keep(path, rec[1], "search index", rec[2])
+    for name, data in updated.items():
+        if data is not None:
+            out.add(SEARCH_DIR + name, data, "search index")

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from site_builder import urls
+from site_builder.site import urls
 from site_builder.errors import BuildError
-from site_builder.i18n import format_date, language_name
+from site_builder.text.locale import format_date, language_name
 
 if TYPE_CHECKING:
     import jinja2
@@ -18,10 +18,11 @@ DEFAULT_THEME = "default"
 
 def shipped_themes_dir() -> Path:
     """The repo's themes/ in a checkout or editable install; the packaged copy otherwise."""
-    repo_themes = Path(__file__).resolve().parent.parent / "themes"
+    package = Path(__file__).resolve().parent.parent
+    repo_themes = package.parent / "themes"
     if (repo_themes / DEFAULT_THEME / "theme.toml").is_file():
         return repo_themes
-    return Path(__file__).resolve().parent / "_themes"
+    return package / "_themes"
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def _find(name: str, search: list[Path]) -> Path:
     for base in search:
         if (base / name).is_dir():
             return base / name
-    from site_builder.theme_errors import ThemeNotFound
+    from site_builder.render.theme_errors import ThemeNotFound
     raise ThemeNotFound(name, search)
 
 

@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from site_builder.config import SiteConfig
-from site_builder.links import LinkTargets, link_warnings
+from site_builder.site.links import LinkTargets, link_warnings
 from site_builder.site_warnings import SiteWarning, WarningsAreErrors, date_warnings, load_warnings, sort_warnings
 
 

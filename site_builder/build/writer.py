@@ -1,0 +1,229 @@
+"""Collect every output file first, then commit them all or nothing.
+
+Every build, incremental ones too, makes a complete new tree in a staging folder beside the
+output: pages it rendered are written there, files it keeps are hard links to the live ones
+(a copy where the file system has no hard links). The finished tree then takes the output's
+place in one step (an atomic exchange where the system has one; otherwise two renames that the
+next build completes or undoes), so a reader, a crash or a kill never sees half a site.
+"""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import hashlib
+import os
+import posixpath
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from site_builder.errors import BuildError
+
+STAGING_PREFIX = ".out-staging-"
+OLD_PREFIX = ".out-old-"
+
+
+class OutputSet:
+    """Output path → bytes. A second write to one path is an error naming both sources."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}               # to be written by commit
+        self.kept: dict[str, tuple[str, int]] = {}      # (digest, size): unchanged in the live output
+        self.staged: dict[str, tuple[str, int]] = {}    # (digest, size): written into staging already
+        self.sources: dict[str, str] = {}
+
+    def keep(self, path: str, digest: str, source: str, size: int) -> None:
+        """Claim a path whose file in the live output is already what this build would write."""
+        self._claim(path, source)
+        self.kept[path] = (digest, size)
+
+    def stage(self, path: str, digest: str, source: str, size: int) -> None:
+        """Claim a path a worker has written into the staging folder."""
+        self._claim(path, source)
+        self.staged[path] = (digest, size)
+
+    def add(self, path: str, data: bytes, source: str) -> None:
+        self._claim(path, source)
+        self.files[path] = data
+
+    def reuse(self, live: dict[str, list], out_dir: Path) -> None:
+        """Files to write whose bytes the live output already has (`live`: path → record with
+        digest and size) are kept instead: linked, not written again."""
+        base = str(out_dir)
+        for path in [p for p, data in self.files.items() if p in live]:
+            data, rec = self.files[path], live[path]
+            if rec[1] == digest(data) and _size(os.path.join(base, path)) == len(data) == rec[2]:
+                del self.files[path]
+                self.kept[path] = (rec[1], rec[2])
+
+    def digests(self) -> dict[str, str]:
+        found = {p: digest(d) for p, d in self.files.items()}
+        found.update({p: d for p, (d, _) in self.kept.items()})
+        found.update({p: d for p, (d, _) in self.staged.items()})
+        return dict(sorted(found.items()))
+
+    def size(self, path: str) -> int:
+        if path in self.files:
+            return len(self.files[path])
+        return (self.kept.get(path) or self.staged[path])[1]
+
+    def _claim(self, path: str, source: str) -> None:
+        if not is_safe_path(path):
+            raise BuildError(f"{source}: refusing to write outside the output directory: {path!r}")
+        if path in self.sources:
+            raise BuildError(f"two pages want {path}: {self.sources[path]} and {source}")
+        self.sources[path] = source
+
+
+def is_safe_path(path: str) -> bool:
+    """A relative POSIX path that stays inside the folder it is relative to."""
+    return (isinstance(path, str) and bool(path) and posixpath.normpath(path) == path
+            and not path.startswith(("/", "../")) and path != ".." and "\\" not in path and ":" not in path
+            and "\0" not in path)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return -1
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def write_file(root: Path | str, path: str, data: bytes, made: set[str] | None = None) -> None:
+    """Write root/path, creating its folder unless `made` (folders known to exist) has it:
+    one makedirs per file would cost more than the writes."""
+    full = os.path.join(root, path)
+    folder = os.path.dirname(full)
+    if made is None or folder not in made:
+        os.makedirs(folder, exist_ok=True)
+        if made is not None:
+            made.add(folder)
+    # os.open/os.write: fewer system calls per file than open()
+    fd = os.open(full, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
+def _leftovers(out_dir: Path, prefix: str) -> list[Path]:
+    """Staging or old folders that a build into out_dir made (`<prefix><name>.<token>`)."""
+    parent = out_dir.parent
+    if not parent.is_dir():
+        return []
+    found = []
+    for entry in parent.iterdir():
+        rest = entry.name[len(prefix):] if entry.name.startswith(prefix) else None
+        if rest is not None and rest.rpartition(".")[0] == out_dir.name and entry.is_dir():
+            found.append(entry)
+    return sorted(found, key=lambda p: p.stat().st_mtime_ns)
+
+
+def recover(out_dir: Path) -> None:
+    """Finish what a killed build left: if it died between the two renames of a swap, the
+    previous site is put back; staging and old folders are removed."""
+    out_dir = Path(os.path.abspath(out_dir))
+    olds = _leftovers(out_dir, OLD_PREFIX)
+    if olds and not os.path.lexists(out_dir):
+        os.replace(olds.pop(), out_dir)
+    for entry in olds + _leftovers(out_dir, STAGING_PREFIX):
+        shutil.rmtree(entry, ignore_errors=True)
+
+
+def _libc():
+    name = ctypes.util.find_library("c")
+    try:
+        return ctypes.CDLL(name, use_errno=True) if name else None
+    except OSError:
+        return None
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2, macOS renamex_np). False where the system
+    or file system cannot; then nothing was changed."""
+    libc = _libc()
+    if libc is None:
+        return False
+    if sys.platform.startswith("linux") and hasattr(libc, "renameat2"):
+        at_fdcwd, rename_exchange = -100, 2
+        result = libc.renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    elif sys.platform == "darwin" and hasattr(libc, "renamex_np"):
+        result = libc.renamex_np(os.fsencode(a), os.fsencode(b), 2)  # RENAME_SWAP
+    else:
+        return False
+    if result == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+class StagedOutput:
+    """The next output tree, built in a folder beside the live one (same file system, so that
+    the swap is a rename). Use it as a context manager: it is removed unless committed."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = Path(os.path.abspath(out_dir))
+        self.out_dir.parent.mkdir(parents=True, exist_ok=True)
+        recover(self.out_dir)
+        self.root = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{self.out_dir.name}.", dir=self.out_dir.parent))
+        self.committed = False
+
+    def __enter__(self) -> StagedOutput:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if not self.committed:
+            self.discard()
+
+    def discard(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def commit(self, files: OutputSet) -> int:
+        """Write the remaining files, link the kept ones, swap the tree in. Returns bytes written."""
+        total = 0
+        made: set[str] = set()
+        for path in sorted(files.files):
+            write_file(self.root, path, files.files[path], made)
+            total += len(files.files[path])
+        for path in sorted(files.kept):
+            self._link(path, made)
+        os.chmod(self.root, 0o755)
+        self._swap()
+        self.committed = True
+        return total
+
+    def _link(self, path: str, made: set[str]) -> None:
+        source = os.path.join(self.out_dir, path)
+        target = os.path.join(self.root, path)
+        folder = os.path.dirname(target)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        try:
+            os.link(source, target, follow_symlinks=False)
+        except FileNotFoundError:
+            raise BuildError(f"{source} went away during the build; build again") from None
+        except OSError:  # no hard links here (FAT, some network file systems)
+            shutil.copyfile(source, target, follow_symlinks=False)
+
+    def _swap(self) -> None:
+        if not os.path.lexists(self.out_dir):
+            os.replace(self.root, self.out_dir)
+        elif exchange(self.root, self.out_dir):
+            shutil.rmtree(self.root, ignore_errors=True)  # it holds the previous site now
+        else:
+            old = Path(tempfile.mkdtemp(prefix=f"{OLD_PREFIX}{self.out_dir.name}.", dir=self.out_dir.parent))
+            os.rmdir(old)
+            os.replace(self.out_dir, old)  # a kill here: the next build's recover() puts it back
+            os.replace(self.root, self.out_dir)
+            shutil.rmtree(old, ignore_errors=True)

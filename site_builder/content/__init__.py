@@ -1,0 +1,1 @@
+"""Articles: the model, front-matter (with its fast path), the loader."""

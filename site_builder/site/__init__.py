@@ -1,0 +1,1 @@
+"""Where pages live and what is on them: URLs, the page graph."""
