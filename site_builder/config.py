@@ -30,6 +30,8 @@ class SiteConfig:
     per_page: int = 20
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     extra: tuple = ()
+    drafts: bool = False   # build articles marked `draft: true` too (command line only)
+    strict: bool = False   # a warning fails the build (command line only)
 
     @property
     def content_dir(self) -> Path:
@@ -71,6 +73,9 @@ def load_config(site_dir: Path, out_dir: Path | None = None, **overrides) -> Sit
     known["base_url"] = (known.get("base_url") or "").rstrip("/")
     # not resolved: the output guard must see a symlink given as --out
     out = Path(os.path.abspath(out_dir)) if out_dir else site_dir / "output"
+    # values of the site's own: the [extra] table (and, warned about, unknown top-level keys)
+    own = values.pop("extra", None)
+    values.update(own if isinstance(own, dict) else {})
     extra = tuple(sorted((k, v) for k, v in values.items() if isinstance(v, (str, int, float, bool))))
     return replace(SiteConfig(site_dir=site_dir, out_dir=out), extra=extra, **known)
 

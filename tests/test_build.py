@@ -102,7 +102,7 @@ def test_site_theme_overrides_one_template_and_unknown_theme_fails(site):
     page = (site / "output" / "404.html").read_text(encoding="utf-8")
     assert '<p id="mine">Lost</p>' in page and 'class="masthead"' in page
     result = build(site, "--theme", "nope")
-    assert result.exit_code == 1 and "theme 'nope' not found" in result.output
+    assert result.exit_code == 2 and "theme 'nope' not found" in result.output
 
 
 def test_hostile_markdown_never_becomes_markup(site):
@@ -154,15 +154,16 @@ def test_non_editable_install_ships_the_themes(tmp_path, site):
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
     py = venv / "bin" / "python"
     env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    env.pop("PYTHONPATH", None)  # the installed copy, not a checkout on the path, must answer
     subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-deps", str(REPO)],
                    check=True, env=env, cwd=tmp_path)
     code = ("import site_builder, pathlib; p = pathlib.Path(site_builder.__file__).parent;"
             "assert 'site-packages' in str(p), p; print(p)")
-    pkg = subprocess.run([str(py), "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    pkg = subprocess.run([str(py), "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env)
     assert pkg.returncode == 0, pkg.stderr
     assert (Path(pkg.stdout.strip()) / "_themes" / "default" / "templates" / "base.html").is_file()
     result = subprocess.run([str(venv / "bin" / "site-builder"), "build", "--site", str(site), "--theme", "broadsheet"],
-                            capture_output=True, text=True, cwd=tmp_path)
+                            capture_output=True, text=True, cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
     assert 'class="masthead"' in (site / "output" / "index.html").read_text(encoding="utf-8")
 

@@ -24,7 +24,7 @@ from site_builder.content.loader import Article, article_to_json
 from site_builder.build.writer import is_safe_path
 from site_builder.errors import ContentError
 
-FORMAT = 1
+FORMAT = 2  # 2: articles carry draft, date_line and links
 
 
 def _read_json(path: Path) -> dict:

@@ -27,6 +27,9 @@ from site_builder.search.index import gc_paused
 from site_builder.search.update import NeedsFullBuild
 from site_builder.site.graph import Page, plan_pages
 from site_builder.render.themes import Theme, make_environment, resolve_theme, static_files, template_files
+from site_builder.site.links import LinkTargets, attach_links, rewrite_links
+from site_builder.build.publish import check_articles, replay_warnings
+from site_builder.site_warnings import SiteWarning, save_warnings
 
 if TYPE_CHECKING:
     from site_builder.markdown import Rendered
@@ -50,7 +53,7 @@ class BuildReport:
     digests: dict = field(default_factory=dict, compare=False, repr=False)  # output path → digest
     rendered: int = 0  # pages actually rendered (the rest were current)
     search: str = "reused"  # search index: reused, updated (in place) or rebuilt
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[SiteWarning | str, ...] = ()  # the content's (SiteWarning) and the cache's own notes
 
     def summary(self) -> str:
         return (f"built {self.articles} articles into {self.pages} pages "
@@ -74,15 +77,22 @@ class RenderedArticles(dict):
     """slug → body HTML, rendered on first use (in whichever worker renders the page), so a
     rebuild renders Markdown only for the pages it re-renders."""
 
-    def __init__(self, by_slug: dict[str, Article]):
+    def __init__(self, by_slug: dict[str, Article], links: dict[str, tuple] | None = None):
         super().__init__()
         self._by_slug = by_slug
+        self._links = links or {}  # slug → its .md links resolved (site.links.attach_links)
 
     def __missing__(self, slug: str) -> str:
         from site_builder.markdown import render_markdown
         html = render_markdown(self._by_slug[slug].body).html
-        self[slug] = html
+        self[slug] = html = rewrite_links(html, self._links.get(slug, ()))
         return html
+
+    def add_rendered(self, html_by_slug: dict[str, str]) -> None:
+        """Bodies rendered elsewhere (by the search stage), their .md links rewritten here."""
+        self.update(html_by_slug)
+        for slug in self._links.keys() & html_by_slug.keys():
+            self[slug] = rewrite_links(html_by_slug[slug], self._links[slug])
 
 
 def _render_page_job(payload: dict, i: int) -> tuple[str, int]:
@@ -187,7 +197,7 @@ class Design:
         code = code_fingerprint()
         chain = hash_files(template_files(theme), code + json.dumps(site, sort_keys=True, default=str))
         parts = (chain, code, hash_files(list(static_files(theme).values()), config.theme),
-                 config.per_page, config.language)
+                 config.per_page, config.language, config.drafts)
         return Design(theme, site, code, chain, parts)
 
 
@@ -224,9 +234,10 @@ def _digests_by_file(articles_dir: Path, articles: list[Article], trusted: dict[
     return digests
 
 
-def _nothing_to_do(articles: int, cache: BuildCache, prior: dict[str, list], started: float) -> BuildReport:
+def _nothing_to_do(articles: int, cache: BuildCache, prior: dict[str, list], started: float,
+                   warnings: tuple[SiteWarning, ...]) -> BuildReport:
     return BuildReport(articles=articles, pages=cache.page_count, files=len(prior), bytes_written=0,
-                       seconds=time.perf_counter() - started, warnings=tuple(cache.warnings),
+                       seconds=time.perf_counter() - started, warnings=tuple(cache.warnings) + warnings,
                        digests={p: rec[1] for p, rec in prior.items()}, rendered=0)
 
 
@@ -251,13 +262,17 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
     if (prior and files and unchanged_files(cache.files, files["stat"])
             and cache.site_fp == fingerprint((*design.parts, cache.related.get("fp", "")))
             and _outputs_intact(prior, config.out_dir)):
-        return _nothing_to_do(len(files["stat"]), cache, prior, started)
+        warnings = replay_warnings(config, cache.root)
+        published = sum(1 for p in prior if p.startswith("articles/"))  # drafts have no page
+        return _nothing_to_do(published, cache, prior, started, warnings)
     trusted = trusted_files(cache.files, files["stat"]) if files else None
     articles = load_articles(config.articles_dir, cache.articles, config.jobs,
                              snapshot=cache.snapshot if cache.write_behind else None,
                              changed=_changed_articles(config, changed), unchanged=trusted)
     if files:  # what each file held when looked at: the next build trusts it while its stat holds
         files["digests"] = _digests_by_file(config.articles_dir, articles, trusted)
+    checked = check_articles(articles, config)  # drafts left out; warnings (--strict stops here)
+    articles = checked.articles
     # Search index and related briefings depend on every article's text.
     search_fp = fingerprint((design.code, [a.digest for a in articles]))
     site_fp = fingerprint((*design.parts, search_fp))
@@ -266,12 +281,13 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
             # record what they are now, so that the next build can
             cache.save(cache.articles, {a.digest: a for a in articles}, cache.pages, config.out_dir,
                        cache.related, None, {"fp": site_fp, "pages": cache.page_count, "files": files})
-        return _nothing_to_do(len(articles), cache, prior, started)
+        save_warnings(cache.root, list(checked.warnings))
+        return _nothing_to_do(len(articles), cache, prior, started, checked.warnings)
     cold = not prior and previous is None
     with writer.StagedOutput(config.out_dir) as staged:
         shards = cache.write_articles_now(articles) if cold else None  # the cache, beside the pages
         try:
-            made = _render(config, cache, design, articles, prior, staged.root, search_fp, progress)
+            made = _render(config, cache, design, articles, checked.targets, prior, staged.root, search_fp, progress)
             made.out.reuse(prior, config.out_dir)
             digests = made.out.digests()
             known = previous if previous is not None else {p: rec[1] for p, rec in prior.items()}
@@ -287,6 +303,7 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
     fp_of = {page.path: made.fps[i] for i, page in enumerate(made.pages)}
     fp_of.update({p: search_fp for p in digests if p.startswith(SEARCH_DIR)})
     records = {p: [fp_of.get(p, ""), d, made.out.size(p)] for p, d in digests.items()}
+    save_warnings(cache.root, list(checked.warnings))
     known_articles = cache.articles_written(shards)
     if known_articles is None:
         known_articles = known_json(articles, cache.articles)
@@ -300,10 +317,10 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
                        bytes_written=written, seconds=time.perf_counter() - started,
                        changed=tuple(written_paths), digests=digests, rendered=made.rendered,
                        search="reused" if search is None else "rebuilt" if search.full else "updated",
-                       warnings=tuple(cache.warnings))
+                       warnings=tuple(cache.warnings) + checked.warnings)
 
 
-def _render(config: SiteConfig, cache: BuildCache, design: Design, articles: list[Article],
+def _render(config: SiteConfig, cache: BuildCache, design: Design, articles: list[Article], targets: LinkTargets,
             prior: dict[str, list], staging: Path, search_fp: str, progress: Progress | None) -> Rendition:
     """Search index, related briefings, then the pages whose fingerprint changed, written into
     staging by the workers; every other output is claimed as kept."""
@@ -328,15 +345,17 @@ def _render(config: SiteConfig, cache: BuildCache, design: Design, articles: lis
                                   staging=staging / SEARCH_DIR, old_related=cache.related)
             related = search.related
         pages = plan_pages(articles, config.per_page, config.language, related)
+        attach_links(pages, targets, config.articles_dir)
         memo: dict = {}
         fps = [fingerprint((design.chain, page.template, page.path, page.lang, page.context), memo) for page in pages]
         todo = [i for i, page in enumerate(pages)
                 if not _is_current(prior.get(page.path), fps[i], os.path.join(out_base, page.path))]
         env = cache.environment(design.chain, lambda: make_environment(design.theme))
         # Markdown is rendered where it is needed: inside the page workers, for the pages to render.
-        html_of = RenderedArticles({a.slug: a for a in articles})
+        html_of = RenderedArticles({a.slug: a for a in articles},
+                                   {p.context["article"].slug: p.context["links"] for p in pages if "links" in p.context})
         if search is not None:
-            html_of.update(search.html)
+            html_of.add_rendered(search.html)
         bar = (lambda done, total: progress("pages", done, total)) if progress else None
         results = ordered_map(_render_page_job, len(todo),
                               {"env": env, "pages": [pages[i] for i in todo], "site": design.site,

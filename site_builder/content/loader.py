@@ -14,9 +14,10 @@ import frontmatter
 import yaml
 
 from site_builder.errors import ContentError, Problem
+from site_builder.content.links import markdown_links
 
 KNOWN_KEYS = {"title", "date", "lang", "source", "source_url", "author", "tags", "summary",
-              "captions", "raw", "translations", "slug"}
+              "captions", "raw", "translations", "slug", "draft"}
 LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -56,6 +57,9 @@ class Article:
     raw: str | None = None
     extra: dict = field(default_factory=dict, compare=False, hash=False)
     digest: str = ""  # hash of the file's path and bytes: what caches and page fingerprints key on
+    draft: bool = False  # `draft: true`: built only with --drafts
+    date_line: int = 0  # the file line of `date`, for warnings
+    links: tuple = field(default=(), compare=False)  # (href, file line) of each link to a .md file
 
     @property
     def sort_key(self):
@@ -146,6 +150,8 @@ def parse_article(path: Path, text: str, slug: str | None = None, digest: str = 
         value = meta.get(key)
         if value is not None and not isinstance(value, (str, int, float)):
             bad(key, f"'{key}' must be text")
+    if not isinstance(meta.get("draft", False), bool):
+        bad("draft", f"'draft' must be true or false, got {meta['draft']!r}")
     chosen_slug = slug or path.stem
     if meta.get("slug") is not None:
         s = meta["slug"]
@@ -174,6 +180,8 @@ def parse_article(path: Path, text: str, slug: str | None = None, digest: str = 
         summary=text_or_none("summary"), captions=str_tuple("captions"),
         translations=str_tuple("translations"), raw=text_or_none("raw"), digest=digest,
         extra={k: v for k, v in meta.items() if k not in KNOWN_KEYS},
+        draft=meta.get("draft") is True, date_line=lines.get("date", 0) if date else 0,
+        links=markdown_links(body, text[: len(text) - len(body)].count("\n") + 1),
     )
 
 
@@ -302,6 +310,7 @@ def article_from_json(data: dict, path: Path, digest: str, body: str | FileBody)
     values = {**data, "body": body, "date": dt.date.fromisoformat(data["date"]) if data["date"] else None}
     for key in ("tags", "captions", "translations"):
         values[key] = tuple(values[key])
+    values["links"] = tuple(tuple(link) for link in values.get("links", ()))
     return Article(**values, source_path=path, digest=digest)
 
 

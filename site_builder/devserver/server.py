@@ -251,6 +251,8 @@ class DevSite:
             started = time.perf_counter()
             self.builds += 1
             try:
+                from site_builder.devserver.preview import import_arrivals
+                changes = import_arrivals(self.site_dir, changes, self.log)  # raw files dropped in
                 self.config = self._load_config()  # cheap; a fixed or broken site.toml shows at once
                 kwargs = {"previous": self.digests}
                 if self._build_takes_changed and changes is not None:
@@ -338,6 +340,9 @@ class DevSite:
             self.log(report.summary() + ("; error fixed" if recovered else ""))
         else:
             self.log(f"rebuilt in {seconds:.2f} s{trigger}: {what}" + ("; error fixed" if recovered else ""))
+        from site_builder.build_output import warning_lines
+        for line in warning_lines(getattr(report, "warnings", ())):
+            self.log(line)
 
     # -- events ----------------------------------------------------------------------------
     def _event_id(self, version: int | None = None) -> str:
@@ -461,7 +466,8 @@ class DevSite:
     def _not_found(self) -> tuple[bytes, str]:
         page = os.path.join(self.out_dir, "404.html")
         try:
-            return Path(page).read_bytes(), TEXT_TYPES[".html"]
+            from site_builder.devserver.preview import rooted_links
+            return rooted_links(Path(page).read_bytes()), TEXT_TYPES[".html"]
         except OSError:
             return b"<!doctype html><title>Not found</title><h1>Not found</h1>\n", TEXT_TYPES[".html"]
 

@@ -30,7 +30,9 @@ def is_editor_junk(name: str) -> bool:
     """Temp, backup, swap and lock files that editors write next to the file being saved."""
     return (
         name.startswith((".#", ".~lock.", ".goutputstream-", ".tmp-", "~$"))  # emacs/LibreOffice/gedit/ours/MS
-        or name.endswith(("~", ".swp", ".swx", ".swo", ".swpx", ".tmp", ".part", ".crdownload"))
+        or name.endswith(("~", ".swp", ".swx", ".swo", ".swpx", ".tmp", ".part", ".crdownload",
+                          ".kate-swp", "___jb_tmp___", "___jb_old___"))  # Kate, JetBrains
+        or (name.startswith(".") and name[-4:-1] == ".sw" and "a" <= name[-1] <= "p")  # vim's .swa-.swp
         or (name.startswith("#") and name.endswith("#"))  # emacs auto-save
         or name == "4913"  # vim probes whether it may write in the folder
         or name in (".DS_Store", "Thumbs.db")

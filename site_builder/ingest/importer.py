@@ -82,6 +82,8 @@ def collect_raw(site_dir: Path, paths: list[Path] | None) -> list[Path]:
     roots = [Path(p) for p in paths] if paths else [site_dir / "content" / "raw"]
     found: set[Path] = set()
     for root in roots:
+        if not paths and not root.exists():
+            continue  # no content/raw/ yet: nothing to import, not an unreadable file
         if root.is_dir():
             found.update(p for p in root.rglob("*.txt") if p.is_file())
         else:

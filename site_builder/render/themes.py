@@ -57,7 +57,8 @@ def _find(name: str, search: list[Path]) -> Path:
     for base in search:
         if (base / name).is_dir():
             return base / name
-    raise BuildError(f"theme '{name}' not found in {', '.join(str(p) for p in search)}")
+    from site_builder.render.theme_errors import ThemeNotFound
+    raise ThemeNotFound(name, search)
 
 
 def resolve_theme(name: str, site_dir: Path) -> Theme:

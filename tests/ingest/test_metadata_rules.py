@@ -4,7 +4,7 @@ import pytest
 from site_builder.errors import ContentError
 from site_builder.ingest import publishers
 from site_builder.ingest.clean import clean, explain
-from site_builder.ingest.dates import date_in, is_undated_marker
+from site_builder.ingest.dates import date_in
 
 LEAD = ("The provincial council approved a plan on Monday to build 40 new classrooms in three "
         "mountain districts before the next school year.")

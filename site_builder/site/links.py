@@ -1,0 +1,112 @@
+"""Links in Markdown to other articles' files (`other.md`, `other-slug.md`) → links to their pages.
+
+A writer links articles the way their editor shows them, by file. Each article remembers the
+.md links of its body with their file lines (content/links.py, when it is parsed); a build
+resolves them against the articles it has (`LinkTargets`), puts each article page's resolved
+links in its context (so a page is rendered again when a target appears, moves or goes), rewrites
+the hrefs of the rendered HTML and warns about every link to an article that does not exist.
+"""
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from site_builder.site import urls
+from site_builder.site_warnings import SiteWarning
+
+_HREF = re.compile(r'(<a href=")([^"]*)(")')
+
+
+@dataclass(frozen=True)
+class LinkTargets:
+    """What a .md link can name: an article file (relative to content/articles/) or a slug."""
+    by_file: dict
+    slugs: frozenset
+
+    @classmethod
+    def of(cls, articles, articles_dir: Path) -> "LinkTargets":
+        base = articles_dir.resolve()
+        by_file = {}
+        for a in articles:
+            try:
+                by_file[Path(a.source_path).resolve().relative_to(base).as_posix()] = a.slug
+            except ValueError:
+                continue
+        return cls(by_file, frozenset(a.slug for a in articles))
+
+    def slug_for(self, href: str, from_file: str) -> str | None:
+        """The slug of the article `href` names, seen from the article file `from_file`."""
+        path = unquote(urlsplit(href).path)
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(from_file), path))
+        if joined in self.by_file:
+            return self.by_file[joined]
+        stem = posixpath.basename(path)[:-3]
+        if stem in self.slugs:
+            return stem
+        from site_builder.text.slug import slugify
+
+        slug = slugify(stem)
+        return slug if slug in self.slugs else None
+
+    def resolved(self, article, articles_dir: Path) -> tuple[tuple[str, str | None], ...]:
+        """(href, page href or None) of each .md link of an article."""
+        if not article.links:
+            return ()
+        here = _file_of(article, articles_dir)
+        page_dir = posixpath.dirname(urls.article_path(article.slug))
+        out = []
+        for href, _line in article.links:
+            slug = self.slug_for(href, here)
+            if slug is None:
+                out.append((href, None))
+                continue
+            fragment = urlsplit(href).fragment
+            target = posixpath.relpath(urls.article_path(slug), page_dir or ".")
+            out.append((href, target + (f"#{fragment}" if fragment else "")))
+        return tuple(out)
+
+
+def _file_of(article, articles_dir: Path) -> str:
+    try:
+        return Path(article.source_path).resolve().relative_to(articles_dir.resolve()).as_posix()
+    except ValueError:
+        return Path(article.source_path).name
+
+
+def attach_links(pages, targets: LinkTargets, articles_dir: Path) -> None:
+    """Give every article page with .md links their resolved targets (part of its fingerprint)."""
+    for page in pages:
+        article = page.context.get("article") if page.template == "article.html" else None
+        if article is not None and article.links:
+            page.context["links"] = targets.resolved(article, articles_dir)
+
+
+def rewrite_links(body_html: str, resolved: tuple[tuple[str, str | None], ...]) -> str:
+    """The rendered body with each resolved .md href replaced by its page's href."""
+    mapping = {href: target for href, target in resolved if target is not None}
+    if not mapping:
+        return body_html
+
+    def swap(m: re.Match) -> str:
+        target = mapping.get(html.unescape(m.group(2)))
+        return m.group(0) if target is None else m.group(1) + html.escape(target) + m.group(3)
+
+    return _HREF.sub(swap, body_html)
+
+
+def link_warnings(articles, targets: LinkTargets, articles_dir: Path) -> list[SiteWarning]:
+    """A warning, with file and line, for each link to an article that does not exist."""
+    warnings = []
+    for a in articles:
+        if not a.links:
+            continue
+        here = _file_of(a, articles_dir)
+        for href, line in a.links:
+            if targets.slug_for(href, here) is None:
+                warnings.append(SiteWarning(str(a.source_path), line, f"link to a missing article '{href}'",
+                                            "no article has that file name or slug"))
+    return warnings
