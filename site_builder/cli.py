@@ -105,6 +105,8 @@ def build(site_dir: Path, out_dir: Path | None, theme: str | None, base_url: str
         sys.exit(2)
     except (ContentError, BuildError) as exc:
         _fail(exc)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(report.summary())
 
 

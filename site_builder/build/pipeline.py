@@ -24,7 +24,8 @@ from site_builder.build.guard import MARKER, MARKER_TEXT, check_output_dir
 from site_builder.content.loader import Article, article_files, article_from_json, load_articles, stat_key
 from site_builder.search.index import gc_paused
 from site_builder.search.update import NeedsFullBuild
-from site_builder.site.graph import Page, plan_pages
+from site_builder.site.graph import Page, SiteGraph, plan_pages, site_graph, warnings as site_warnings
+from site_builder.site.tags import load_aliases
 from site_builder.render.themes import make_environment, resolve_theme, static_files, template_files
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ class BuildReport:
     digests: dict = field(default_factory=dict, compare=False, repr=False)  # output path → digest
     rendered: int = 0  # pages actually rendered (the rest were current)
     search: str = "reused"  # search index: reused, updated (in place) or rebuilt
+    warnings: tuple[str, ...] = ()  # what the editor should know (dropped tags, undated articles)
 
     def summary(self) -> str:
         return (f"built {self.articles} articles into {self.pages} pages "
@@ -139,15 +141,16 @@ def _search_reader(out_dir: Path, records: dict[str, list]) -> Callable[[str], b
 
 
 def add_site_files(out: writer.OutputSet, config: SiteConfig, theme, site: dict,
-                   articles: list[Article], pages: list[Page]) -> None:
+                   graph: SiteGraph, pages: list[Page]) -> None:
     """Everything besides the pages: theme static files, code styles, feed, sitemap."""
     from site_builder.markdown import pygments_css, render_markdown
     for name, path in static_files(theme).items():
         out.add(urls.static_path(name), path.read_bytes(), f"theme file {path}")
     out.add(urls.static_path("pygments.css"), pygments_css().encode("utf-8"), "pygments")
-    summaries = {a.slug: a.summary or summary_of(a, render_markdown(a.body)) for a in articles[: feeds.FEED_SIZE]}
     out.add(MARKER, MARKER_TEXT, "output marker")
-    out.add(urls.FEED, feeds.atom_feed(articles, site, summaries), "feed")
+    summary = lambda a: a.summary or summary_of(a, render_markdown(a.body))  # noqa: E731
+    for path, data in feeds.atom_feeds(graph, site, summary).items():
+        out.add(path, data, "feed")
     if config.base_url:
         html_paths = [p.path for p in pages if p.path != urls.NOT_FOUND]
         out.add(urls.SITEMAP, feeds.sitemap(html_paths, config.base_url), "sitemap")
@@ -213,8 +216,9 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
     search_code = code_fingerprint()
     chain = hash_files(template_files(theme), search_code + json.dumps(site, sort_keys=True, default=str))
     # Everything an output depends on besides the articles (whose digests make search_fp).
+    aliases = load_aliases(config.content_dir)
     design = (chain, search_code, hash_files(list(static_files(theme).values()), config.theme),
-              config.per_page, config.language)
+              config.per_page, config.language, json.dumps(aliases, sort_keys=True))
     # A command-line build first looks at the article files' stat: all as the last build saw
     # them, and nothing else changed, and every output still what was written → done, without
     # reading an article. (A dev server knows what changed from its watcher instead.)
@@ -267,7 +271,8 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
                                   staging=staging / SEARCH_DIR if staging is not None else None,
                                   old_related=cache.related)
             related = search.related
-        pages = plan_pages(articles, config.per_page, config.language, related)
+        graph = site_graph(articles, aliases, config.language)
+        pages = plan_pages(articles, config.per_page, config.language, related, graph)
         memo: dict = {}
         fps = [fingerprint((chain, page.template, page.path, page.lang, page.context), memo) for page in pages]
         todo = [i for i, page in enumerate(pages)
@@ -292,7 +297,7 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
             else:
                 digest, size = rendered_at[i]
                 out.keep(page.path, digest, page.source, size)
-        add_site_files(out, config, theme, site, articles, pages)
+        add_site_files(out, config, theme, site, graph, pages)
         if search is not None:
             search.finish()
         if search is None or not search.full:
@@ -338,4 +343,5 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
     return BuildReport(articles=len(articles), pages=len(pages), files=len(digests),
                        bytes_written=written, seconds=time.perf_counter() - started,
                        changed=tuple(written_paths), digests=digests, rendered=len(todo),
-                       search="reused" if search is None else "rebuilt" if search.full else "updated")
+                       search="reused" if search is None else "rebuilt" if search.full else "updated",
+                       warnings=tuple(site_warnings(graph)))
