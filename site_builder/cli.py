@@ -9,7 +9,7 @@ import click
 
 from site_builder import __version__
 from site_builder.config import load_config
-from site_builder.errors import SiteError
+from site_builder.errors import ContentError, SiteError
 from site_builder.build.guard import UnsafeOutput, check_output_dir
 from site_builder.render.theme_errors import ThemeNotFound
 

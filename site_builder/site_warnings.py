@@ -120,14 +120,18 @@ def config_warnings(path: Path, known: Iterable[str]) -> list[SiteWarning]:
 
 
 def date_warnings(articles, today: dt.date) -> list[SiteWarning]:
-    """Articles without a date (listed after every dated one) and dated after `today`."""
+    """Articles without a date of their own or a translation's (listed as undated) and dated
+    after `today`."""
     warnings = []
+    dated = {a.slug for a in articles if a.date is not None}
+    linked = {(b, a.slug) for a in articles for b in a.translations}  # translations are named one way or both
     for a in articles:
         where = str(a.source_path)
-        if a.date is None:
-            warnings.append(SiteWarning(where, 1, "no date", "it is listed after every dated article; "
+        borrows = any(t in dated for t in a.translations) or any(s in dated for s, t in linked if t == a.slug)
+        if a.date is None and not borrows:
+            warnings.append(SiteWarning(where, 1, "no date, nor a dated translation", "it is listed as undated; "
                                                               "add 'date: YYYY-MM-DD'"))
-        elif a.date > today:
+        elif a.date is not None and a.date > today:
             warnings.append(SiteWarning(where, a.date_line or 1, f"date {a.date.isoformat()} is in the future",
                                         "it is published now, at the top of every list", until=a.date.isoformat()))
     return warnings

@@ -120,3 +120,49 @@ def remote_loads(out: Path) -> list[str]:
 
 def tree_bytes(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def seed_site(root: Path, *build_args: str) -> Path:
+    """The repo's seeds (content/raw/) imported into a scratch site and built; returns output/."""
+    from click.testing import CliRunner
+
+    from site_builder.cli import main
+
+    site = root / "seeds"
+    (site / "content").mkdir(parents=True)
+    import shutil
+    shutil.copytree(REPO / "content" / "raw", site / "content" / "raw")
+    for args in (["import", "--site", str(site)], ["build", "--site", str(site), *build_args]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+    return site / "output"
+
+
+class PageText(HTMLParser):
+    """What a reader sees or hears of a page: text outside script/style, plus the attributes a
+    browser shows or reads aloud (title, alt, placeholder, aria-label, value)."""
+    SHOWN = ("title", "alt", "placeholder", "aria-label", "value")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self._skip += 1
+        self.parts += [v for k, v in attrs if k in self.SHOWN and v]
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def page_text(path: Path) -> str:
+    parser = PageText()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return " ".join(" ".join(parser.parts).split())

@@ -48,7 +48,7 @@ def test_article_page_shows_metadata_translations_and_dates_per_language(site):
     home = (out / "index.html").read_text(encoding="utf-8")
     assert home.index("Đại sứ Anh") < home.index("UK envoy") < home.index("Undated note")
     feed = (out / "feed.xml").read_text(encoding="utf-8")
-    assert feed.count("<entry>") == 3 and "<updated>2025-10-26T00:00:00Z</updated>" in feed
+    assert feed.count("<entry ") == 3 and "<updated>2025-10-26T00:00:00Z</updated>" in feed
 
 
 def test_two_builds_are_byte_identical(site, tmp_path):

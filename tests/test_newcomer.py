@@ -128,7 +128,7 @@ def test_undated_and_future_articles_warn_with_file_and_line_every_build(tmp_pat
     first = cli("build", "--site", site)
     assert first.exit_code == 0
     assert "date 2999-01-01 is in the future in " in first.output and "later.md:4" in first.output
-    assert "no date in " in first.output and "nodate.md:1" in first.output
+    assert "no date, nor a dated translation in " in first.output and "nodate.md:1" in first.output
     again = cli("build", "--site", site)  # nothing changed: the warnings are still reported
     assert "nothing changed" in again.output and "later.md:4" in again.output and "nodate.md:1" in again.output
     assert cli("build", "--site", site, "--strict").exit_code == 1

@@ -25,7 +25,8 @@ from site_builder.build.lock import build_lock
 from site_builder.content.loader import Article, article_files, article_from_json, load_articles, stat_key
 from site_builder.search.index import gc_paused
 from site_builder.search.update import NeedsFullBuild
-from site_builder.site.graph import Page, plan_pages
+from site_builder.site.graph import Page, SiteGraph, plan_pages, site_graph
+from site_builder.site.tags import load_aliases
 from site_builder.render.themes import Theme, make_environment, resolve_theme, static_files, template_files
 from site_builder.site.links import LinkTargets, attach_links, rewrite_links
 from site_builder.build.publish import check_articles, replay_warnings
@@ -150,15 +151,16 @@ def _search_reader(out_dir: Path, records: dict[str, list]) -> Callable[[str], b
 
 
 def add_site_files(out: writer.OutputSet, config: SiteConfig, theme, site: dict,
-                   articles: list[Article], pages: list[Page]) -> None:
+                   graph: SiteGraph, pages: list[Page]) -> None:
     """Everything besides the pages: theme static files, code styles, feed, sitemap."""
     from site_builder.markdown import pygments_css, render_markdown
     for name, path in static_files(theme).items():
         out.add(urls.static_path(name), path.read_bytes(), f"theme file {path}")
     out.add(urls.static_path("pygments.css"), pygments_css().encode("utf-8"), "pygments")
-    summaries = {a.slug: a.summary or summary_of(a, render_markdown(a.body)) for a in articles[: feeds.FEED_SIZE]}
     out.add(MARKER, MARKER_TEXT, "output marker")
-    out.add(urls.FEED, feeds.atom_feed(articles, site, summaries), "feed")
+    summary = lambda a: a.summary or summary_of(a, render_markdown(a.body))  # noqa: E731
+    for path, data in feeds.atom_feeds(graph, site, summary).items():
+        out.add(path, data, "feed")
     if config.base_url:
         html_paths = [p.path for p in pages if p.path != urls.NOT_FOUND]
         out.add(urls.SITEMAP, feeds.sitemap(html_paths, config.base_url), "sitemap")
@@ -189,6 +191,7 @@ class Design:
     code: str    # code_fingerprint(): also what the search index depends on
     chain: str   # templates + code + site settings: part of every page's fingerprint
     parts: tuple
+    aliases: dict  # the site's tag aliases (content/tags.toml)
 
     @staticmethod
     def of(config: SiteConfig) -> Design:
@@ -196,9 +199,10 @@ class Design:
         site = site_globals(config)
         code = code_fingerprint()
         chain = hash_files(template_files(theme), code + json.dumps(site, sort_keys=True, default=str))
+        aliases = load_aliases(config.content_dir)
         parts = (chain, code, hash_files(list(static_files(theme).values()), config.theme),
-                 config.per_page, config.language, config.drafts)
-        return Design(theme, site, code, chain, parts)
+                 config.per_page, config.language, config.drafts, json.dumps(aliases, sort_keys=True))
+        return Design(theme, site, code, chain, parts, aliases)
 
 
 @dataclass
@@ -210,6 +214,7 @@ class Rendition:
     rendered: int
     related: dict[str, tuple[str, ...]]
     search: SearchOutcome | None
+    notes: tuple[str, ...]  # what the site graph tells the editor (tags left out)
 
 
 def _article_stats(articles_dir: Path) -> dict:
@@ -317,7 +322,7 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
                        bytes_written=written, seconds=time.perf_counter() - started,
                        changed=tuple(written_paths), digests=digests, rendered=made.rendered,
                        search="reused" if search is None else "rebuilt" if search.full else "updated",
-                       warnings=tuple(cache.warnings) + checked.warnings)
+                       warnings=tuple(cache.warnings) + made.notes + checked.warnings)
 
 
 def _render(config: SiteConfig, cache: BuildCache, design: Design, articles: list[Article], targets: LinkTargets,
@@ -344,7 +349,8 @@ def _render(config: SiteConfig, cache: BuildCache, design: Design, articles: lis
                                   _search_reader(config.out_dir, search_prior), config.jobs,
                                   staging=staging / SEARCH_DIR, old_related=cache.related)
             related = search.related
-        pages = plan_pages(articles, config.per_page, config.language, related)
+        graph = site_graph(articles, design.aliases, config.language)
+        pages = plan_pages(articles, config.per_page, config.language, related, graph)
         attach_links(pages, targets, config.articles_dir)
         memo: dict = {}
         fps = [fingerprint((design.chain, page.template, page.path, page.lang, page.context), memo) for page in pages]
@@ -368,7 +374,7 @@ def _render(config: SiteConfig, cache: BuildCache, design: Design, articles: lis
                 out.stage(page.path, digest, page.source, size)
             else:
                 out.keep(page.path, prior[page.path][1], page.source, prior[page.path][2])
-        add_site_files(out, config, design.theme, design.site, articles, pages)
+        add_site_files(out, config, design.theme, design.site, graph, pages)
         if search is not None:
             search.finish()
         _claim_search_files(out, search, search_prior)
@@ -376,7 +382,8 @@ def _render(config: SiteConfig, cache: BuildCache, design: Design, articles: lis
         if search is not None and search.pending is not None:
             search.pending.discard()  # waits for it: it may be writing into staging
         raise
-    return Rendition(out, pages, fps, len(todo), related, search)
+    notes = tuple(f"tag '{t}' has no letter or digit: left out" for t in graph.tags.dropped)
+    return Rendition(out, pages, fps, len(todo), related, search, notes)
 
 
 def _claim_search_files(out: writer.OutputSet, search: SearchOutcome | None, search_prior: dict[str, list]) -> None:

@@ -202,6 +202,7 @@ def _yaml_front_matter(path: Path, fm_text: str, offset: int) -> tuple[dict, dic
         loader.dispose()
     if not isinstance(meta, dict):
         _fail(path, 2, "front-matter must be a mapping of keys to values")
+    _keep_text_as_written(node, meta)
     return meta, _key_lines(node, offset)
 
 
@@ -224,6 +225,26 @@ def _refuse_aliases(path: Path, root, offset: int) -> None:
             todo.extend(child for pair in node.value for child in pair)
         elif isinstance(node, yaml.SequenceNode):
             todo.extend(node.value)
+
+
+_TEXT_KEYS = {"title", "source", "source_url", "author", "summary", "tags", "captions", "translations"}
+
+
+def _keep_text_as_written(node, meta: dict) -> None:
+    """`title: yes` is the text "yes", not True; `tags: [C++, 2025]` keeps "2025" as written: the
+    text keys take a plain scalar's source text wherever YAML made a bool or a number of it."""
+    def written(value_node, value):
+        if isinstance(value_node, yaml.ScalarNode) and isinstance(value, (bool, int, float)):
+            return value_node.value
+        return value
+    for key_node, value_node in node.value:
+        key = key_node.value
+        if key not in _TEXT_KEYS or key not in meta:
+            continue
+        if isinstance(value_node, yaml.SequenceNode) and isinstance(meta[key], list):
+            meta[key] = [written(n, v) for n, v in zip(value_node.value, meta[key])]
+        else:
+            meta[key] = written(value_node, meta[key])
 
 
 # Front-matter written one `key: value` a line, in the forms hand-written and generated files

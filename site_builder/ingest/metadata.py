@@ -242,14 +242,16 @@ def suggest_tags(text: str, limit: int = 5) -> list[str]:
     for name in openers:
         if name in counts:
             counts[name] += 1
-    tags: list[str] = []
+    tags: list[str] = []  # names as written (display names); compared by slug
+    slugs: list[str] = []
     for name, n in counts.most_common():
         if n < 2:
             break
         s = slugify(name, max_len=40)
-        glued = any(s == f"{a}-{b}" for a in tags for b in tags)
-        if s not in tags and s != "article" and not glued:
-            tags.append(s)
+        glued = any(s == f"{a}-{b}" for a in slugs for b in slugs)
+        if s not in slugs and s != "article" and not glued:
+            tags.append(name)
+            slugs.append(s)
         if len(tags) >= limit:
             break
     return tags

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from site_builder.site import urls
 from site_builder.errors import BuildError
-from site_builder.text.locale import format_date, language_name
+from site_builder.render.i18n import catalogue_files, load_catalogues
+from site_builder.text.locale import format_date, format_month, format_number, language_name
 
 if TYPE_CHECKING:
     import jinja2
@@ -29,6 +30,12 @@ def shipped_themes_dir() -> Path:
 class Theme:
     name: str
     dirs: tuple[Path, ...]  # the chosen theme first, default last
+    site_i18n: Path | None = None  # the site's own i18n/ folder, which wins over every theme's
+
+    @property
+    def i18n_dirs(self) -> tuple[Path, ...]:
+        own = (self.site_i18n,) if self.site_i18n else ()
+        return (*own, *(d / "i18n" for d in self.dirs))
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -73,7 +80,7 @@ def resolve_theme(name: str, site_dir: Path) -> Theme:
         theme_dir = _find(current, search)
         dirs.append(theme_dir)
         current = _read_meta(theme_dir).get("extends") or (None if current == DEFAULT_THEME else DEFAULT_THEME)
-    return Theme(name=name, dirs=tuple(dirs))
+    return Theme(name=name, dirs=tuple(dirs), site_i18n=site_dir / "i18n")
 
 
 def make_environment(theme: Theme) -> jinja2.Environment:
@@ -85,6 +92,25 @@ def make_environment(theme: Theme) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.ChoiceLoader([chain, prefixed]), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True, auto_reload=False)
+    catalogues = load_catalogues(theme.i18n_dirs)
+
+    @jinja2.pass_context
+    def translate(ctx, key: str, count: int | None = None, in_lang: str | None = None, **params) -> str:
+        """`{{ t('articles', count=n) }}`: interface text in the page's language (or `in_lang`)."""
+        return catalogues.translate(in_lang or ctx.get("page_lang") or "en", key, count, **params)
+
+    @jinja2.pass_context
+    def month_label(ctx, slug: str, lang: str | None = None) -> str:
+        """A month term's slug ('2025-10', or 'undated') as words in the page's language."""
+        lang = lang or ctx.get("page_lang") or "en"
+        if slug[:4].isdigit():
+            return format_month(int(slug[:4]), int(slug[5:7]), lang)
+        return catalogues.translate(lang, slug)
+
+    env.globals["t"] = translate
+    env.globals["catalogue_languages"] = catalogues.languages
+    env.filters["month_label"] = month_label
+    env.filters["number"] = format_number
     env.filters["date"] = format_date
     env.filters["language_name"] = language_name
     # Filters cost a plain call where `urls.article_path(…)` or `d.isoformat()` in a template
@@ -117,5 +143,6 @@ def static_files(theme: Theme) -> dict[str, Path]:
 
 
 def template_files(theme: Theme) -> list[Path]:
-    """Every template file of the chain: what a template-chain hash must cover."""
-    return sorted(f for d in theme.dirs for f in (d / "templates").rglob("*") if f.is_file())
+    """Every template and message catalogue of the chain: what a template-chain hash must cover."""
+    templates = [f for d in theme.dirs for f in (d / "templates").rglob("*") if f.is_file()]
+    return sorted(templates + catalogue_files(theme.i18n_dirs))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import posixpath
 from functools import lru_cache
 
-from site_builder.text.slug import slugify
+from site_builder.site.tags import RESERVED_SLUGS, term_slug as name_slug
 
 HOME = "index.html"
 SEARCH = "search.html"
@@ -26,7 +26,11 @@ def article_path(slug: str) -> str:
 
 @lru_cache(maxsize=4096)
 def term_slug(kind: str, name: str) -> str:
-    return name if kind in ("lang", "month") else slugify(name)
+    """The slug of one name on its own; the site graph also settles clashes between names."""
+    if kind in ("lang", "month"):
+        return name
+    slug = name_slug(name, fallback=kind)
+    return f"{slug}-{kind}" if slug in RESERVED_SLUGS else slug
 
 
 def term_path(kind: str, slug: str, page: int = 1) -> str:
@@ -40,6 +44,16 @@ def taxonomy_index_path(kind: str) -> str:
 
 def home_path(page: int = 1) -> str:
     return HOME if page == 1 else f"page/{page}.html"
+
+
+def lang_home_path(lang: str, page: int = 1) -> str:
+    """The home page of one language's articles."""
+    return f"{lang}/index.html" if page == 1 else f"{lang}/page/{page}.html"
+
+
+def feed_path(lang: str | None = None) -> str:
+    """The Atom feed of every article (lang None) or of one language's."""
+    return FEED if lang is None else f"{lang}/{FEED}"
 
 
 def static_path(name: str) -> str:

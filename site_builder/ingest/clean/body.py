@@ -10,7 +10,6 @@ from site_builder.ingest.dates import date_in, is_undated_marker, strip_dates
 from site_builder.ingest.metadata import byline
 from site_builder.text.sentences import ends_sentence, split_sentences, words
 from site_builder.text.shape import is_headline, is_name, norm, unglue
-from site_builder.text.slug import slugify
 
 from .model import Change, Decision, Doc, claim, next_content, open_idx
 
@@ -65,7 +64,7 @@ def tag_line(doc: Doc) -> Change:
             for j in tag_list_below(doc, i):
                 out.append(claim(doc.lines[j], "metadata", "tag_line"))
                 items.append(doc.lines[j].text)
-        meta += [("tags", slugify(t.strip(), max_len=40)) for t in items]
+        meta += [("tags", " ".join(t.split())[:60]) for t in items]  # the name as written: the site graph merges spellings
     return Change(lines=tuple(out), meta=tuple(meta))
 
 
