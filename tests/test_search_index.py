@@ -9,7 +9,12 @@ from pathlib import Path
 
 from hypothesis import given, settings, strategies as st
 
+from site_builder.search import codec
+from site_builder.search import files as sfiles
 from site_builder.search import index as si
+from site_builder.search import layout
+from site_builder.search import partial
+from site_builder.search import tokens as stok
 from site_builder.content.loader import Article
 from site_builder.search.related import related_slugs
 
@@ -23,58 +28,58 @@ def load(files: dict[str, bytes], name: str):
 
 
 def doc(title, text, date="2025-01-01", lang="en", source="VNA", tags=()):
-    return si.SearchDoc(url=f"articles/{si.words(title)[0] if si.words(title) else 'x'}.html",
+    return sfiles.SearchDoc(url=f"articles/{stok.words(title)[0] if stok.words(title) else 'x'}.html",
                         title=title, text=text, date=date, lang=lang, source=source, tags=tuple(tags))
 
 
 # --- tokenising and folding ------------------------------------------------------------------
 
 def test_words_fold_vietnamese_and_case():
-    assert si.words("Tội phạm MẠNG") == ["toi", "pham", "mang"]
-    assert si.words("Đại sứ Đà Nẵng") == ["dai", "su", "da", "nang"]
-    assert si.normalize_word("Tội") == ("tội", "toi")
-    assert si.normalize_word("ĐƯỜNG") == ("đường", "duong")
-    assert si.normalize_word("Straße") == ("strasse", "strasse")
+    assert stok.words("Tội phạm MẠNG") == ["toi", "pham", "mang"]
+    assert stok.words("Đại sứ Đà Nẵng") == ["dai", "su", "da", "nang"]
+    assert stok.normalize_word("Tội") == ("tội", "toi")
+    assert stok.normalize_word("ĐƯỜNG") == ("đường", "duong")
+    assert stok.normalize_word("Straße") == ("strasse", "strasse")
 
 
 def test_decomposed_input_folds_like_precomposed():
     nfd = unicodedata.normalize("NFD", "tội phạm mạng")
-    assert si.tokens(nfd) == si.tokens("tội phạm mạng")
-    assert [t[0] for t in si.tokens(nfd)] == ["tội", "phạm", "mạng"]
+    assert stok.tokens(nfd) == stok.tokens("tội phạm mạng")
+    assert [t[0] for t in stok.tokens(nfd)] == ["tội", "phạm", "mạng"]
 
 
 def test_punctuation_splits_and_sentence_breaks_stop_pairs():
-    toks = si.tokens("UN-backed convention. Tội phạm; mạng, e-mail_x")
+    toks = stok.tokens("UN-backed convention. Tội phạm; mạng, e-mail_x")
     assert [t[1] if t else None for t in toks] == [
         "un", "backed", "convention", None, "toi", "pham", None, "mang", "e", "mail", "x"]
-    assert si.bigrams(toks) == ["un backed", "backed convention", "toi pham", "mang e", "e mail", "mail x"]
+    assert stok.bigrams(toks) == ["un backed", "backed convention", "toi pham", "mang e", "e mail", "mail x"]
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_tokenizer_never_raises_and_yields_word_tokens(text):
-    toks = si.tokens(text)
+    toks = stok.tokens(text)
     for t in toks:
         if t is not None:
             exact, folded = t
             assert exact and folded and folded.isalnum()
-            assert folded == si.normalize_word(folded)[1]  # folding is idempotent
-    si.bigrams(toks)
-    si.words(text)
+            assert folded == stok.normalize_word(folded)[1]  # folding is idempotent
+    stok.bigrams(toks)
+    stok.words(text)
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(), st.text())
 def test_analysed_pairs_are_the_bigrams_of_title_and_body(title, text):
     """analyse() builds and filters pairs in C; they must be bigrams() of the token stream."""
-    expected = set(si.bigrams(si.tokens(title))) | set(si.bigrams(si.tokens(text)))
-    assert si.analyse(title, text).pairs == expected
+    expected = set(stok.bigrams(stok.tokens(title))) | set(stok.bigrams(stok.tokens(text)))
+    assert stok.analyse(title, text).pairs == expected
 
 
 @given(st.text(alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyàáạảãầấậẩẫằắặẳẵèéẹẻẽềếệểễìíịỉĩòóọỏõồốộổỗờớợởỡùúụủũừứựửữỳýỵỷỹ"
                         "AĂÂĐÊÔƠƯ ", max_size=40))
 def test_vietnamese_folds_to_plain_ascii(text):
-    assert all(w.isascii() for w in si.words(text))
+    assert all(w.isascii() for w in stok.words(text))
 
 
 # --- encodings ------------------------------------------------------------------------------
@@ -82,9 +87,9 @@ def test_vietnamese_folds_to_plain_ascii(text):
 @given(st.sets(st.integers(min_value=0, max_value=4999)))
 def test_id_encoding_round_trips_and_is_compact(ids):
     ids = sorted(ids)
-    enc = si.encode_ids(ids)
-    assert si.decode_ids(enc) == ids
-    assert set(enc) <= set(si.ALPHABET)
+    enc = codec.encode_ids(ids)
+    assert codec.decode_ids(enc) == ids
+    assert set(enc) <= set(codec.ALPHABET)
     assert len(enc) <= 2 + (5000 + 5) // 6
 
 
@@ -92,11 +97,11 @@ def _reference_encode_ids(ids: list[int]) -> str:
     """encode_ids as docs/search.md states it, one id at a time."""
     if not ids:
         return "g"
-    gaps = "g" + "".join(si._varint(i - prev - 1) for prev, i in zip([-1] + ids, ids))
+    gaps = "g" + "".join(codec._varint(i - prev - 1) for prev, i in zip([-1] + ids, ids))
     bits = [0] * (ids[-1] // 6 + 1)
     for i in ids:
         bits[i // 6] |= 1 << (i % 6)
-    bitmap = "b" + "".join(si.ALPHABET[b] for b in bits)
+    bitmap = "b" + "".join(codec.ALPHABET[b] for b in bits)
     # gaps only when they can be shorter (each id takes a character at least), and are no longer
     return gaps if len(ids) + 1 < len(bitmap) and len(gaps) <= len(bitmap) else bitmap
 
@@ -105,22 +110,22 @@ def _reference_encode_ids(ids: list[int]) -> str:
                  st.sets(st.integers(16000, 17000))))
 def test_id_encoding_matches_the_documented_one(ids):
     ids = sorted(ids)
-    assert si.encode_ids(ids) == _reference_encode_ids(ids)
+    assert codec.encode_ids(ids) == _reference_encode_ids(ids)
 
 
 def test_the_varint_table_is_varint_of_each_gap():
-    assert si._small_varints() == [si._varint(i) for i in range(1 << 14)]
+    assert codec._small_varints() == [codec._varint(i) for i in range(1 << 14)]
 
 
 def test_dense_sets_become_bitmaps_sparse_ones_gaps():
-    assert si.encode_ids(range(0, 600, 2))[0] == "b"
-    assert si.encode_ids([3, 70000])[0] == "g"
+    assert codec.encode_ids(range(0, 600, 2))[0] == "b"
+    assert codec.encode_ids([3, 70000])[0] == "g"
 
 
 def test_fnv1a_matches_reference_values():
-    assert si.fnv1a("") == 0x811C9DC5
-    assert si.fnv1a("a") == 0xE40C292C
-    assert si.fnv1a("foobar") == 0xBF9CF968
+    assert codec.fnv1a("") == 0x811C9DC5
+    assert codec.fnv1a("a") == 0xE40C292C
+    assert codec.fnv1a("foobar") == 0xBF9CF968
 
 
 def one_edit_variants(word: str, alphabet="abcdeo"):
@@ -140,7 +145,7 @@ def test_every_one_edit_typo_of_5_letters_finds_its_typo_chunk(term):
     """search-core.js loads the chunks q[:2], q[1:3], q[0]+q[2] for a query word q of 5+ letters."""
     for q in one_edit_variants(term):
         if len(q) >= 5:
-            assert si.typo_keys(term) & {q[:2], q[1:3], q[0] + q[2]}, (term, q)
+            assert layout.typo_keys(term) & {q[:2], q[1:3], q[0] + q[2]}, (term, q)
 
 
 # --- the index --------------------------------------------------------------------------------
@@ -165,28 +170,28 @@ def test_build_index_layout_and_registration_names():
         assert m and m[1] + ".js" == name, name
         json.loads(m[2])
     manifest = load(files, "manifest")
-    assert manifest["docs"] == 5 and manifest["version"] == si.FORMAT_VERSION
+    assert manifest["docs"] == 5 and manifest["version"] == sfiles.FORMAT_VERSION
     # five documents, four to a fragment file: ids 0-3 in f/0, id 4 in f/1
     assert {n for n in files if n.startswith("f/")} == {"f/0.js", "f/1.js"}
-    assert manifest["fragments"] == si.FRAGMENT_GROUP == 4
+    assert manifest["fragments"] == layout.FRAGMENT_GROUP == 4
     assert [f["u"] for f in load(files, "f/0")] == [d.url for d in CORPUS[:4]]
     assert set(manifest["vocab"].split()) == {n[2:-3] for n in files if n.startswith("v/")}
     assert set(manifest["typo"].split()) == {n[2:-3] for n in files if n.startswith("x/")}
 
 
 def lookup(files, term):
-    chunk = load(files, "v/" + si.file_key(si.chunk_key(term)))
+    chunk = load(files, "v/" + layout.file_key(layout.chunk_key(term)))
     terms = chunk["t"].split(" ")
     i = terms.index(term)
     entry = load(files, f"p/{chunk['P'][chunk['p'][i]]}")[term]
-    return chunk["d"][i], chunk["f"].get(term), si.decode_ids(entry[0]), [si.ALPHABET.index(c) for c in entry[1]]
+    return chunk["d"][i], chunk["f"].get(term), codec.decode_ids(entry[0]), [codec.ALPHABET.index(c) for c in entry[1]]
 
 
 def id_set(files, key):
     bits = load(files, "manifest")["setBits"]
-    h = si.fnv1a(key) & ((1 << bits) - 1)
+    h = codec.fnv1a(key) & ((1 << bits) - 1)
     shard = load(files, f"s/{h:x}")
-    return si.decode_ids(shard[key]) if key in shard else None
+    return codec.decode_ids(shard[key]) if key in shard else None
 
 
 def test_postings_forms_pairs_and_impacts():
@@ -208,9 +213,9 @@ def test_postings_forms_pairs_and_impacts():
 def test_facets_and_years():
     files = si.build_index(CORPUS)
     facets = load(files, "facets")
-    langs = {v[0]: (si.decode_ids(v[1]), v[2]) for v in facets["fields"]["lang"]}
+    langs = {v[0]: (codec.decode_ids(v[1]), v[2]) for v in facets["fields"]["lang"]}
     assert langs["vi"] == ([0, 1], "Tiếng Việt") and langs["en"][0] == [2, 3, 4]
-    tags = {v[0]: si.decode_ids(v[1]) for v in facets["fields"]["tag"]}
+    tags = {v[0]: codec.decode_ids(v[1]) for v in facets["fields"]["tag"]}
     assert tags["cybercrime"] == [2] and tags["an ninh"] == [0]
     assert facets["years"] == [["2025", 0, 2], ["2024", 2, 4]]
 
@@ -228,8 +233,8 @@ def test_index_is_deterministic():
 
 def test_long_text_is_cut_between_words():
     text = "word " * 2000
-    cut = si.snippet_text(text)
-    assert len(cut) <= si.TEXT_LIMIT + 2 and cut.endswith(" …") and "wor …" not in cut
+    cut = sfiles.snippet_text(text)
+    assert len(cut) <= sfiles.TEXT_LIMIT + 2 and cut.endswith(" …") and "wor …" not in cut
 
 
 def test_non_ascii_chunk_keys_are_safe_file_names():
@@ -270,10 +275,10 @@ def test_index_does_not_depend_on_where_the_markdown_workers_cut_the_archive(cut
     import copy
     docs = list(CORPUS)
     bounds = sorted({0, len(docs), *cuts})
-    parts = [si.pack_partial(si.partial_index(lo, [si.analyse(d.title, d.text) for d in docs[lo:hi]]))
+    parts = [partial.pack_partial(partial.partial_index(lo, [stok.analyse(d.title, d.text) for d in docs[lo:hi]]))
              for lo, hi in zip(bounds, bounds[1:])]
     before = copy.deepcopy(parts)
     assert si.index_documents(docs, parts).files == si.build_index(docs)
     assert parts == before
-    whole = si.partial_index(0, [si.analyse(d.title, d.text) for d in docs])
-    assert si.merge_partials(parts) == whole  # packing and merging lose nothing
+    whole = partial.partial_index(0, [stok.analyse(d.title, d.text) for d in docs])
+    assert partial.merge_partials(parts) == whole  # packing and merging lose nothing

@@ -9,7 +9,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 from site_builder.search import related as rel
+from site_builder.search import files as sfiles
 from site_builder.search import index as si
+from site_builder.search import tokens as stok
 from site_builder.content.loader import Article
 from site_builder.search.update import NeedsFullBuild, update_index
 
@@ -23,7 +25,7 @@ text = st.lists(sentence, min_size=1, max_size=5).map(". ".join)
 
 
 def make_docs(pairs):
-    return [si.SearchDoc(url=f"articles/d{i}.html", title=t, text=x, date="2025-01-01", lang="vi",
+    return [sfiles.SearchDoc(url=f"articles/d{i}.html", title=t, text=x, date="2025-01-01", lang="vi",
                          source="VNA", tags=("a",)) for i, (t, x) in enumerate(pairs)]
 
 
@@ -47,7 +49,7 @@ def test_update_equals_full_build(corpus, data):
         after_pairs[i] = (t, x)
     changed = sorted({i for i, _, _ in edits})
     new_docs = make_docs(after_pairs)
-    changes = [(i, si.analyse(*corpus[i]), si.analyse(*after_pairs[i])) for i in changed]
+    changes = [(i, stok.analyse(*corpus[i]), stok.analyse(*after_pairs[i])) for i in changed]
     try:
         upd = update_index(before.state, new_docs, changes, before.files.get)
     except NeedsFullBuild:
@@ -63,11 +65,11 @@ def test_update_equals_full_build(corpus, data):
 def test_appending_documents_equals_full_build(corpus, extra, data):
     before = si.index_documents(make_docs(corpus))
     after_pairs = list(corpus) + list(extra)
-    changes = [(len(corpus) + k, si.DocTerms({}, 0, frozenset(), {}), si.analyse(*p)) for k, p in enumerate(extra)]
+    changes = [(len(corpus) + k, stok.DocTerms({}, 0, frozenset(), {}), stok.analyse(*p)) for k, p in enumerate(extra)]
     if data.draw(st.booleans()):           # and one existing document edited too
         i = data.draw(st.integers(0, len(corpus) - 1))
         after_pairs[i] = (data.draw(sentence), data.draw(text))
-        changes.append((i, si.analyse(*corpus[i]), si.analyse(*after_pairs[i])))
+        changes.append((i, stok.analyse(*corpus[i]), stok.analyse(*after_pairs[i])))
     new_docs = make_docs(after_pairs)
     try:
         upd = update_index(before.state, new_docs, sorted(changes), before.files.get)
@@ -86,7 +88,7 @@ def _articles(pairs, translations=None):
 
 def _vectors(pairs, index_state):
     df = dict(zip(index_state["terms"], index_state["df"]))
-    return [rel.vector(si.analyse(t, x).tf2, lambda w: df.get(w, 0), len(pairs)) for t, x in pairs]
+    return [rel.vector(stok.analyse(t, x).tf2, lambda w: df.get(w, 0), len(pairs)) for t, x in pairs]
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -106,7 +108,7 @@ def test_related_update_equals_full(corpus, data):
     new_df = dict(zip(full_state["terms"], full_state["df"]))
     n = len(corpus)
     revector = {i} | {j for j, (t, x) in enumerate(after)
-                      for w in si.analyse(t, x).tf2
+                      for w in stok.analyse(t, x).tf2
                       if rel.idf(w, old_df.get(w, 0), n) != rel.idf(w, new_df.get(w, 0), n)}
     vectors, related = rel.update_related(_articles(after), old_vectors, {j: new_vectors[j] for j in revector},
                                           old_related, {i}, limit=2)
@@ -145,7 +147,7 @@ def test_related_slugs_from_texts_is_the_same_computation():
 def test_missing_old_file_asks_for_full_build():
     corpus = [("tội phạm", "mạng"), ("crime", "network")]
     before = si.index_documents(make_docs(corpus))
-    changes = [(0, si.analyse(*corpus[0]), si.analyse("tội phạm mới", "mạng"))]
+    changes = [(0, stok.analyse(*corpus[0]), stok.analyse("tội phạm mới", "mạng"))]
     with pytest.raises(NeedsFullBuild):
         update_index(before.state, make_docs(corpus), changes, lambda name: None)
 

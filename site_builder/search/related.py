@@ -16,7 +16,7 @@ from itertools import compress, repeat
 from operator import is_not, mul
 from typing import Callable, Iterable, Mapping
 
-from site_builder.search.index import gc_paused
+from site_builder.search.partial import gc_paused
 
 TOP_TERMS = 10        # distinctive words kept per article
 POSTING_CAP = 25      # per word, only the articles where it weighs most are candidates
@@ -166,7 +166,7 @@ def update_related(articles, old_vectors: list[Vector], new_vectors: dict[int, V
 def related_slugs(articles, text_of: Mapping[str, str] | Callable[[str], str],
                   limit: int = LIMIT) -> dict[str, tuple[str, ...]]:
     """Related lists straight from texts (for callers without a search index at hand)."""
-    from site_builder.search.index import analyse
+    from site_builder.search.tokens import analyse
 
     get = text_of if callable(text_of) else text_of.__getitem__
     tf2s = [analyse(a.title, get(a.slug)).tf2 for a in articles]

@@ -10,7 +10,10 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from site_builder.search import related as rel
+from site_builder.search import files as sfiles
 from site_builder.search import index as si
+from site_builder.search import partial as spart
+from site_builder.search import tokens as stok
 from site_builder.site import urls
 from site_builder.build import writer
 from site_builder.content.loader import Article
@@ -40,16 +43,16 @@ class SearchOutcome:
             self.pending = None
 
 
-def _render_job(payload: dict, lo: int, hi: int) -> tuple[list[tuple], si.PackedPartial]:
+def _render_job(payload: dict, lo: int, hi: int) -> tuple[list[tuple], spart.PackedPartial]:
     """Articles lo:hi (ids lo…) → their (html, text, terms, tf2 values) and what they add to
     the index: each text is tokenised once, here, in parallel."""
     rendered, analyses = [], []
     for a in payload["articles"][lo:hi]:
         r = render_markdown(a.body)
-        terms = si.analyse(a.title, r.text)
+        terms = stok.analyse(a.title, r.text)
         rendered.append((r.html, r.text, tuple(terms.tf2), array("I", terms.tf2.values())))
         analyses.append(terms)
-    return rendered, si.pack_partial(si.partial_index(lo, analyses))
+    return rendered, spart.pack_partial(spart.partial_index(lo, analyses))
 
 
 def _index_job(payload: dict) -> tuple[dict, dict, dict]:
@@ -67,8 +70,8 @@ def _index_job(payload: dict) -> tuple[dict, dict, dict]:
     return {}, built.state, staged
 
 
-def search_doc(a: Article, text: str) -> si.SearchDoc:
-    return si.SearchDoc(url=urls.article_path(a.slug), title=a.title, text=text,
+def search_doc(a: Article, text: str) -> sfiles.SearchDoc:
+    return sfiles.SearchDoc(url=urls.article_path(a.slug), title=a.title, text=text,
                         date=a.date.isoformat() if a.date else "", lang=a.lang, source=a.source or "",
                         tags=tuple(a.tags))
 
@@ -151,12 +154,12 @@ def _vectors(stored: list) -> list[rel.Vector]:
     return [tuple(zip(words.split(" "), weights)) if words else () for words, weights in stored]
 
 
-_NOTHING = si.DocTerms(tf2={}, length=0, pairs=frozenset(), forms={})  # an appended doc's "old" self
+_NOTHING = stok.DocTerms(tf2={}, length=0, pairs=frozenset(), forms={})  # an appended doc's "old" self
 
 
 def _weights_job(payload: dict, i: int) -> dict:
     a = payload["articles"][i]
-    return si.term_weights(a.title, render_markdown(a.body).text)
+    return stok.term_weights(a.title, render_markdown(a.body).text)
 
 
 def _update(articles, fp, previous, old_related, old_article, read, jobs: int = 1) -> SearchOutcome:
@@ -179,13 +182,13 @@ def _update(articles, fp, previous, old_related, old_article, read, jobs: int = 
         r = render_markdown(new.body)
         html[new.slug], texts[i] = r.html, r.text
         if i >= before:
-            changes.append((i, _NOTHING, si.analyse(new.title, r.text)))
+            changes.append((i, _NOTHING, stok.analyse(new.title, r.text)))
             continue
         old = old_article(previous["docs"][i][1])
         if old is None:
             raise NeedsFullBuild("previous version of an article unknown")
         facets_unchanged = facets_unchanged and _facets(old) == _facets(new)
-        changes.append((i, si.analyse(old.title, render_markdown(old.body).text), si.analyse(new.title, r.text)))
+        changes.append((i, stok.analyse(old.title, render_markdown(old.body).text), stok.analyse(new.title, r.text)))
     upd = update_index(previous["index"], _SearchDocs(articles, texts), changes, read, facets_unchanged)
 
     # Related: new vectors for the edited articles and for those holding a word whose rounded

@@ -16,7 +16,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from site_builder.search import index as si
+from site_builder.search import codec
+from site_builder.search import files as sfiles
+from site_builder.search import layout
+from site_builder.search import partial
+from site_builder.search import scoring
+from site_builder.search import tokens as stok
 
 
 class NeedsFullBuild(Exception):
@@ -31,284 +36,346 @@ class IndexUpdate:
     old_df: dict[str, int]           # … and its document frequency before (0 if new)
 
 
-def update_index(state: dict, docs: Sequence[si.SearchDoc], changes: list[tuple[int, si.DocTerms, si.DocTerms]],
+def update_index(state: dict, docs: Sequence[sfiles.SearchDoc], changes: list[tuple[int, stok.DocTerms, stok.DocTerms]],
                  read: Callable[[str], bytes | None], facets_unchanged: bool = False) -> IndexUpdate:
     """changes: (doc id, old DocTerms, new DocTerms); docs: all documents as they are now (only
     the changed ones need their text); facets_unchanged: no document was added and none changed
     its language, source, tags or date, so facets.js stays as it is (it is the one file that
     reads every document)."""
-    with si.gc_paused():
+    with partial.gc_paused():
         try:
             return _update(state, docs, changes, read, facets_unchanged)
         except (KeyError, IndexError, TypeError, ValueError) as exc:  # a state that does not fit the files
             raise NeedsFullBuild(f"inconsistent previous index: {exc!r}") from None
 
 
-def _impact(doc: si.DocTerms, term: str, avgdl: int) -> str | None:
+def _impact(doc: stok.DocTerms, term: str, avgdl: int) -> str | None:
     v = doc.tf2.get(term)
-    return None if v is None else si.impact_char(v, doc.length, avgdl)
+    return None if v is None else scoring.impact_char(v, doc.length, avgdl)
+
+
+class _OldIndex:
+    """The index before the update: its state, and its files read and decoded once each."""
+
+    def __init__(self, state: dict, read: Callable[[str], bytes | None], anchor: int):
+        self.state, self.read = state, read
+        self.decoded: dict[str, object] = {}
+        self.terms: list[str] = state["terms"]
+        self.df: list[int] = state["df"]
+        self.pos = {t: i for i, t in enumerate(self.terms)}
+        self.names = layout.shard_names(self.terms, self.df, anchor)
+        self.set_bits: int = state["setBits"]
+        self.ids_of: dict[str, list[int]] = {}
+        self.set_ids: dict[str, list[int] | None] = {}
+
+    def file(self, name: str):
+        if name not in self.decoded:
+            data = self.read(name)
+            try:
+                self.decoded[name] = None if data is None else codec.read_js(data)
+            except ValueError as exc:
+                raise NeedsFullBuild(f"{name}: {exc}") from None
+        return self.decoded[name]
+
+    def posting(self, term: str) -> list:
+        shard = self.file(f"p/{self.names[self.pos[term]]}.js")
+        if shard is None or term not in shard:
+            raise NeedsFullBuild(f"postings of {term!r} missing")
+        return shard[term]
+
+    def ids(self, term: str) -> list[int]:
+        if term not in self.ids_of:
+            self.ids_of[term] = codec.decode_ids(self.posting(term)[0]) if term in self.pos else []
+        return self.ids_of[term]
+
+    def df_of(self, term: str) -> int:
+        return self.df[self.pos[term]] if term in self.pos else 0
+
+    def set_bucket(self, key: str) -> str:
+        return f"s/{codec.fnv1a(key) & ((1 << self.set_bits) - 1):x}.js"
+
+    def id_set(self, key: str) -> list[int] | None:
+        if key not in self.set_ids:
+            bucket = self.file(self.set_bucket(key)) or {}
+            self.set_ids[key] = codec.decode_ids(bucket[key]) if key in bucket else None
+        return self.set_ids[key]
+
+
+@dataclass
+class _Postings:
+    """Step 1's outcome: the terms whose postings changed and the term list after the edit."""
+    affected: set[str]
+    new_post: dict[str, list | None]
+    ids_now: dict[str, list[int]]
+    old_df: dict[str, int]
+    removed: set[str]
+    added: list[str]
+    terms: list[str]
+    df: list[int]
+    names: list[str]
 
 
 def _update(state, docs, changes, read, facets_unchanged) -> IndexUpdate:
     n = len(docs)
+    lengths, params = _lengths_and_params(state, n, changes)
+    old = _OldIndex(state, read, params["anchor"])
+    post = _changed_postings(old, changes, params)
+    files: dict[str, bytes | None] = {}
+    name_changed = _shard_files(old, post, files)
+    forms, form_changed, set_changes = _spelling_sets(old, changes)
+    set_changes.update(_pair_sets(old, changes))
+    set_total = _set_files(old, set_changes, files)
+    manifest = read("manifest.js")
+    if manifest is None:
+        raise NeedsFullBuild("manifest missing")
+    vocab_keys, typo_keys = sfiles.manifest_keys(manifest)
+    _vocab_files(read, post, name_changed, forms, form_changed, vocab_keys, files)
+    _typo_files(read, post, typo_keys, files)
+    if not facets_unchanged:
+        files["facets.js"] = sfiles.facets_file(docs)
+    _fragment_files(read, docs, [d for d, _, _ in changes], files)
+    files["manifest.js"] = sfiles.manifest_file(params, old.set_bits, vocab_keys, typo_keys)
+    new_state = {"params": params, "setBits": old.set_bits, "setTotal": set_total, "lengths": lengths,
+                 "terms": post.terms, "df": post.df, "forms": dict(sorted(forms.items()))}
+    return IndexUpdate(files=files, state=new_state, postings={t: post.ids_now[t] for t in sorted(post.affected)},
+                       old_df=post.old_df)
+
+
+def _lengths_and_params(state: dict, n: int, changes) -> tuple[list[int], dict]:
+    """Document lengths after the edit, and the global numbers, which must not have moved."""
     old_params = state["params"]
     appended = n - old_params["docs"]
     if appended < 0 or set(range(old_params["docs"], n)) - {d for d, _, _ in changes}:
         raise NeedsFullBuild("documents removed, or appended without their terms")
     lengths = list(state["lengths"]) + [0] * appended
-    for d, old, new in changes:
+    for d, _, new in changes:
         lengths[d] = new.length
-    params = si.index_params(n, sum(lengths))
+    params = layout.index_params(n, sum(lengths))
     if {k: v for k, v in params.items() if k != "docs"} != {k: v for k, v in old_params.items() if k != "docs"}:
         raise NeedsFullBuild("average length or shard anchors changed")
+    return lengths, params
+
+
+def _changed_postings(old: _OldIndex, changes, params: dict) -> _Postings:
+    """1. Postings of the terms whose entry for an edited document changed (most of a document's
+    terms keep their impact when a few words change)."""
     avgdl = params["avgdl"]
-    anchor = params["anchor"]
-
-    decoded: dict[str, object] = {}
-
-    def old_file(name: str):
-        if name not in decoded:
-            data = read(name)
-            try:
-                decoded[name] = None if data is None else si.read_js(data)
-            except ValueError as exc:
-                raise NeedsFullBuild(f"{name}: {exc}") from None
-        return decoded[name]
-
-    terms_old: list[str] = state["terms"]
-    df_old: list[int] = state["df"]
-    pos_old = {t: i for i, t in enumerate(terms_old)}
-    names_old = si.shard_names(terms_old, df_old, anchor)
-
-    def old_posting(term: str) -> list:
-        shard = old_file(f"p/{names_old[pos_old[term]]}.js")
-        if shard is None or term not in shard:
-            raise NeedsFullBuild(f"postings of {term!r} missing")
-        return shard[term]
-
-    # 1. Postings of the terms whose entry for an edited document changed (most of a document's
-    # terms keep their impact when a few words change).
     affected = set()
-    for _, old, new in changes:
-        for term in old.tf2.keys() | new.tf2.keys():
-            if term not in affected and _impact(old, term, avgdl) != _impact(new, term, avgdl):
+    for _, before, after in changes:
+        for term in before.tf2.keys() | after.tf2.keys():
+            if term not in affected and _impact(before, term, avgdl) != _impact(after, term, avgdl):
                 affected.add(term)
     changed_docs = [d for d, _, _ in changes]
     new_post: dict[str, list | None] = {}
     ids_now: dict[str, list[int]] = {}
-    old_ids_of: dict[str, list[int]] = {}
-
-    def old_ids(term: str) -> list[int]:
-        if term not in old_ids_of:
-            old_ids_of[term] = si.decode_ids(old_posting(term)[0]) if term in pos_old else []
-        return old_ids_of[term]
-
     old_df: dict[str, int] = {}
     for term in sorted(affected):
-        ids = old_ids(term)
-        imp = dict(zip(ids, old_posting(term)[1])) if ids else {}
+        ids = old.ids(term)
+        imp = dict(zip(ids, old.posting(term)[1])) if ids else {}
         old_df[term] = len(ids)
         for d in changed_docs:
             imp.pop(d, None)
-        for d, _, new in changes:
-            if term in new.tf2:
-                imp[d] = si.impact_char(new.tf2[term], new.length, avgdl)
+        for d, _, after in changes:
+            if term in after.tf2:
+                imp[d] = scoring.impact_char(after.tf2[term], after.length, avgdl)
         now = sorted(imp)
         ids_now[term] = now
-        new_post[term] = [si.encode_ids(now), "".join(imp[i] for i in now)] if now else None
-
-    removed = {t for t in affected if new_post[t] is None and t in pos_old}
-    added = sorted(t for t in affected if new_post[t] is not None and t not in pos_old)
-    terms_new = [t for t in terms_old if t not in removed] if removed else list(terms_old)
+        new_post[term] = [codec.encode_ids(now), "".join(imp[i] for i in now)] if now else None
+    removed = {t for t in affected if new_post[t] is None and t in old.pos}
+    added = sorted(t for t in affected if new_post[t] is not None and t not in old.pos)
+    terms_new = [t for t in old.terms if t not in removed] if removed else list(old.terms)
     for t in added:
         bisect.insort(terms_new, t)
-    df_new = [len(ids_now[t]) if t in affected else df_old[pos_old[t]] for t in terms_new]
-    names_new = si.shard_names(terms_new, df_new, anchor)
+    df_new = [len(ids_now[t]) if t in affected else old.df[old.pos[t]] for t in terms_new]
+    names_new = layout.shard_names(terms_new, df_new, params["anchor"])
+    return _Postings(affected, new_post, ids_now, old_df, removed, added, terms_new, df_new, names_new)
 
-    files: dict[str, bytes | None] = {}
-    # Shards to rewrite: any holding an affected term, gaining or losing a term, or renamed.
+
+def _shard_files(old: _OldIndex, post: _Postings, files: dict) -> set[str]:
+    """Shards to rewrite: any holding an affected term, gaining or losing a term, or renamed.
+    Returns the terms whose shard was renamed."""
     new_span: dict[str, list[int]] = {}
     touched_new: set[str] = set()
     touched_old: set[str] = set()
     name_changed: set[str] = set()
-    for i, t in enumerate(terms_new):
-        name = names_new[i]
+    for i, t in enumerate(post.terms):
+        name = post.names[i]
         span = new_span.get(name)
         if span is None:
             new_span[name] = [i, i + 1]
         else:
             span[1] = i + 1
-        was = names_old[pos_old[t]] if t in pos_old else None
+        was = old.names[old.pos[t]] if t in old.pos else None
         if was != name:
             name_changed.add(t)
             touched_new.add(name)
             if was is not None:
                 touched_old.add(was)
-        elif t in affected:
+        elif t in post.affected:
             touched_new.add(name)
-    for t in removed:
-        touched_old.add(names_old[pos_old[t]])
+    for t in post.removed:
+        touched_old.add(old.names[old.pos[t]])
     touched_new |= touched_old & new_span.keys()
     for name in sorted(touched_new):
         lo, hi = new_span[name]
         shard = {}
-        for t in terms_new[lo:hi]:
-            shard[t] = new_post[t] if t in affected else old_posting(t)
-        files[f"p/{name}.js"] = si._js(f"p/{name}", shard)
+        for t in post.terms[lo:hi]:
+            shard[t] = post.new_post[t] if t in post.affected else old.posting(t)
+        files[f"p/{name}.js"] = codec._js(f"p/{name}", shard)
     for name in touched_old - new_span.keys():
         files[f"p/{name}.js"] = None
+    return name_changed
 
-    # 2. Spellings: counts per term, form info and the '=spelling' sets.
-    forms = {t: dict(c) for t, c in state["forms"].items()}
+
+def _spelling_counts(term: str, before: dict[str, int], changes) -> dict[str, int]:
+    after = dict(before)
+    for _, old_doc, new_doc in changes:
+        for exact, t in old_doc.forms.items():
+            if t == term:
+                after[exact] -= 1
+        for exact, t in new_doc.forms.items():
+            if t == term:
+                after[exact] = after.get(exact, 0) + 1
+    return {e: c for e, c in after.items() if c > 0}
+
+
+def _spelling_sets(old: _OldIndex, changes) -> tuple[dict, dict, dict]:
+    """2. Spellings: counts per term, form info and the '=spelling' sets."""
+    forms = {t: dict(c) for t, c in old.state["forms"].items()}
     form_terms = set()
-    for _, old, new in changes:
-        for exact in old.forms.keys() ^ new.forms.keys():
-            form_terms.add(old.forms.get(exact) or new.forms[exact])
-    df_old_of = lambda t: df_old[pos_old[t]] if t in pos_old else 0  # noqa: E731
+    for _, before_doc, after_doc in changes:
+        for exact in before_doc.forms.keys() ^ after_doc.forms.keys():
+            form_terms.add(before_doc.forms.get(exact) or after_doc.forms[exact])
+    changed_docs = [d for d, _, _ in changes]
     form_changed: dict[str, object] = {}
     set_changes: dict[str, list[int] | None] = {}      # key → new ids (None: no such set now)
-    old_set_ids: dict[str, list[int] | None] = {}
-    set_bits = state["setBits"]
-
-    def old_set(key: str) -> list[int] | None:
-        if key not in old_set_ids:
-            bucket = old_file(f"s/{si.fnv1a(key) & ((1 << set_bits) - 1):x}.js") or {}
-            old_set_ids[key] = si.decode_ids(bucket[key]) if key in bucket else None
-        return old_set_ids[key]
-
     for term in sorted(form_terms):
-        before = forms.get(term) or ({term: df_old_of(term)} if df_old_of(term) else {})
-        after = dict(before)
-        for _, old, new in changes:
-            for exact, t in old.forms.items():
-                if t == term:
-                    after[exact] -= 1
-            for exact, t in new.forms.items():
-                if t == term:
-                    after[exact] = after.get(exact, 0) + 1
-        after = {e: c for e, c in after.items() if c > 0}
+        before = forms.get(term) or ({term: old.df_of(term)} if old.df_of(term) else {})
+        after = _spelling_counts(term, before, changes)
         if any(e != term for e in after):
             forms[term] = dict(sorted(after.items()))
         else:
             forms.pop(term, None)
-        if si.form_info(before, term) != si.form_info(after, term):
-            form_changed[term] = si.form_info(after, term)
+        if sfiles.form_info(before, term) != sfiles.form_info(after, term):
+            form_changed[term] = sfiles.form_info(after, term)
         for exact in sorted(before.keys() | after.keys()):
             if exact == term:
                 continue
             key = "=" + exact
             if len(before) > 1 and exact in before:
-                was = old_set(key)
+                was = old.id_set(key)
                 if was is None:
                     raise NeedsFullBuild(f"set {key!r} missing")
             elif exact in before:               # the only spelling: every document with the term
-                was = old_ids(term)
-                old_set_ids[key] = None
+                was = old.ids(term)
+                old.set_ids[key] = None
             else:
                 was = []
-                old_set_ids[key] = None
+                old.set_ids[key] = None
             ids = set(was).difference(changed_docs)
             ids.update(d for d, _, new in changes if exact in new.forms)
             set_changes[key] = sorted(ids) if len(after) > 1 and exact in after else None
+    return forms, form_changed, set_changes
 
-    # 3. Word pairs.
+
+def _pair_sets(old: _OldIndex, changes) -> dict[str, list[int] | None]:
+    """3. Word pairs."""
+    changed_docs = [d for d, _, _ in changes]
     pair_keys = set()
-    for _, old, new in changes:
-        pair_keys.update(old.pairs ^ new.pairs)
+    for _, before, after in changes:
+        pair_keys.update(before.pairs ^ after.pairs)
+    set_changes = {}
     for key in sorted(pair_keys):
-        ids = set(old_set(key) or ()).difference(changed_docs)
+        ids = set(old.id_set(key) or ()).difference(changed_docs)
         ids.update(d for d, _, new in changes if key in new.pairs)
         set_changes[key] = sorted(ids) or None
+    return set_changes
 
-    set_total = state["setTotal"]
+
+def _set_files(old: _OldIndex, set_changes: dict, files: dict) -> int:
+    """The set buckets that hold a changed set; returns the new total size of the sets."""
+    set_total = old.state["setTotal"]
     encoded: dict[str, str | None] = {}
     for key, ids in set_changes.items():
-        was = old_set(key)
+        was = old.id_set(key)
         if was is not None:
-            set_total -= si.set_record_size(key, si.encode_ids(was))
-        encoded[key] = si.encode_ids(ids) if ids else None
+            set_total -= layout.set_record_size(key, codec.encode_ids(was))
+        encoded[key] = codec.encode_ids(ids) if ids else None
         if encoded[key] is not None:
-            set_total += si.set_record_size(key, encoded[key])
-    if si.set_bits_for(set_total) != set_bits:
+            set_total += layout.set_record_size(key, encoded[key])
+    if layout.set_bits_for(set_total) != old.set_bits:
         raise NeedsFullBuild("set bucket count changed")
-    buckets: dict[int, dict[str, str | None]] = defaultdict(dict)
+    buckets: dict[str, dict[str, str | None]] = defaultdict(dict)
     for key, value in encoded.items():
-        buckets[si.fnv1a(key) & ((1 << set_bits) - 1)][key] = value
-    for h, updates in sorted(buckets.items()):
-        name = f"s/{h:x}.js"
-        bucket = dict(old_file(name) or {})
+        buckets[old.set_bucket(key)][key] = value
+    for name, updates in sorted(buckets.items()):
+        bucket = dict(old.file(name) or {})
         for key, value in updates.items():
             if value is None:
                 bucket.pop(key, None)
             else:
                 bucket[key] = value
-        files[name] = si._js(f"s/{h:x}", bucket) if bucket else None
+        files[name] = codec._js(name[:-3], bucket) if bucket else None
+    return set_total
 
-    # 4. Vocabulary chunks of every term whose df, shard or form info changed.
+
+def _vocab_files(read, post: _Postings, name_changed: set[str], forms: dict, form_changed: dict,
+                 vocab_keys: set[str], files: dict) -> None:
+    """4. Vocabulary chunks of every term whose df, shard or form info changed."""
     pos_new = None
-    vocab_terms = affected | name_changed | form_changed.keys()
     by_chunk: dict[str, list[str]] = defaultdict(list)
-    for t in vocab_terms:
-        by_chunk[si.chunk_key(t)].append(t)
-    manifest = read("manifest.js")
-    if manifest is None:
-        raise NeedsFullBuild("manifest missing")
-    vocab_keys, typo_keys = si.manifest_keys(manifest)
+    for t in post.affected | name_changed | form_changed.keys():
+        by_chunk[layout.chunk_key(t)].append(t)
     for key, chunk_terms in sorted(by_chunk.items()):
-        fkey = si.file_key(key)
+        fkey = layout.file_key(key)
         name = f"v/{fkey}.js"
         data = read(name)
-        records = si.vocab_records(data) if data is not None else {}
+        records = sfiles.vocab_records(data) if data is not None else {}
         for t in chunk_terms:
-            if t in removed:
+            if t in post.removed:
                 records.pop(t, None)
                 continue
             if pos_new is None:
-                pos_new = {t: i for i, t in enumerate(terms_new)}
+                pos_new = {t: i for i, t in enumerate(post.terms)}
             i = pos_new[t]
             form = form_changed[t] if t in form_changed else (
-                records[t][2] if t in records else si.form_info(forms.get(t, {t: 1}), t))
-            records[t] = (df_new[i], names_new[i], form)
-        files[name] = si.vocab_file(key, records) if records else None
+                records[t][2] if t in records else sfiles.form_info(forms.get(t, {t: 1}), t))
+            records[t] = (post.df[i], post.names[i], form)
+        files[name] = sfiles.vocab_file(key, records) if records else None
         (vocab_keys.add if records else vocab_keys.discard)(fkey)
 
-    # 5. Typo chunks of terms that came or went.
+
+def _typo_files(read, post: _Postings, typo_keys: set[str], files: dict) -> None:
+    """5. Typo chunks of terms that came or went."""
     typo_changes: dict[str, list[tuple[str, bool]]] = defaultdict(list)
-    for t in added:
-        if si.is_typo_term(t):
-            for key in si.typo_keys(t):
-                typo_changes[key].append((t, True))
-    for t in removed:
-        if si.is_typo_term(t):
-            for key in si.typo_keys(t):
-                typo_changes[key].append((t, False))
+    for terms, present in ((post.added, True), (sorted(post.removed), False)):
+        for t in terms:
+            if layout.is_typo_term(t):
+                for key in layout.typo_keys(t):
+                    typo_changes[key].append((t, present))
     for key, updates in sorted(typo_changes.items()):
-        fkey = si.file_key(key)
+        fkey = layout.file_key(key)
         name = f"x/{fkey}.js"
         data = read(name)
-        cands = set(si.read_js(data).split(" ")) if data is not None else set()
+        cands = set(codec.read_js(data).split(" ")) if data is not None else set()
         for t, present in updates:
             (cands.add if present else cands.discard)(t)
-        files[name] = si.typo_file(key, cands) if cands else None
+        files[name] = sfiles.typo_file(key, cands) if cands else None
         (typo_keys.add if cands else typo_keys.discard)(fkey)
 
-    # 6. Small files: facets, the edited documents' fragments, the manifest.
-    if not facets_unchanged:
-        files["facets.js"] = si.facets_file(docs)
+
+def _fragment_files(read, docs, changed_docs: list[int], files: dict) -> None:
+    """6. The edited documents' fragments."""
+    n = len(docs)
     changed_set = set(changed_docs)
-    for group in sorted({d // si.FRAGMENT_GROUP for d in changed_docs}):
+    group_size = layout.FRAGMENT_GROUP
+    for group in sorted({d // group_size for d in changed_docs}):
         data = read(f"f/{group}.js")
-        fragments = si.read_js(data) if data is not None else []
-        for d in range(group * si.FRAGMENT_GROUP, min(n, (group + 1) * si.FRAGMENT_GROUP)):
-            k = d - group * si.FRAGMENT_GROUP
+        fragments = codec.read_js(data) if data is not None else []
+        for d in range(group * group_size, min(n, (group + 1) * group_size)):
+            k = d - group * group_size
             if d in changed_set:
-                fragments[k:k + 1] = [si.fragment(docs[d])]
+                fragments[k:k + 1] = [sfiles.fragment(docs[d])]
             elif k >= len(fragments):
                 raise NeedsFullBuild(f"f/{group}.js lacks document {d}")
-        files[f"f/{group}.js"] = si.fragment_file(group, fragments)
-    files["manifest.js"] = si.manifest_file(params, set_bits, vocab_keys, typo_keys)
-
-    new_state = {"params": params, "setBits": set_bits, "setTotal": set_total, "lengths": lengths,
-                 "terms": terms_new, "df": df_new, "forms": dict(sorted(forms.items()))}
-    return IndexUpdate(files=files, state=new_state, postings={t: ids_now[t] for t in sorted(affected)},
-                       old_df=old_df)
+        files[f"f/{group}.js"] = sfiles.fragment_file(group, fragments)

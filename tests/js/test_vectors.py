@@ -22,9 +22,9 @@ import pytest
 
 from conftest import REPO, write_article, write_bilingual_articles, write_ranking_articles
 from corpus import generate
-from site_builder.search.index import (
-    chunk_key, decode_ids, encode_ids, file_key, fnv1a, fragment_name, read_js, tokens, typo_keys,
-)
+from site_builder.search.codec import decode_ids, encode_ids, fnv1a, read_js
+from site_builder.search.layout import chunk_key, file_key, fragment_name, typo_keys
+from site_builder.search.tokens import tokens
 from site_builder.text.slug import fold
 
 NODE = shutil.which("node")

@@ -1,0 +1,120 @@
+"""Index files from records, shared by the full build and the incremental update."""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from typing import Iterable, Mapping
+
+from site_builder.search.codec import _js, encode_ids, read_js
+from site_builder.search.layout import CHUNK_KEY_LEN, FRAGMENT_GROUP, file_key
+from site_builder.search.scoring import IMPACT_LEVELS, K1, QUERY_RANKING
+from site_builder.text.locale import language_name
+
+FORMAT_VERSION = 2
+TEXT_LIMIT = 4000         # characters of plain text kept per document for snippets
+
+
+@dataclass(frozen=True)
+class SearchDoc:
+    url: str             # relative to the site root
+    title: str
+    text: str            # plain text of the body
+    date: str = ""       # YYYY-MM-DD or ""
+    lang: str = ""
+    source: str = ""
+    tags: tuple[str, ...] = ()
+
+
+def snippet_text(text: str, limit: int = TEXT_LIMIT) -> str:
+    if "  " in text or "\t" in text:
+        text = re.sub(r"[ \t]+", " ", text)
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit // 2 else limit] + " …"
+
+
+
+def form_info(counts: Mapping[str, int], term: str):
+    """Vocabulary 'f' of a term from its spellings: 1 if several, the spelling if it is the only
+    one and differs from the term, else None."""
+    if len(counts) > 1:
+        return 1
+    if len(counts) == 1:
+        (only,) = counts
+        return only if only != term else None
+    return None
+
+
+
+def vocab_file(key: str, records: Mapping[str, tuple]) -> bytes:
+    """records: term → (df, postings shard, form info)."""
+    terms = sorted(records)
+    shards = list(dict.fromkeys(records[t][1] for t in terms))
+    index = {s: i for i, s in enumerate(shards)}
+    name = f"v/{file_key(key)}"
+    return _js(name, {"t": " ".join(terms), "d": [records[t][0] for t in terms], "P": shards,
+                      "p": [index[records[t][1]] for t in terms],
+                      "f": {t: records[t][2] for t in terms if records[t][2] is not None}})
+
+
+def vocab_records(data: bytes) -> dict[str, tuple]:
+    v = read_js(data)
+    terms = v["t"].split(" ")
+    return {t: (v["d"][i], v["P"][v["p"][i]], v["f"].get(t)) for i, t in enumerate(terms)}
+
+
+def typo_file(key: str, terms: Iterable[str]) -> bytes:
+    name = f"x/{file_key(key)}"
+    return _js(name, " ".join(sorted(terms)))
+
+
+def facets_file(docs: list[SearchDoc]) -> bytes:
+    """Language, source, tag → doc ids; years as ranges of ids (ids are by date)."""
+    facet_ids: dict[str, dict[str, list[int]]] = {"lang": defaultdict(list), "source": defaultdict(list),
+                                                  "tag": defaultdict(list)}
+    years: list[list] = []
+    for doc_id, d in enumerate(docs):
+        facet_ids["lang"][d.lang].append(doc_id)
+        if d.source:
+            facet_ids["source"][d.source].append(doc_id)
+        for tag in dict.fromkeys(d.tags):
+            facet_ids["tag"][tag].append(doc_id)
+        year = d.date[:4]
+        if not year:
+            continue
+        if years and years[-1][0] == year and years[-1][2] == doc_id:
+            years[-1][2] = doc_id + 1
+        else:
+            years.append([year, doc_id, doc_id + 1])
+    facets = {field: [[value, encode_ids(ids)] + ([language_name(value)] if field == "lang" else [])
+                      for value, ids in sorted(values.items())]
+              for field, values in facet_ids.items()}
+    return _js("facets", {"fields": facets, "years": years})
+
+
+def fragment(d: SearchDoc) -> dict:
+    return {"t": d.title, "u": d.url, "d": d.date, "l": d.lang, "s": d.source, "g": list(d.tags),
+            "x": snippet_text(d.text)}
+
+
+
+def fragment_file(group: int, fragments: list[dict]) -> bytes:
+    """Fragments of documents group·FRAGMENT_GROUP … in id order."""
+    return _js(f"f/{group}", fragments)
+
+
+def manifest_file(params: dict, set_bits: int, vocab_keys: Iterable[str], typo_keys_: Iterable[str]) -> bytes:
+    return _js("manifest", {"version": FORMAT_VERSION, "docs": params["docs"], "setBits": set_bits,
+                            "fragments": FRAGMENT_GROUP,
+                            "vocab": " ".join(sorted(vocab_keys)), "typo": " ".join(sorted(typo_keys_)),
+                            "k1": K1, "levels": IMPACT_LEVELS, "chunkKey": CHUNK_KEY_LEN,
+                            "query": asdict(QUERY_RANKING)})
+
+
+def manifest_keys(data: bytes) -> tuple[set[str], set[str]]:
+    m = read_js(data)
+    return set(m["vocab"].split()), set(m["typo"].split())
+

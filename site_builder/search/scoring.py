@@ -1,0 +1,50 @@
+"""The ranking numbers: BM25F weights baked into the postings (impact chars) and the query-time
+ranking the browser applies (shipped in the manifest)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from site_builder.search.codec import ALPHABET
+
+TITLE_WEIGHT = 3          # a title word counts as this many body words (BM25F)
+K1, B = 1.2, 0.75         # BM25 parameters
+IMPACT_LEVELS = 31        # BM25 part quantised to 1..31; +32 when the term is in the title
+
+
+@dataclass(frozen=True)
+class QueryRanking:
+    """How the browser ranks a query (docs/search.md, "A query"). Only search-core.js uses these;
+    they ship in the manifest so that the script holds no numbers of its own."""
+    title_bonus: float = 1.0        # added to a term's BM25 part when it is in the title
+    accent_boost: float = 1.6       # × when the document has the accented form the query typed
+    phrase_bonus: float = 2.5       # × idf of a query word pair found as a phrase
+    phrase_min_idf: float = 0.2     # floor of that idf
+    completion_weight: float = 0.8  # a completion of the word being typed
+    completions: int = 5            # most frequent completions taken
+    prefix_min_length: int = 2      # a word being typed is completed from this many letters
+    typo_weight: float = 0.6        # a term one edit away from a word that matched nothing
+    typos: int = 3                  # one-edit terms taken
+    typo_min_length: int = 5        # a query word gets one-edit terms from this many letters
+
+
+QUERY_RANKING = QueryRanking()
+
+
+def impact_char(v: int, length: int, avgdl: int) -> str:
+    """BM25 part of a term's score in one document, quantised; +32 when in the title."""
+    tf = v >> 1
+    bm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avgdl))
+    level = max(1, min(IMPACT_LEVELS, round(bm / (K1 + 1) * IMPACT_LEVELS)))
+    return ALPHABET[level + 32 * (v & 1)]
+
+
+class _Impacts(dict):
+    """(tf2 value, document length) → impact_char, computed once per distinct pair."""
+
+    def __init__(self, avgdl: int):
+        super().__init__()
+        self.avgdl = avgdl
+
+    def __missing__(self, key: tuple[int, int]) -> str:
+        c = self[key] = impact_char(key[0], key[1], self.avgdl)
+        return c
