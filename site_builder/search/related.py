@@ -166,10 +166,10 @@ def update_related(articles, old_vectors: list[Vector], new_vectors: dict[int, V
 def related_slugs(articles, text_of: Mapping[str, str] | Callable[[str], str],
                   limit: int = LIMIT) -> dict[str, tuple[str, ...]]:
     """Related lists straight from texts (for callers without a search index at hand)."""
-    from site_builder.search.tokens import analyse
+    from site_builder.search.tokens import analyse, article_lead
 
     get = text_of if callable(text_of) else text_of.__getitem__
-    tf2s = [analyse(a.title, get(a.slug)).tf2 for a in articles]
+    tf2s = [analyse(a.title, get(a.slug), article_lead(a)).tf2 for a in articles]
     df: dict[str, int] = defaultdict(int)
     for tf2 in tf2s:
         for w in tf2:

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from site_builder.search.codec import ALPHABET
 
 TITLE_WEIGHT = 3          # a title word counts as this many body words (BM25F)
+LEAD_WEIGHT = 2           # … a word of the summary or a photo caption
+FIELD_WEIGHTS = (TITLE_WEIGHT, LEAD_WEIGHT, 1)   # title, lead, body
+JOIN_MAX = 5              # letters of a syllable that joins its neighbour in a name (Hà Nội → hanoi)
 K1, B = 1.2, 0.75         # BM25 parameters
 IMPACT_LEVELS = 31        # BM25 part quantised to 1..31; +32 when the term is in the title
 

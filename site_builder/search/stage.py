@@ -49,7 +49,7 @@ def _render_job(payload: dict, lo: int, hi: int) -> tuple[list[tuple], spart.Pac
     rendered, analyses = [], []
     for a in payload["articles"][lo:hi]:
         r = render_markdown(a.body)
-        terms = stok.analyse(a.title, r.text)
+        terms = stok.analyse(a.title, r.text, stok.article_lead(a))
         rendered.append((r.html, r.text, tuple(terms.tf2), array("I", terms.tf2.values())))
         analyses.append(terms)
     return rendered, spart.pack_partial(spart.partial_index(lo, analyses))
@@ -159,7 +159,7 @@ _NOTHING = stok.DocTerms(tf2={}, length=0, pairs=frozenset(), forms={})  # an ap
 
 def _weights_job(payload: dict, i: int) -> dict:
     a = payload["articles"][i]
-    return stok.term_weights(a.title, render_markdown(a.body).text)
+    return stok.term_weights(a.title, render_markdown(a.body).text, stok.article_lead(a))
 
 
 def _update(articles, fp, previous, old_related, old_article, read, jobs: int = 1) -> SearchOutcome:
@@ -182,13 +182,13 @@ def _update(articles, fp, previous, old_related, old_article, read, jobs: int = 
         r = render_markdown(new.body)
         html[new.slug], texts[i] = r.html, r.text
         if i >= before:
-            changes.append((i, _NOTHING, stok.analyse(new.title, r.text)))
+            changes.append((i, _NOTHING, stok.analyse(new.title, r.text, stok.article_lead(new))))
             continue
         old = old_article(previous["docs"][i][1])
         if old is None:
             raise NeedsFullBuild("previous version of an article unknown")
         facets_unchanged = facets_unchanged and _facets(old) == _facets(new)
-        changes.append((i, stok.analyse(old.title, render_markdown(old.body).text), stok.analyse(new.title, r.text)))
+        changes.append((i, stok.analyse(old.title, render_markdown(old.body).text, stok.article_lead(old)), stok.analyse(new.title, r.text, stok.article_lead(new))))
     upd = update_index(previous["index"], _SearchDocs(articles, texts), changes, read, facets_unchanged)
 
     # Related: new vectors for the edited articles and for those holding a word whose rounded

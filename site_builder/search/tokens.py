@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
 
-from site_builder.search.scoring import TITLE_WEIGHT
+from site_builder.search.scoring import FIELD_WEIGHTS, JOIN_MAX
 from site_builder.text.slug import fold
 
 # A word is a run of letters/digits (\w without '_'); sentence punctuation breaks phrases.
@@ -30,6 +30,7 @@ _CHUNK_TOKENS: dict[str, tuple] = {}            # chunk → ((exact, folded) | N
 _CHUNK_ACCENTED: dict[str, tuple] = {}          # chunk → its exact forms that differ from folded
 _CHUNK_WORDS: dict[str, tuple] = {}             # chunk → (folded word | _BREAK, …)
 _CHUNK_FORMS: dict[str, tuple] = {}             # chunk → ((exact, folded), …) without breaks
+_CHUNK_NAMES: dict[str, tuple] = {}             # chunk → (True for a capitalised word, …) as _CHUNK_WORDS
 _BREAK = "\n"  # a sentence break among folded words: a word never holds one, and a pair
                # holding one is the only pair that is not str.isprintable (filtered in C)
 
@@ -50,10 +51,17 @@ def _tokenise_chunk(chunk: str) -> tuple:
     return tuple(out)
 
 
+def _capitalised(chunk: str, toks: tuple) -> tuple:
+    """Per token of a chunk: does the word start with a capital letter (a name's syllable)?"""
+    if chunk == _NEWLINE:
+        return (False,)
+    return tuple(t is not None and raw[:1].isupper() for raw, t in zip(_TOKEN_RE.findall(chunk), toks))
+
+
 def _chunks(text: str) -> list[str]:
     chunks = unicodedata.normalize("NFC", text).replace("\n", f" {_NEWLINE} ").split()
     if len(_CHUNK_FOLDED) > 1_000_000:
-        for cache in (_CHUNK_FOLDED, _CHUNK_TOKENS, _CHUNK_ACCENTED, _CHUNK_WORDS, _CHUNK_FORMS):
+        for cache in (_CHUNK_FOLDED, _CHUNK_TOKENS, _CHUNK_ACCENTED, _CHUNK_WORDS, _CHUNK_FORMS, _CHUNK_NAMES):
             cache.clear()
     for chunk in set(chunks).difference(_CHUNK_FOLDED):
         toks = _CHUNK_TOKENS[chunk] = _tokenise_chunk(chunk)
@@ -61,6 +69,7 @@ def _chunks(text: str) -> list[str]:
         _CHUNK_WORDS[chunk] = tuple(t[1] if t is not None else _BREAK for t in toks)
         _CHUNK_FORMS[chunk] = tuple(t for t in toks if t is not None)
         _CHUNK_ACCENTED[chunk] = tuple(t[0] for t in toks if t is not None and t[0] != t[1])
+        _CHUNK_NAMES[chunk] = _capitalised(chunk, toks)
     return chunks
 
 
@@ -90,39 +99,60 @@ def bigrams(toks: list[tuple[str, str] | None]) -> list[str]:
 class DocTerms:
     """Everything one document adds to the index, so an edit can take the old version out and
     put the new one in without looking at the other documents."""
-    tf2: dict        # folded term → 2·tf + 1 if it is in the title (tf: title words count ×3)
-    length: int      # BM25F document length (title words ×3)
+    tf2: dict        # folded term → 2·tf + 1 if it is in the title (tf: field-weighted, BM25F)
+    length: int      # BM25F document length (field-weighted)
     pairs: frozenset  # "w1 w2": adjacent words that no sentence break separates
     forms: dict      # exact spelling → its folded term, each spelling the document uses
 
 
-def analyse(title: str, text: str) -> DocTerms:
-    title_chunks, body_chunks = _chunks(title), _chunks(text)
-    title_seq, body_seq, tf2, length = _weights(title_chunks, body_chunks)
-    pairs = set(map(" ".join, zip(title_seq, title_seq[1:])))
-    pairs.update(map(" ".join, zip(body_seq, body_seq[1:])))
-    forms = dict(chain.from_iterable(map(_CHUNK_FORMS.__getitem__, set(title_chunks).union(body_chunks))))
+def analyse(title: str, text: str, lead: str = "") -> DocTerms:
+    """lead: what the article says it is about besides its title (summary, photo captions)."""
+    fields = (_chunks(title), _chunks(lead), _chunks(text))
+    seqs, tf2, length = _weights(fields)
+    pairs = set()
+    for seq in seqs:
+        pairs.update(map(" ".join, zip(seq, seq[1:])))
+    forms = dict(chain.from_iterable(map(_CHUNK_FORMS.__getitem__, set().union(*fields))))
     return DocTerms(tf2=tf2, length=length, pairs=frozenset(filter(str.isprintable, pairs)), forms=forms)
 
 
-def term_weights(title: str, text: str) -> dict:
-    """analyse(title, text).tf2 alone: what related briefings need of the articles an edit revectors."""
-    return _weights(_chunks(title), _chunks(text))[2]
+def article_lead(article) -> str:
+    """The lead field of an article (content.loader.Article): its summary and photo captions."""
+    return "\n".join(filter(None, (article.summary or "", *article.captions)))
 
 
-def _weights(title_chunks: list[str], body_chunks: list[str]) -> tuple[list, list, dict, int]:
-    """Folded words of title and body in order (_BREAK between sentences), 2·tf + in-title,
-    and the BM25F length."""
-    folded_of = _CHUNK_WORDS.__getitem__
-    title_seq = list(chain.from_iterable(map(folded_of, title_chunks)))
-    body_seq = list(chain.from_iterable(map(folded_of, body_chunks)))
-    tf = Counter(body_seq)
-    length = len(body_seq) - tf.pop(_BREAK, 0)
-    title_words = set(title_seq)
-    title_words.discard(_BREAK)
-    for w in title_seq:
-        if w != _BREAK:
-            tf[w] += TITLE_WEIGHT
-            length += TITLE_WEIGHT
-    return title_seq, body_seq, {t: 2 * c + (t in title_words) for t, c in tf.items()}, length
+def term_weights(title: str, text: str, lead: str = "") -> dict:
+    """analyse(title, text, lead).tf2 alone: what related briefings need of the articles an edit revectors."""
+    return _weights((_chunks(title), _chunks(lead), _chunks(text)))[1]
 
+
+def joined_names(seq: list[str], capitalised: list[bool]) -> list[str]:
+    """Two adjacent capitalised syllables of a name, written joined: 'Hà Nội' → 'hanoi', so that
+    a reader who writes a Vietnamese name the English way (Hanoi, Vietnam, Danang) finds it."""
+    out = []
+    for i in range(len(seq) - 1):
+        a, b = seq[i], seq[i + 1]
+        if (capitalised[i] and capitalised[i + 1] and len(a) <= JOIN_MAX and len(b) <= JOIN_MAX
+                and a.isalpha() and b.isalpha() and a.isascii() and b.isascii()):
+            out.append(a + b)
+    return out
+
+
+def _weights(fields: tuple[list[str], ...]) -> tuple[list, dict, int]:
+    """Folded words of each field in order (_BREAK between sentences), 2·tf + in-title, and the
+    BM25F length: a word counts FIELD_WEIGHTS[field] times (title, lead, body)."""
+    folded_of, names_of = _CHUNK_WORDS.__getitem__, _CHUNK_NAMES.__getitem__
+    seqs = [list(chain.from_iterable(map(folded_of, chunks))) for chunks in fields]
+    tf: Counter = Counter()
+    length = 0
+    title_words: set[str] = set()
+    for field, (chunks, seq, weight) in enumerate(zip(fields, seqs, FIELD_WEIGHTS)):
+        counts = Counter(seq)
+        counts.pop(_BREAK, None)
+        joined = Counter(joined_names(seq, list(chain.from_iterable(map(names_of, chunks)))))
+        for term, c in chain(counts.items(), joined.items()):
+            tf[term] += c * weight
+        length += weight * sum(counts.values())
+        if field == 0:
+            title_words.update(counts, joined)
+    return seqs, {t: 2 * c + (t in title_words) for t, c in tf.items()}, length
