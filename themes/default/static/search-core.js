@@ -3,7 +3,7 @@
  * code runs in the page (search-ui.js loads files with <script> tags) and in Node's tests.
  * A classic script, not a module, so file:// works: it defines window.__sbSearchCore, or
  * module.exports under Node. Every number it ranks with comes from manifest.js.
- * Format: docs/search.md. Build side: site_builder/search_index.py. */
+ * Format: docs/search.md. Build side: site_builder/search/. */
 (function (root, factory) {
   "use strict";
   var core = factory();
@@ -283,13 +283,14 @@
 
   function idf(n, df) { return Math.log(1 + (n - df + 0.5) / (df + 0.5)); }
 
-  /* a loaded plan → matching doc ids, best first: every word must match (within a word the best
-   * alternative counts); phrases add a bonus; ties go to the newer document (higher id) */
-  function score(p, pairSets, settings) {
+  /* a loaded plan → {docs: matching doc ids best first, masks: per doc the groups it matched}.
+   * Every word must match (within a word the best alternative counts), or with `relaxed` the
+   * most words any document has; phrases add a bonus; ties go to the newer document (higher id) */
+  function score(p, pairSets, settings, relaxed) {
     var n = settings.docs, rank = settings.rank, k1 = settings.k1, levels = settings.levels;
     var total = new Float64Array(n), hits = new Uint8Array(n), best = new Float64Array(n);
-    var exactMark = new Uint8Array(n), need = p.groups.length;
-    p.groups.forEach(function (g) {
+    var masks = new Int32Array(n), exactMark = new Uint8Array(n), need = p.groups.length;
+    p.groups.forEach(function (g, gi) {
       var touched = [];
       if (Array.isArray(g.exact)) { exactMark.fill(0); g.exact.forEach(function (d) { exactMark[d] = 1; }); }
       g.alts.forEach(function (alt) {
@@ -303,10 +304,12 @@
           if (s > best[d]) best[d] = s;
         }
       });
-      touched.forEach(function (d) { total[d] += best[d]; hits[d]++; best[d] = 0; });
+      touched.forEach(function (d) { total[d] += best[d]; hits[d]++; masks[d] |= gi < 30 ? 1 << gi : 0; best[d] = 0; });
     });
     var result = [];
-    if (!need) return result;
+    if (!need) return { docs: result, masks: masks };
+    if (relaxed) { need = 0; for (var h = 0; h < n; h++) if (hits[h] > need) need = hits[h]; }
+    if (!need) return { docs: result, masks: masks };
     for (var d = 0; d < n; d++) if (hits[d] === need) result.push(d);
     pairSets.forEach(function (ids) {
       var bonus = rank.phrase_bonus * Math.max(idf(n, ids.length), rank.phrase_min_idf);
@@ -316,7 +319,7 @@
       var diff = Math.round((total[b] - total[a]) * 1e6);
       return diff || b - a;
     });
-    return result;
+    return { docs: result, masks: masks };
   }
 
   /* A searcher over one index. load(name) → Promise of a file's registered data, or null when
@@ -433,8 +436,26 @@
           var a = toks[i], b = toks[i + 1];
           if (a && b && a.f !== b.f) pairs.push(a.f + " " + b.f);
         }
-        return { groups: groups, pairs: pairs };
+        return joinedPairs(groups).then(function (joins) { return { groups: groups, pairs: pairs, joins: joins }; });
       });
+    }
+
+    /* two query words that a document may write as one ("ha noi" → Hanoi): the joined term, when
+     * the index has it, counts for both words as a folded match, half each, and as their phrase */
+    function joinedPairs(groups) {
+      var jobs = [];
+      for (var i = 0; i + 1 < groups.length; i++) {
+        (function (a, b) {
+          if (!/^[a-z]+$/.test(a.word.f + b.word.f)) return;
+          jobs.push(lookup(a.word.f + b.word.f).then(function (entry) {
+            if (!entry) return null;
+            var alt = { entry: entry, weight: 0.5, kind: "joined" };
+            a.alts.push(alt); b.alts.push(alt);
+            return alt;
+          }));
+        }(groups[i], groups[i + 1]));
+      }
+      return Promise.all(jobs).then(function (alts) { return alts.filter(Boolean); });
     }
 
     /* load what a plan needs: postings, exact-form sets, pair sets */
@@ -454,24 +475,32 @@
       p.pairs.forEach(function (key) {
         jobs.push(idSet(key).then(function (ids) { if (ids) pairSets.push(ids); }));
       });
-      return Promise.all(jobs).then(function () { return pairSets; });
+      return Promise.all(jobs).then(function () {
+        (p.joins || []).forEach(function (alt) { if (alt.post) pairSets.push(decodeIds(alt.post[0])); });
+        return pairSets;
+      });
     }
 
-    function scorePlan(p) {
-      return fetchPlan(p).then(function (pairSets) { return score(p, pairSets, settings); });
+    function scorePlan(p, relaxed) {
+      return fetchPlan(p).then(function (pairSets) { return score(p, pairSets, settings, relaxed); });
     }
 
-    /* query → {docs: ids best first, terms: Set of folded terms used, prefixes, spelling: typo terms} */
+    /* query → {docs: ids best first, terms: Set of folded terms used, prefixes, spelling: typo
+     * terms, partial: null or, when no document has every word, {all: the query's words, some:
+     * the words the results have}} */
     function search(query) {
       return ready().then(function () { return plan(query, false); }).then(function (p) {
         if (!p) return { docs: [], groups: [] };
-        return scorePlan(p).then(function (docs) {
+        return scorePlan(p).then(function (r) {
           var typoMin = settings.rank.typo_min_length;
-          if (docs.length || !p.groups.some(function (g) { return chars(g.word.f).length >= typoMin; })) {
-            return { docs: docs, groups: p.groups };
+          if (r.docs.length) return { docs: r.docs, groups: p.groups };
+          if (!p.groups.some(function (g) { return chars(g.word.f).length >= typoMin; })) {
+            return p.groups.length < 2 ? { docs: [], groups: p.groups } : relax(p);
           }
           return plan(query, true).then(function (p2) {    /* nothing: try one-edit spellings */
-            return scorePlan(p2).then(function (d2) { return { docs: d2, groups: p2.groups }; });
+            return scorePlan(p2).then(function (r2) {
+              return r2.docs.length || p2.groups.length < 2 ? { docs: r2.docs, groups: p2.groups } : relax(p2);
+            });
           });
         });
       }).then(function (r) {
@@ -483,8 +512,20 @@
           });
           if (g.prefix) terms.add(g.word.f);
         });
-        return { docs: r.docs, terms: terms, spelling: spelling,
+        return { docs: r.docs, terms: terms, spelling: spelling, partial: r.partial || null,
           prefixes: r.groups.filter(function (g) { return g.prefix; }).map(function (g) { return g.word.f; }) };
+      });
+    }
+
+    /* no document has every word: the documents with the most of them, and which words those are */
+    function relax(p) {
+      return scorePlan(p, true).then(function (r) {
+        if (!r.docs.length) return { docs: [], groups: p.groups };
+        var mask = r.masks[r.docs[0]];
+        var some = p.groups.filter(function (g, gi) { return gi < 30 && mask & (1 << gi); });
+        return { docs: r.docs, groups: some, partial: {
+          all: p.groups.map(function (g) { return g.word.e; }),
+          some: some.map(function (g) { return g.word.e; }) } };
       });
     }
 

@@ -38,6 +38,9 @@
   var form = document.getElementById("search-form");
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
+  /* shown above results that have only some of the query's words (the page's language) */
+  var partialNote = document.getElementById("search-partial");
+  var PARTIAL_TEXT = partialNote.getAttribute("data-text");
   var facetBox = document.getElementById("search-facets");
   var moreButton = document.getElementById("search-more");
   var state = { q: "", filters: {}, result: null, facets: null, filtered: [], shown: 0 };
@@ -130,6 +133,9 @@
     var n = filtered.length;
     status.textContent = (n ? n + (n === 1 ? " result" : " results") + " for “" + state.q + "”"
       : "No results for “" + state.q + "”") + (r.spelling.length ? " — also spelt " + r.spelling.join(", ") : "");
+    partialNote.hidden = !r.partial;
+    partialNote.textContent = r.partial ? PARTIAL_TEXT.replace("{all}", r.partial.all.join(" "))
+      .replace("{some}", r.partial.some.join(" ")) : "";
     return showMore(token);
   }
 
