@@ -18,7 +18,7 @@ IMPACT_LEVELS = 31        # BM25 part quantised to 1..31; +32 when the term is i
 class QueryRanking:
     """How the browser ranks a query (docs/search.md, "A query"). Only search-core.js uses these;
     they ship in the manifest so that the script holds no numbers of its own."""
-    title_bonus: float = 1.0        # added to a term's BM25 part when it is in the title
+    title_bonus: float = 3.0        # added to a term's BM25 part when it is in the title
     accent_boost: float = 1.6       # × when the document has the accented form the query typed
     phrase_bonus: float = 2.5       # × idf of a query word pair found as a phrase
     phrase_min_idf: float = 0.2     # floor of that idf

@@ -293,9 +293,13 @@
     p.groups.forEach(function (g, gi) {
       var touched = [];
       if (Array.isArray(g.exact)) { exactMark.fill(0); g.exact.forEach(function (d) { exactMark[d] = 1; }); }
+      /* a longer word that completes a whole word the reader typed is no better a match than it */
+      var cap = Infinity;
+      g.alts.forEach(function (alt) { if (alt.kind === "exact" && alt.entry) cap = idf(n, alt.entry.df); });
       g.alts.forEach(function (alt) {
         if (!alt.post) return;
-        var ids = decodeIds(alt.post[0]), imp = alt.post[1], w = alt.weight * idf(n, ids.length);
+        var ids = decodeIds(alt.post[0]), imp = alt.post[1];
+        var w = alt.weight * (alt.kind === "prefix" ? Math.min(idf(n, ids.length), cap) : idf(n, ids.length));
         for (var k = 0; k < ids.length; k++) {
           var d = ids[k], v = impact(imp.charAt(k));
           var s = w * (v.level / levels * (k1 + 1) + (v.title ? rank.title_bonus : 0));
