@@ -72,3 +72,27 @@ test("the manifest the build wrote holds every number the core ranks with", { sk
   assert.equal(settings.docs, m.docs);
   assert.ok(settings.rank.accent_boost > 1 && settings.k1 > 0 && settings.chunkKey >= 1);
 });
+
+test("a name written joined in one language and by syllable in the other meets", { skip: NO_VECTORS }, async () => {
+  const s = searcher();
+  // the Vietnamese article writes "Hà Nội", "Đà Nẵng"; the English one "Hanoi", "Vietnam"
+  assert.deepEqual((await top10(s, "hanoi decomposed")).hrefs, ["articles/nfd.html"]);
+  assert.deepEqual((await top10(s, "danang decomposed")).hrefs, ["articles/nfd.html"]);
+  assert.deepEqual((await top10(s, "zephyrine ha noi")).hrefs, ["articles/joined.html"]);
+  assert.deepEqual((await top10(s, "zephyrine viet nam")).hrefs, ["articles/joined.html"]);
+  // lower-case words that happen to sit side by side are not a name
+  assert.deepEqual((await top10(s, "zephyrinedelegation")).hrefs, []);
+});
+
+test("a name only in a photo caption is found", { skip: NO_VECTORS }, async () => {
+  assert.deepEqual((await top10(searcher(), "quorvath lindqvist")).hrefs, ["articles/captioned.html"]);
+});
+
+test("when no article has every word, those with the words that match, said so", { skip: NO_VECTORS }, async () => {
+  const s = searcher();
+  const r = await s.search("Zephyrine nothingmatcheszz");
+  const docs = await s.documents(r.docs.slice(0, 10));
+  assert.deepEqual(docs.map((d) => d.u), ["articles/joined.html"]);
+  assert.deepEqual(r.partial, { all: ["zephyrine", "nothingmatcheszz"], some: ["zephyrine"] });
+  assert.equal((await s.search("zephyrine delegation")).partial, null);
+});

@@ -62,6 +62,10 @@ def write_fixture(site: Path) -> Path:
                   unicodedata.normalize("NFD", "Tội phạm ở Hà Nội và Đà Nẵng.\n"))
     write_article(s, "spellings.md", 'title: "Straße ﬁnal ﬂow"\nlang: en\ndate: 2022-04-01',
                   "STRASSE µm ΟΔΟΣ İstanbul ıi ǅemal x²³ Supercalifragilisticexpialidociousness.\n")
+    write_article(s, "joined.md", 'title: "Zephyrine delegation"\nlang: en\ndate: 2022-05-01',
+                  "The Zephyrine delegation arrived in Hanoi, the capital of Vietnam.\n")
+    write_article(s, "captioned.md", 'title: "Orchard fair"\nlang: en\ndate: 2022-06-01\n'
+                  'captions: ["The stall of Quorvath Lindqvist. Photo: archive"]', "A fair of orchards.\n")
     generate(GENERATED, site / "content" / "articles")
     return site
 
