@@ -28,6 +28,7 @@ class QueryRanking:
     typo_weight: float = 0.6        # a term one edit away from a word that matched nothing
     typos: int = 3                  # one-edit terms taken
     typo_min_length: int = 5        # a query word gets one-edit terms from this many letters
+    fill_below: int = 10            # fewer documents than this have every word: those lacking one follow
 
 
 QUERY_RANKING = QueryRanking()

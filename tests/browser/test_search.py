@@ -167,6 +167,28 @@ def test_misspelt_word_one_edit_away_still_finds(page, base):
     assert "also spelt kestrelford" in page.inner_text("#search-status")
 
 
+def test_words_that_match_nothing_together_show_the_partial_results_said_plainly(page, base):
+    items = search(page, base, "zanzibarite nothingmatcheszz")
+    assert hrefs(items) == ["articles/evil.html"]
+    note = page.locator("#search-partial")
+    assert note.is_visible()
+    assert note.inner_text() == "No article has all of: zanzibarite nothingmatcheszz. Showing articles with: zanzibarite"
+    search(page, base, "zanzibarite")
+    assert not page.locator("#search-partial").is_visible()
+
+
+def test_partial_results_note_speaks_the_pages_language(page, tmp_path):
+    site = tmp_path / "vi-site"
+    write_article(site, "a.md", 'title: "Bão Yagi đổ bộ"\nlang: vi\ndate: 2024-09-07', "Bão Yagi gây mưa lớn.\n")
+    (site / "site.toml").write_text('title = "Bản tin"\nlanguage = "vi"\n', encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "site_builder", "build", "--site", str(site)],
+                            cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert hrefs(search(page, (site / "output").as_uri() + "/", "typhoon yagi")) == ["articles/a.html"]
+    assert page.inner_text("#search-partial") == ("Không có bài nào có đủ: typhoon yagi. "
+                                                  "Đang hiện các bài có: yagi")
+
+
 def seed_page(search_site: Path, seed_prefix: str) -> str:
     """articles/<slug>.html of the imported seed whose raw file name starts with seed_prefix."""
     for md in (search_site.parent / "content" / "articles").glob("*.md"):

@@ -143,7 +143,7 @@
 
   var MANIFEST_KEYS = ["docs", "setBits", "fragments", "vocab", "typo", "k1", "levels", "chunkKey", "query"];
   var RANKING_KEYS = ["title_bonus", "accent_boost", "phrase_bonus", "phrase_min_idf", "completion_weight",
-    "completions", "prefix_min_length", "typo_weight", "typos", "typo_min_length"];
+    "completions", "prefix_min_length", "typo_weight", "typos", "typo_min_length", "fill_below"];
 
   /* manifest.js data → the settings a query needs; an index from an older build is refused */
   function readManifest(m) {
@@ -285,8 +285,9 @@
 
   /* a loaded plan → {docs: matching doc ids best first, masks: per doc the groups it matched}.
    * Every word must match (within a word the best alternative counts), or with `relaxed` the
-   * most words any document has; phrases add a bonus; ties go to the newer document (higher id) */
-  function score(p, pairSets, settings, relaxed) {
+   * most words any document has, or with `atLeast` that many (more words first); phrases add a
+   * bonus; ties go to the newer document (higher id) */
+  function score(p, pairSets, settings, relaxed, atLeast) {
     var n = settings.docs, rank = settings.rank, k1 = settings.k1, levels = settings.levels;
     var total = new Float64Array(n), hits = new Uint8Array(n), best = new Float64Array(n);
     var masks = new Int32Array(n), exactMark = new Uint8Array(n), need = p.groups.length;
@@ -314,13 +315,14 @@
     if (!need) return { docs: result, masks: masks };
     if (relaxed) { need = 0; for (var h = 0; h < n; h++) if (hits[h] > need) need = hits[h]; }
     if (!need) return { docs: result, masks: masks };
-    for (var d = 0; d < n; d++) if (hits[d] === need) result.push(d);
+    if (atLeast) need = Math.max(1, atLeast);
+    for (var d = 0; d < n; d++) if (hits[d] >= need) result.push(d);
     pairSets.forEach(function (ids) {
       var bonus = rank.phrase_bonus * Math.max(idf(n, ids.length), rank.phrase_min_idf);
-      ids.forEach(function (d) { if (hits[d] === need) total[d] += bonus; });
+      ids.forEach(function (d) { if (hits[d] >= need) total[d] += bonus; });
     });
     result.sort(function (a, b) {
-      var diff = Math.round((total[b] - total[a]) * 1e6);
+      var diff = hits[b] - hits[a] || Math.round((total[b] - total[a]) * 1e6);
       return diff || b - a;
     });
     return { docs: result, masks: masks };
@@ -485,19 +487,26 @@
       });
     }
 
-    function scorePlan(p, relaxed) {
-      return fetchPlan(p).then(function (pairSets) { return score(p, pairSets, settings, relaxed); });
+    function scorePlan(p, relaxed, atLeast) {
+      return fetchPlan(p).then(function (pairSets) { return score(p, pairSets, settings, relaxed, atLeast); });
     }
 
-    /* query → {docs: ids best first, terms: Set of folded terms used, prefixes, spelling: typo
-     * terms, partial: null or, when no document has every word, {all: the query's words, some:
-     * the words the results have}} */
+    /* query → {docs: ids best first, full: how many of them have every word (the others have
+     * all but one), terms: Set of folded terms used, prefixes, spelling: typo terms, partial: null
+     * or, when no document has every word, {all: the query's words, some: the words the results have}} */
     function search(query) {
       return ready().then(function () { return plan(query, false); }).then(function (p) {
         if (!p) return { docs: [], groups: [] };
         return scorePlan(p).then(function (r) {
           var typoMin = settings.rank.typo_min_length;
-          if (r.docs.length) return { docs: r.docs, groups: p.groups };
+          if (r.docs.length >= settings.rank.fill_below || (r.docs.length && p.groups.length < 2)) {
+            return { docs: r.docs, groups: p.groups };
+          }
+          if (r.docs.length) {      /* few have every word: those that lack one follow them */
+            return scorePlan(p, false, p.groups.length - 1).then(function (more) {
+              return { docs: r.docs.concat(more.docs.slice(r.docs.length)), groups: p.groups, full: r.docs.length };
+            });
+          }
           if (!p.groups.some(function (g) { return chars(g.word.f).length >= typoMin; })) {
             return p.groups.length < 2 ? { docs: [], groups: p.groups } : relax(p);
           }
@@ -517,6 +526,7 @@
           if (g.prefix) terms.add(g.word.f);
         });
         return { docs: r.docs, terms: terms, spelling: spelling, partial: r.partial || null,
+          full: r.partial ? 0 : r.full == null ? r.docs.length : r.full,
           prefixes: r.groups.filter(function (g) { return g.prefix; }).map(function (g) { return g.word.f; }) };
       });
     }

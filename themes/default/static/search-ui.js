@@ -41,6 +41,8 @@
   /* shown above results that have only some of the query's words (the page's language) */
   var partialNote = document.getElementById("search-partial");
   var PARTIAL_TEXT = partialNote.getAttribute("data-text");
+  /* above the results that lack one of the words, after the few that have them all */
+  var SOME_TEXT = partialNote.getAttribute("data-some");
   var facetBox = document.getElementById("search-facets");
   var moreButton = document.getElementById("search-more");
   var state = { q: "", filters: {}, result: null, facets: null, filtered: [], shown: 0 };
@@ -117,7 +119,14 @@
     var from = state.shown, to = Math.min(state.filtered.length, from + PAGE), r = state.result;
     return searcher.documents(state.filtered.slice(from, to)).then(function (docs) {
       if (token !== seq) return;
-      docs.forEach(function (doc) { if (doc) list.appendChild(resultItem(doc, r)); });
+      docs.forEach(function (doc, i) {
+        if (!doc) return;
+        var at = from + i, some = !r.partial && at >= r.full;
+        if (some && at === r.full) list.appendChild(el("li", "result-divider", SOME_TEXT));
+        var item = resultItem(doc, r);
+        if (some) item.className += " result-some";
+        list.appendChild(item);
+      });
       state.shown = to;
       moreButton.hidden = to >= state.filtered.length;
       list.setAttribute("data-state", "done");
