@@ -322,7 +322,7 @@
       ids.forEach(function (d) { if (hits[d] >= need) total[d] += bonus; });
     });
     result.sort(function (a, b) {
-      var diff = hits[b] - hits[a] || Math.round((total[b] - total[a]) * 1e6);
+      var diff = Math.round((total[b] - total[a]) * 1e6);
       return diff || b - a;
     });
     return { docs: result, masks: masks };
@@ -504,7 +504,9 @@
           }
           if (r.docs.length) {      /* few have every word: those that lack one follow them */
             return scorePlan(p, false, p.groups.length - 1).then(function (more) {
-              return { docs: r.docs.concat(more.docs.slice(r.docs.length)), groups: p.groups, full: r.docs.length };
+              var have = new Set(r.docs);
+              return { docs: r.docs.concat(more.docs.filter(function (d) { return !have.has(d); })),
+                groups: p.groups, full: r.docs.length };
             });
           }
           if (!p.groups.some(function (g) { return chars(g.word.f).length >= typoMin; })) {
