@@ -36,7 +36,6 @@ def snippet_text(text: str, limit: int = TEXT_LIMIT) -> str:
     return text[: cut if cut > limit // 2 else limit] + " …"
 
 
-
 def form_info(counts: Mapping[str, int], term: str):
     """Vocabulary 'f' of a term from its spellings: 1 if several, the spelling if it is the only
     one and differs from the term, else None."""
@@ -46,7 +45,6 @@ def form_info(counts: Mapping[str, int], term: str):
         (only,) = counts
         return only if only != term else None
     return None
-
 
 
 def vocab_file(key: str, records: Mapping[str, tuple]) -> bytes:
@@ -98,7 +96,6 @@ def facets_file(docs: list[SearchDoc]) -> bytes:
 def fragment(d: SearchDoc) -> dict:
     return {"t": d.title, "u": d.url, "d": d.date, "l": d.lang, "s": d.source, "g": list(d.tags),
             "x": snippet_text(d.text)}
-
 
 
 def fragment_file(group: int, fragments: list[dict]) -> bytes:

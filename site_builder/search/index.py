@@ -43,7 +43,6 @@ class IndexBuild:
     state: dict               # JSON: what an incremental update needs (see search_update)
 
 
-
 def build_index(docs: list[SearchDoc]) -> dict[str, bytes]:
     """SearchDocs (id = position; the build puts the oldest first) → {relative path: file bytes}."""
     return index_documents(docs).files
@@ -55,7 +54,6 @@ def index_documents(docs: list[SearchDoc], partials: list[PackedPartial] | None 
         if partials is None:
             return _index_documents(docs, partial_index(0, (analyse(d.title, d.text) for d in docs)))
         return _index_documents(docs, merge_partials(partials))
-
 
 
 def _index_documents(docs: list[SearchDoc], part: PartialIndex) -> IndexBuild:

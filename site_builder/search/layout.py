@@ -31,15 +31,12 @@ def typo_keys(term: str) -> set[str]:
     return {term[:2], term[1:3], term[0] + term[2]}
 
 
-
 def is_typo_term(term: str) -> bool:
     return len(term) >= TYPO_MIN_LEN and not term.isdigit()
 
 
-
 def fragment_name(doc_id: int) -> str:
     return f"f/{doc_id // FRAGMENT_GROUP}"
-
 
 
 def index_params(n: int, total_length: int) -> dict:

@@ -155,7 +155,6 @@ def merge_partials(partials: list[PackedPartial]) -> PartialIndex:
     return merged
 
 
-
 @contextmanager
 def gc_paused():
     """Millions of small, long-lived objects and no cycles: the cyclic GC would only rescan them

@@ -94,7 +94,6 @@ def bigrams(toks: list[tuple[str, str] | None]) -> list[str]:
     return [f"{a} {b}" for a, b in zip(seq, seq[1:]) if a is not None and b is not None]
 
 
-
 @dataclass(frozen=True)
 class DocTerms:
     """Everything one document adds to the index, so an edit can take the old version out and
