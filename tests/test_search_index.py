@@ -282,3 +282,34 @@ def test_index_does_not_depend_on_where_the_markdown_workers_cut_the_archive(cut
     assert parts == before
     whole = partial.partial_index(0, [stok.analyse(d.title, d.text) for d in docs])
     assert partial.merge_partials(parts) == whole  # packing and merging lose nothing
+
+
+# --- fields and joined names ------------------------------------------------------------------
+
+def test_a_word_only_in_a_caption_or_summary_is_indexed_as_the_lead():
+    plain = stok.analyse("Orchard fair", "A fair of orchards.")
+    led = stok.analyse("Orchard fair", "A fair of orchards.", "Photo: Quorvath Lindqvist")
+    assert "quorvath" not in plain.tf2
+    # a lead word counts twice, like a body word twice, never in the title
+    assert led.tf2["quorvath"] == 2 * 2 and led.tf2["fair"] == plain.tf2["fair"]
+    assert led.length == plain.length + 2 * 3
+    assert "quorvath lindqvist" in led.pairs and "quorvath" in set(led.forms.values())
+
+
+def test_capitalised_syllables_are_also_indexed_joined():
+    a = stok.analyse("Bão đổ bộ Hà Nội", "Người dân Việt Nam. Đà Nẵng mưa.")
+    assert a.tf2["hanoi"] & 1                      # in the title, like its syllables
+    assert {"vietnam", "danang"} <= a.tf2.keys()
+    # lower-case neighbours, a sentence break between, long words: not a name's syllables
+    b = stok.analyse("Tin", "ha noi. Việt. Nam. Hanoi Convention")
+    assert "vietnam" not in b.tf2 and "hanoiconvention" not in b.tf2
+    assert b.tf2["hanoi"] == 2                     # the English word once, not joined from "ha noi"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="aăbcdđeêhnoôgHNĐVÀỘ .\n", max_size=60))
+def test_joined_terms_are_two_adjacent_words_of_the_text(text):
+    words = stok.words(text)
+    joined = stok.analyse("", text).tf2.keys() - set(words)
+    pairs = {a + b for a, b in zip(words, words[1:])}
+    assert joined <= pairs
