@@ -20,7 +20,7 @@ from site_builder.build.cache import BuildCache, known_json, trusted_files, unch
 from site_builder.build.fingerprint import code_fingerprint, fingerprint, hash_files
 from site_builder.config import SiteConfig
 from site_builder.errors import BuildError
-from site_builder.build.guard import MARKER, MARKER_TEXT, check_output_dir
+from site_builder.build.guard import MARKER, MARKER_TEXT, check_articles_dir, check_output_dir
 from site_builder.build.lock import build_lock
 from site_builder.content.loader import Article, article_files, article_from_json, load_articles, stat_key
 from site_builder.search.index import gc_paused
@@ -173,6 +173,7 @@ def build_site(config: SiteConfig, progress: Progress | None = None,
     of its last build (`previous`), its long-lived `cache` and the paths its watcher saw
     `changed` since the last build."""
     check_output_dir(config.out_dir, config.site_dir)
+    check_articles_dir(config.articles_dir, config.site_dir)
     try:
         with build_lock(config.cache_dir), gc_paused():  # no cycles worth collecting in a build
             writer.recover(config.out_dir)

@@ -131,13 +131,15 @@ def _isoformat(date) -> str:
 
 
 def static_files(theme: Theme) -> dict[str, Path]:
-    """Relative name → file; a child theme's file wins over its parents'."""
+    """Relative name → file; a child theme's file wins over its parents'. A symbolic link that
+    leads out of its theme is not followed: a theme never publishes a file from elsewhere."""
     files: dict[str, Path] = {}
     for theme_dir in reversed(theme.dirs):
         static = theme_dir / "static"
         if static.is_dir():
+            inside = theme_dir.resolve()
             for f in sorted(static.rglob("*")):
-                if f.is_file():
+                if f.is_file() and f.resolve().is_relative_to(inside):
                     files[f.relative_to(static).as_posix()] = f
     return dict(sorted(files.items()))
 
