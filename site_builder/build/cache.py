@@ -78,7 +78,6 @@ class BuildCache:
         self._bodies_now: dict[str, Article] = {}  # digest → the last build's article (its body)
         self._body_shards: dict[str, dict[str, str]] = {}
         self._search: dict | None = None          # search state of the last build (in memory)
-        self._env: tuple | None = None            # (template chain hash, Jinja environment)
         self._on_disk: dict[str, dict] = {}       # articles as last written to disk
         self._pending: dict | None = None
         self._invalidated = False
@@ -136,13 +135,6 @@ class BuildCache:
         if any(rec[0] != state.get("fp") for rec in records.values()):
             return None
         return state
-
-    def environment(self, key: str, make):
-        """The Jinja environment for templates whose hash is `key`: a dev server reuses the one
-        it compiled for the last build instead of compiling every template again."""
-        if self._env is None or self._env[0] != key:
-            self._env = (key, make())
-        return self._env[1]
 
     def write_articles_now(self, articles: list[Article]):
         """A full build's article and body shards (30 MB of JSON for 10,000 articles), made and

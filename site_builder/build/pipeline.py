@@ -27,7 +27,7 @@ from site_builder.search.index import gc_paused
 from site_builder.search.update import NeedsFullBuild
 from site_builder.site.graph import Page, SiteGraph, plan_pages, site_graph
 from site_builder.site.tags import load_aliases
-from site_builder.render.themes import Theme, make_environment, resolve_theme, static_files, template_files
+from site_builder.render.themes import Theme, TemplateMemo, resolve_theme, static_files, template_files
 from site_builder.site.links import LinkTargets, attach_links, rewrite_links
 from site_builder.build.publish import check_articles, replay_warnings
 from site_builder.site_warnings import SiteWarning, save_warnings
@@ -168,17 +168,18 @@ def add_site_files(out: writer.OutputSet, config: SiteConfig, theme, site: dict,
 
 def build_site(config: SiteConfig, progress: Progress | None = None,
                previous: dict[str, str] | None = None, use_cache: bool = True,
-               cache: BuildCache | None = None, changed: set[Path] | None = None) -> BuildReport:
+               cache: BuildCache | None = None, changed: set[Path] | None = None,
+               templates: TemplateMemo | None = None) -> BuildReport:
     """Build the site into a staging tree and swap it in whole. A dev server passes the digests
-    of its last build (`previous`), its long-lived `cache` and the paths its watcher saw
-    `changed` since the last build."""
+    of its last build (`previous`), its long-lived `cache` and compiled `templates`, and the
+    paths its watcher saw `changed` since the last build."""
     check_output_dir(config.out_dir, config.site_dir)
     try:
         with build_lock(config.cache_dir), gc_paused():  # no cycles worth collecting in a build
             writer.recover(config.out_dir)
             if cache is None:
                 cache = BuildCache(config.cache_dir if use_cache else None)
-            return _build_site(config, progress, previous, cache, changed)
+            return _build_site(config, progress, previous, cache, changed, templates or TemplateMemo())
     except OSError as exc:  # disk full, a folder we may not write: the last output stays as it was
         raise BuildError(f"cannot write: {exc.strerror or exc}", exc.filename or config.out_dir) from None
 
@@ -255,7 +256,7 @@ def _changed_articles(config: SiteConfig, changed: set[Path] | None) -> set[str]
 
 
 def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[str, str] | None,
-                cache: BuildCache, changed: set[Path] | None) -> BuildReport:
+                cache: BuildCache, changed: set[Path] | None, templates: TemplateMemo) -> BuildReport:
     started = time.perf_counter()
     design = Design.of(config)
     prior = cache.previous_outputs(config.out_dir) if config.out_dir.is_dir() else {}
@@ -292,7 +293,8 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
     with writer.StagedOutput(config.out_dir) as staged:
         shards = cache.write_articles_now(articles) if cold else None  # the cache, beside the pages
         try:
-            made = _render(config, cache, design, articles, checked.targets, prior, staged.root, search_fp, progress)
+            made = _render(config, cache, design, articles, checked.targets, prior, staged.root, search_fp, progress,
+                           templates)
             made.out.reuse(prior, config.out_dir)
             digests = made.out.digests()
             known = previous if previous is not None else {p: rec[1] for p, rec in prior.items()}
@@ -326,7 +328,8 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
 
 
 def _render(config: SiteConfig, cache: BuildCache, design: Design, articles: list[Article], targets: LinkTargets,
-            prior: dict[str, list], staging: Path, search_fp: str, progress: Progress | None) -> Rendition:
+            prior: dict[str, list], staging: Path, search_fp: str, progress: Progress | None,
+            templates: TemplateMemo) -> Rendition:
     """Search index, related briefings, then the pages whose fingerprint changed, written into
     staging by the workers; every other output is claimed as kept."""
     from site_builder.parallel import ordered_map
@@ -356,7 +359,7 @@ def _render(config: SiteConfig, cache: BuildCache, design: Design, articles: lis
         fps = [fingerprint((design.chain, page.template, page.path, page.lang, page.context), memo) for page in pages]
         todo = [i for i, page in enumerate(pages)
                 if not _is_current(prior.get(page.path), fps[i], os.path.join(out_base, page.path))]
-        env = cache.environment(design.chain, lambda: make_environment(design.theme))
+        env = templates.environment(design.chain, design.theme)
         # Markdown is rendered where it is needed: inside the page workers, for the pages to render.
         html_of = RenderedArticles({a.slug: a for a in articles},
                                    {p.context["article"].slug: p.context["links"] for p in pages if "links" in p.context})
