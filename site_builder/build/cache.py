@@ -20,7 +20,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from site_builder.content.loader import Article, article_to_json
+from site_builder.content.article import Article, article_to_json
 from site_builder.build.writer import is_safe_path
 from site_builder.errors import ContentError
 

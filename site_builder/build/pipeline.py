@@ -22,7 +22,8 @@ from site_builder.config import SiteConfig
 from site_builder.errors import BuildError
 from site_builder.build.guard import MARKER, MARKER_TEXT, check_output_dir
 from site_builder.build.lock import build_lock
-from site_builder.content.loader import Article, article_files, article_from_json, load_articles, stat_key
+from site_builder.content.article import Article, article_from_json
+from site_builder.content.loader import article_files, load_articles, stat_key
 from site_builder.search.index import gc_paused
 from site_builder.search.update import NeedsFullBuild
 from site_builder.site.graph import Page, SiteGraph, plan_pages, site_graph
