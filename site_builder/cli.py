@@ -207,7 +207,7 @@ if __name__ == "__main__":
 
 def run() -> None:
     """Console entry point. Ends the process without freeing a large build's objects one by one
-    (0.1-0.2 s at 10,000 articles); output is flushed first."""
+    (nobody waits for that); output is flushed first."""
     try:
         main()
         code = 0

@@ -148,7 +148,7 @@ class BuildCache:
         return state
 
     def write_articles_now(self, articles: list[Article]):
-        """A full build's article and body shards (30 MB of JSON for 10,000 articles), made and
+        """A full build's article and body shards (large: the whole text of the site), made and
         written by a forked process while the build renders pages rather than after it; save()
         then finds them written. Returns the job, to be given to articles_written(); None if not
         worth it."""

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from site_builder.search.stage import SearchOutcome
 
 # Jinja, markdown-it, Pygments and the process pool are imported where they are used: a build
-# that finds nothing changed (a third of a second of imports, a third of its time) needs none.
+# that finds nothing changed needs none of them (docs/internals.md has the figures).
 
 Progress = Callable[[str, int, int], None]
 SEARCH_DIR = "search/"
@@ -99,7 +99,7 @@ class RenderedArticles(dict):
 
 def _render_page_job(payload: dict, i: int) -> tuple[str, int]:
     """Render one page; the worker writes it into staging itself and returns only (digest, size),
-    so 90 MB of pages never cross a pipe."""
+    so the pages' bytes never cross a pipe."""
     from site_builder.render.pages import render_page
     page = payload["pages"][i]
     data = render_page(payload["env"], page, payload["site"], payload["html_of"])
@@ -109,7 +109,7 @@ def _render_page_job(payload: dict, i: int) -> tuple[str, int]:
 
 def _is_current(previous: OutputRecord | None, fp: str, target: Path | str) -> bool:
     """Trust the record only if the file is still there with the size we wrote (never mtimes;
-    os.stat on a string: for 27,000 outputs pathlib would double the time)."""
+    os.stat on a string, as pathlib costs more than the call here)."""
     if previous is None or previous.fp != fp:
         return False
     try:
@@ -231,7 +231,7 @@ def _article_stats(articles_dir: Path) -> dict:
 
 def _digests_by_file(articles_dir: Path, articles: list[Article], trusted: dict[str, str]) -> dict[str, str]:
     """Article file → digest. The trusted files' digests are known already: only the others'
-    paths are looked at (turning 10,000 paths into names took a twentieth of an edit)."""
+    paths are looked at (turning every path into a name would cost an edit more than the rest)."""
     digests = dict(trusted)
     known = set(trusted.values())
     base = os.path.join(str(articles_dir), "")
