@@ -13,7 +13,8 @@ from click.testing import CliRunner
 
 from site_builder.cli import main
 from site_builder.build.pipeline import build_site
-from site_builder.devserver.http import CLIENT_JS, host_allowed, inject, respond, script_tag
+from site_builder import devserver
+from site_builder.devserver.http import host_allowed, inject, respond, script_tag
 from site_builder.devserver.state import DevSite
 from site_builder.devserver.watcher import ChangeBatcher, Debouncer, Watcher, is_ignored
 
@@ -109,9 +110,10 @@ def test_content_types(dev: DevSite, name: str, expected: str):
 def test_reload_script_is_served_and_builds_the_overlay_with_text_only(dev: DevSite):
     resp = respond(dev, "/__livereload.js")
     assert resp.status == 200 and header(resp, "Content-Type") == "text/javascript; charset=utf-8"
-    assert resp.body.decode() == CLIENT_JS
-    assert "innerHTML" not in CLIENT_JS and "insertAdjacentHTML" not in CLIENT_JS
-    assert "textContent" in CLIENT_JS
+    shipped = (Path(devserver.__file__).parent / "livereload.js").read_text(encoding="utf-8")
+    assert resp.body.decode() == shipped
+    assert "innerHTML" not in shipped and "insertAdjacentHTML" not in shipped
+    assert "textContent" in shipped
 
 
 def test_directories_serve_index_html(dev: DevSite):

@@ -279,11 +279,10 @@ class Preview:
     def url(self) -> str:
         return self.httpd.url
 
-    def start(self, build: bool = True) -> "Preview":
+    def start(self) -> "Preview":
         """Watch, build once, serve in a background thread."""
         self.watcher.start()
-        if build:
-            self.site.rebuild(None)
+        self.site.rebuild(None)
         self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1},
                                         name="site-builder-http", daemon=True)
         self._thread.start()
