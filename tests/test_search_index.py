@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import given, settings, strategies as st
 
 from site_builder.search import index as si
-from site_builder.content.loader import Article
+from site_builder.content.article import Article
 from site_builder.search.related import related_slugs
 
 REGISTER = re.compile(r'^window\.__sbSearch\.register\("([^"]+)",(.*)\);\n$', re.S)

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 from site_builder.search import related as rel
 from site_builder.search import index as si
-from site_builder.content.loader import Article
+from site_builder.content.article import Article
 from site_builder.search.update import NeedsFullBuild, update_index
 
 # Few words, several spellings of one folded word, so edits keep hitting shared terms, pairs,

@@ -83,6 +83,21 @@ def resolve_theme(name: str, site_dir: Path) -> Theme:
     return Theme(name=name, dirs=tuple(dirs), site_i18n=site_dir / "i18n")
 
 
+class TemplateMemo:
+    """The Jinja environment of the last build, kept by a long-lived caller (the dev server)
+    so that a rebuild whose templates did not change does not compile them all again."""
+
+    def __init__(self) -> None:
+        self._key: str | None = None
+        self._env: jinja2.Environment | None = None
+
+    def environment(self, key: str, theme: Theme) -> jinja2.Environment:
+        """The environment for `theme` whose templates (and code) hash to `key`."""
+        if self._env is None or self._key != key:
+            self._key, self._env = key, make_environment(theme)
+        return self._env
+
+
 def make_environment(theme: Theme) -> jinja2.Environment:
     """One environment per build. 'parent/x.html' names a parent's template so an override can
     extend the very template it shadows."""
