@@ -84,3 +84,28 @@ def test_articles_folder_linked_from_outside_the_site_is_refused(tmp_path):
     result = build(site)
     assert result.exit_code == 2 and "outside the site" in result.output
     assert not (site / "output").exists()
+
+
+def test_a_300_character_slug_or_a_40_part_lang_is_a_line_error(site):
+    write_article(site, "long.md", "title: Long\nslug: " + "-".join(["abcd"] * 60))
+    write_article(site, "langs.md", "title: Langs\nlang: en" + "-abcd" * 40)
+    result = build(site)
+    assert result.exit_code == 1, result.output
+    assert "long.md:3: 'slug' is 299 characters long" in result.output
+    assert "langs.md:3: 'lang' must be a language code" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_very_long_file_name_gives_a_slug_that_fits(site):
+    write_article(site, "x" * 240 + ".md", "title: Long name")
+    result = build(site)
+    assert result.exit_code == 0, result.output
+    assert any(len(p.name) <= 125 for p in (site / "output" / "articles").glob("x*.html"))
+
+
+def test_dev_server_ignores_a_malformed_since(site):
+    from site_builder.devserver.state import DevSite
+
+    dev = DevSite(site)
+    for since in ("", "x", "a-²", "-", "zz-99999999999999999999", "\u0663-1"):
+        assert dev._catch_up(since) is None or "reload" in dev._catch_up(since)

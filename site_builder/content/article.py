@@ -17,6 +17,8 @@ KNOWN_KEYS = {"title", "date", "lang", "source", "source_url", "author", "tags",
               "captions", "raw", "translations", "slug", "draft"}
 LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_SLUG = 120  # articles/<slug>.html must fit a file name (255 bytes) with room to spare
+MAX_LANG = 35   # the longest language tags in use are far shorter; this one names a file too
 
 
 class _Body:
@@ -97,7 +99,8 @@ def parse_article(path: Path, text: str, slug: str | None = None, digest: str = 
     if not SLUG_RE.match(chosen_slug):
         from site_builder.text.slug import slugify
 
-        chosen_slug = slugify(chosen_slug)
+        chosen_slug = slugify(chosen_slug, max_len=MAX_SLUG)
+    chosen_slug = chosen_slug[:MAX_SLUG].rstrip("-")  # a long file name still names a file that fits
     if problems:
         raise ContentError(problems)
 
@@ -136,7 +139,7 @@ def _check(path: Path, meta: dict, lines: dict[str, int]) -> list[Problem]:
     if meta.get("date") not in (None, "") and parse_date(meta["date"]) is None:
         bad("date", f"'date' must be a real date YYYY-MM-DD, got {meta['date']!r}")
     lang = meta.get("lang") or "en"
-    if not isinstance(lang, str) or not LANG_RE.match(lang):
+    if not isinstance(lang, str) or not LANG_RE.match(lang) or len(lang) > MAX_LANG:
         bad("lang", f"'lang' must be a language code like en or vi, got {lang!r}")
     for key in ("tags", "captions", "translations"):
         value = meta.get(key)
@@ -154,6 +157,8 @@ def _check(path: Path, meta: dict, lines: dict[str, int]) -> list[Problem]:
     s = meta.get("slug")
     if s is not None and (not isinstance(s, str) or not SLUG_RE.match(s)):
         bad("slug", f"'slug' must be lower-case ASCII words joined by '-', got {s!r}")
+    elif isinstance(s, str) and len(s) > MAX_SLUG:
+        bad("slug", f"'slug' is {len(s)} characters long; at most {MAX_SLUG}")
     return problems
 
 

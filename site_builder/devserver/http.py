@@ -248,6 +248,7 @@ class _Handler(BaseHTTPRequestHandler):
 class DevServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # a page load opens dozens of connections at once; 5 made bursts wait
     block_on_close = False
 
     def __init__(self, site: DevSite, host: str = "127.0.0.1", port: int = 8000) -> None:

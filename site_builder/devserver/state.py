@@ -231,7 +231,7 @@ class DevSite:
         if not since:
             return None
         epoch, _, number = since.partition("-")
-        if epoch != self.epoch or not number.isdigit() or int(number) > self.version:
+        if epoch != self.epoch or not (number.isascii() and number.isdigit()) or int(number) > self.version:
             return self._reload_event(self.version, (), all_pages=True)  # served by another server
         seen = int(number)
         if seen == self.version:
