@@ -22,7 +22,7 @@ class Rendered:
 
 @lru_cache(maxsize=128)
 def _lexer(name: str):
-    """Lexers and the formatter are reusable; building them took 40% of highlighting."""
+    """Lexers and the formatter are reusable: built once, not for every code block."""
     from pygments.lexers import get_lexer_by_name
     from pygments.util import ClassNotFound
     try:

@@ -14,7 +14,7 @@ PARALLEL_MIN = 200  # below this a pool costs more than it saves
 
 def _fork_pool(workers: int):
     """A pool of forked workers. multiprocessing and concurrent.futures are imported here: an
-    edit's build runs its few jobs inline and never pays for them (a tenth of its imports)."""
+    edit's build runs its few jobs inline and never pays for importing them."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),

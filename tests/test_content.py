@@ -6,7 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from site_builder.content.loader import _Loader, load_articles, parse_article, simple_front_matter
+from site_builder.content.article import parse_article
+from site_builder.content.front_matter import _Loader, simple_front_matter
+from site_builder.content.loader import load_articles
 from site_builder.errors import ContentError
 
 P = Path("content/articles/x.md")
@@ -76,7 +78,7 @@ def test_articles_latest_first_undated_last(tmp_path):
 
 
 def test_an_unchanged_file_is_read_only_when_its_body_is_used_and_must_still_match(tmp_path):
-    from site_builder.content.loader import article_to_json
+    from site_builder.content.article import article_to_json
     folder = tmp_path / "articles"
     folder.mkdir()
     (folder / "a.md").write_text("---\ntitle: A\n---\nFirst body.\n", encoding="utf-8")

@@ -235,7 +235,8 @@ def test_serve_imports_raw_files_as_they_arrive_and_keeps_hand_edits(tmp_path):
     import time
 
     from site_builder.devserver.preview import PREVIEW_OVERRIDES
-    from site_builder.devserver.server import DevSite, Preview
+    from site_builder.devserver.http import Preview
+    from site_builder.devserver.state import DevSite
 
     site = new_site(tmp_path)
     logged: list[str] = []
@@ -278,7 +279,8 @@ def _wait_for(probe, timeout: float = 15.0):
 def test_serve_links_stay_local_with_base_url_and_drafts_are_marked(tmp_path):
     from conftest import write_article
     from site_builder.devserver.preview import PREVIEW_OVERRIDES
-    from site_builder.devserver.server import DevSite
+    from site_builder.devserver.http import respond
+    from site_builder.devserver.state import DevSite
 
     site = new_site(tmp_path)
     toml = site / "site.toml"
@@ -288,11 +290,11 @@ def test_serve_links_stay_local_with_base_url_and_drafts_are_marked(tmp_path):
     dev = DevSite(site, overrides=PREVIEW_OVERRIDES, log=lambda m: None)
     assert dev.rebuild(None)
     for target in ("/index.html", "/articles/plan.html", "/articles/nope.html", "/deep/er/nope.html"):
-        body = dev.respond(target).body
+        body = respond(dev, target).body
         assert b"example.org" not in body, target
-    home = dev.respond("/index.html").body
+    home = respond(dev, "/index.html").body
     assert b'class="draft-mark"' in home and b"The plan" in home
-    missing = dev.respond("/deep/er/nope.html")
+    missing = respond(dev, "/deep/er/nope.html")
     assert missing.status == 404 and b'href="/static/style.css"' in missing.body
     # a published build of the same site has neither the draft nor local-only links
     assert cli("build", "--site", site).exit_code == 0
@@ -380,7 +382,7 @@ def test_version_and_build_py_help_answer_without_building(tmp_path):
 def test_serve_logs_one_line_per_build_and_the_warnings(tmp_path):
     from conftest import write_article
     from site_builder.devserver.preview import PREVIEW_OVERRIDES
-    from site_builder.devserver.server import DevSite
+    from site_builder.devserver.state import DevSite
 
     site = new_site(tmp_path)
     note = write_article(site, "note.md", "title: Note\ndate: 2025-01-01", "See [gone](gone.md).\n")

@@ -15,7 +15,7 @@ from site_builder.search import index as si
 from site_builder.search import layout
 from site_builder.search import partial
 from site_builder.search import tokens as stok
-from site_builder.content.loader import Article
+from site_builder.content.article import Article
 from site_builder.search.related import related_slugs
 
 REGISTER = re.compile(r'^window\.__sbSearch\.register\("([^"]+)",(.*)\);\n$', re.S)

@@ -12,7 +12,7 @@ from site_builder.search import related as rel
 from site_builder.search import files as sfiles
 from site_builder.search import index as si
 from site_builder.search import tokens as stok
-from site_builder.content.loader import Article
+from site_builder.content.article import Article
 from site_builder.search.update import NeedsFullBuild, update_index
 
 # Few words, several spellings of one folded word, so edits keep hitting shared terms, pairs,

@@ -1,4 +1,4 @@
-"""The dev server without a socket: DevSite.respond / rebuild / subscribe, and the watcher logic."""
+"""The dev server without a socket: respond(DevSite) / rebuild / subscribe, and the watcher logic."""
 from __future__ import annotations
 
 import json
@@ -13,7 +13,9 @@ from click.testing import CliRunner
 
 from site_builder.cli import main
 from site_builder.build.pipeline import build_site
-from site_builder.devserver.server import CLIENT_JS, DevSite, host_allowed, inject
+from site_builder import devserver
+from site_builder.devserver.http import host_allowed, inject, respond, script_tag
+from site_builder.devserver.state import DevSite
 from site_builder.devserver.watcher import ChangeBatcher, Debouncer, Watcher, is_ignored
 
 from conftest import write_article
@@ -65,7 +67,7 @@ def header(resp, name: str) -> str | None:
 
 
 def test_article_page_gets_the_reload_script_but_the_output_does_not(dev: DevSite):
-    resp = dev.respond("/articles/uk-envoy.html")
+    resp = respond(dev, "/articles/uk-envoy.html")
     assert resp.status == 200
     assert header(resp, "Content-Type") == "text/html; charset=utf-8"
     assert b"UK envoy: Vietnam has a key role" in resp.body
@@ -98,7 +100,7 @@ def test_content_types(dev: DevSite, name: str, expected: str):
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(b"<svg></svg>" if name.endswith(".svg") else b"x")
-    resp = dev.respond("/" + name)
+    resp = respond(dev, "/" + name)
     assert resp.status == 200
     assert header(resp, "Content-Type") == expected
     assert resp.body == target.read_bytes()  # only HTML is touched
@@ -106,26 +108,27 @@ def test_content_types(dev: DevSite, name: str, expected: str):
 
 
 def test_reload_script_is_served_and_builds_the_overlay_with_text_only(dev: DevSite):
-    resp = dev.respond("/__livereload.js")
+    resp = respond(dev, "/__livereload.js")
     assert resp.status == 200 and header(resp, "Content-Type") == "text/javascript; charset=utf-8"
-    assert resp.body.decode() == CLIENT_JS
-    assert "innerHTML" not in CLIENT_JS and "insertAdjacentHTML" not in CLIENT_JS
-    assert "textContent" in CLIENT_JS
+    shipped = (Path(devserver.__file__).parent / "livereload.js").read_text(encoding="utf-8")
+    assert resp.body.decode() == shipped
+    assert "innerHTML" not in shipped and "insertAdjacentHTML" not in shipped
+    assert "textContent" in shipped
 
 
 def test_directories_serve_index_html(dev: DevSite):
-    home = dev.respond("/")
+    home = respond(dev, "/")
     assert home.status == 200 and home.body.startswith((dev.out_dir / "index.html").read_bytes()[:50])
-    tags = dev.respond("/tags/")
+    tags = respond(dev, "/tags/")
     assert tags.status == 200 and b"__livereload" in tags.body
-    assert tags.body.replace(dev.script_tag(), b"") == (dev.out_dir / "tags" / "index.html").read_bytes()
-    moved = dev.respond("/tags?x=1")
+    assert tags.body.replace(script_tag(dev), b"") == (dev.out_dir / "tags" / "index.html").read_bytes()
+    moved = respond(dev, "/tags?x=1")
     assert moved.status == 301 and header(moved, "Location") == "/tags/?x=1"
-    assert dev.respond("/articles/uk-envoy.html?utm=1#top").status == 200
+    assert respond(dev, "/articles/uk-envoy.html?utm=1#top").status == 200
 
 
 def test_missing_page_is_404_with_the_sites_404_page(dev: DevSite):
-    resp = dev.respond("/articles/nope.html")
+    resp = respond(dev, "/articles/nope.html")
     assert resp.status == 404
     on_disk = (dev.out_dir / "404.html").read_bytes()
     assert b'href="static/style.css"' in on_disk
@@ -152,48 +155,48 @@ def test_nothing_outside_the_output_is_ever_served(dev: DevSite, target: str):
     link = dev.out_dir / "link-out"
     if not link.exists():
         os.symlink(dev.site_dir, link)  # a symlink in the output must not lead out either
-    resp = dev.respond(target)
+    resp = respond(dev, target)
     assert resp.status in (400, 404), (target, resp.status)
     assert b"TOP SECRET" not in resp.body and b"root:" not in resp.body
 
 
 def test_hidden_temp_files_of_an_in_progress_write_are_not_served(dev: DevSite):
     (dev.out_dir / "articles" / ".tmp-abc").write_bytes(b"half")
-    assert dev.respond("/articles/.tmp-abc").status == 404
+    assert respond(dev, "/articles/.tmp-abc").status == 404
 
 
 # -- rebuilds and events --------------------------------------------------------------------
 def test_edit_sends_the_changed_paths_to_subscribers(dev: DevSite, site: Path):
-    q = dev.subscribe(dev._event_id())
+    q = dev.subscribe(dev.event_id())
     assert drain(q) == []
     set_envoy_title(site, "Envoy retitled")
     assert dev.rebuild({site / "content" / "articles" / "uk-envoy.md"})
     events = drain(q)
     assert [name for name, _ in events] == ["reload"]
     assert "/articles/uk-envoy.html" in events[0][1]["paths"] and events[0][1]["all"] is False
-    assert b"Envoy retitled" in dev.respond("/articles/uk-envoy.html").body
+    assert b"Envoy retitled" in respond(dev, "/articles/uk-envoy.html").body
     assert any("rebuilt in" in line and "uk-envoy.md" in line for line in dev.logs)
 
 
 def test_a_build_with_no_output_change_sends_nothing(dev: DevSite, site: Path):
-    q = dev.subscribe(dev._event_id())
+    q = dev.subscribe(dev.event_id())
     assert dev.rebuild({site / "content" / "articles" / "uk-envoy.md"})
     assert drain(q) == []
 
 
 def test_late_subscribers_catch_up_on_what_changed_since_their_page_was_served(dev: DevSite, site: Path):
-    served_with = dev._event_id()
+    served_with = dev.event_id()
     set_envoy_title(site, "Changed before connect")
     assert dev.rebuild(None)
     (name, data), = drain(dev.subscribe(served_with))
     assert name == "reload" and "/articles/uk-envoy.html" in data["paths"] and not data["all"]
-    assert drain(dev.subscribe(dev._event_id())) == []
+    assert drain(dev.subscribe(dev.event_id())) == []
     (name, data), = drain(dev.subscribe("0000-3"))  # a page from an earlier server run
     assert name == "reload" and data["all"] is True
 
 
 def test_broken_front_matter_keeps_the_last_good_build_and_mending_clears_it(dev: DevSite, site: Path):
-    q = dev.subscribe(dev._event_id())
+    q = dev.subscribe(dev.event_id())
     path = break_envoy(site)
     assert dev.rebuild({path}) is False
     # the error names the file and line, in the terminal and in an event for open pages
@@ -204,9 +207,9 @@ def test_broken_front_matter_keeps_the_last_good_build_and_mending_clears_it(dev
     text = events[0][1]["problems"][0]["text"]
     assert text.startswith("content/articles/uk-envoy.md:") and "front-matter" in text
     # the old page is still served, and a page opened now learns about the error at once
-    resp = dev.respond("/articles/uk-envoy.html")
+    resp = respond(dev, "/articles/uk-envoy.html")
     assert resp.status == 200 and b"UK envoy: Vietnam has a key role" in resp.body
-    assert [n for n, _ in drain(dev.subscribe(dev._event_id()))] == ["builderror"]
+    assert [n for n, _ in drain(dev.subscribe(dev.event_id()))] == ["builderror"]
     # mending clears the error and tells pages to reload
     set_envoy_title(site, "Mended title")
     assert dev.rebuild({path}) is True
@@ -214,13 +217,13 @@ def test_broken_front_matter_keeps_the_last_good_build_and_mending_clears_it(dev
     events = drain(q)
     assert [n for n, _ in events] == ["reload"]
     assert "/articles/uk-envoy.html" in events[0][1]["paths"]
-    assert b"Mended title" in dev.respond("/articles/uk-envoy.html").body
-    assert drain(dev.subscribe(dev._event_id())) == []
+    assert b"Mended title" in respond(dev, "/articles/uk-envoy.html").body
+    assert drain(dev.subscribe(dev.event_id())) == []
 
 
 def test_reverting_a_broken_edit_still_clears_the_overlay(dev: DevSite, site: Path):
     original = (site / "content" / "articles" / "uk-envoy.md").read_bytes()
-    q = dev.subscribe(dev._event_id())
+    q = dev.subscribe(dev.event_id())
     path = break_envoy(site)
     assert not dev.rebuild({path})
     path.write_bytes(original)
@@ -242,20 +245,20 @@ def test_broken_site_toml_and_template_are_reported_and_survived(dev: DevSite, s
                         '{% endblock %}\n', encoding="utf-8")
     assert not dev.rebuild({template})
     assert (dev.problems[0].path, dev.problems[0].line) == ("themes/custom/templates/article.html", 3)
-    assert dev.respond("/articles/uk-envoy.html").status == 200
+    assert respond(dev, "/articles/uk-envoy.html").status == 200
     template.write_text('{% extends "default/article.html" %}\n', encoding="utf-8")
     assert dev.rebuild({template}) and dev.problems == []
-    assert b"<title>" in dev.respond("/articles/uk-envoy.html").body
+    assert b"<title>" in respond(dev, "/articles/uk-envoy.html").body
 
 
 def test_unexpected_exceptions_do_not_kill_the_server(site: Path):
     calls = []
 
-    def build(config, previous=None):
+    def build(config, previous=None, cache=None, changed=None, templates=None):
         calls.append(previous)
         if len(calls) == 2:
             raise RuntimeError("plugin exploded")
-        return build_site(config, previous=previous)
+        return build_site(config, previous=previous, cache=cache, changed=changed, templates=templates)
 
     d = DevSite(site, build=build, log=lambda m: None)
     assert d.rebuild(None)
@@ -277,12 +280,12 @@ def test_previous_digests_are_passed_so_only_changed_files_are_rewritten(dev: De
     assert 0 < len(dev.last_report.changed) < dev.last_report.files
 
 
-def test_changed_hint_is_passed_when_the_build_accepts_it(site: Path):
+def test_changed_hint_is_passed_to_the_build(site: Path):
     seen = []
 
-    def build(config, previous=None, changed=None):
+    def build(config, previous=None, cache=None, changed=None, templates=None):
         seen.append(changed)
-        return build_site(config, previous=previous)
+        return build_site(config, previous=previous, cache=cache, changed=changed, templates=templates)
 
     d = DevSite(site, build=build, log=lambda m: None)
     assert d.rebuild(None) and d.rebuild({site / "content" / "articles" / "uk-envoy.md"})
@@ -380,7 +383,7 @@ def test_real_watcher_rebuilds_again_when_a_file_changes_during_a_build(site: Pa
             time.sleep(0.02)
         assert watcher.batcher.idle(10)
         assert results[:2] == [True, True]
-        assert b"Second edit" in dev.respond("/articles/uk-envoy.html").body
+        assert b"Second edit" in respond(dev, "/articles/uk-envoy.html").body
     finally:
         watcher.stop()
     time.sleep(0.2)
@@ -396,10 +399,10 @@ def test_serve_command_is_registered():
 
 
 def test_a_build_that_changes_very_many_pages_tells_every_page_to_reload(dev: DevSite, site: Path, monkeypatch):
-    import site_builder.devserver.server as server
+    import site_builder.devserver.state as server
 
     monkeypatch.setattr(server, "MAX_PATHS", 2)
-    served_with = dev._event_id()
+    served_with = dev.event_id()
     q = dev.subscribe(served_with)
     set_envoy_title(site, "Everywhere")
     assert dev.rebuild(None)

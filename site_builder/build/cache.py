@@ -4,8 +4,8 @@
   by the digest's first two hex digits so that an edit rewrites two small files, not all;
 - bodies/<xx>.json: article digest → Markdown body, read only for an edited article's previous
   version (what the search index must take out);
-- pages.json: output path → [page fingerprint, output digest, size] for the out dir it was
-  written to, so a page whose inputs did not change is neither rendered nor written;
+- pages.json: output path → OutputRecord (as [page fingerprint, output digest, size]) for the
+  out dir it was written to, so a page whose inputs did not change is neither rendered nor written;
 - search.json: what the search index of that build holds (terms, document frequencies,
   spellings, lengths, related-word vectors), so an edit updates the index in place;
 - pages.json also keeps the stat of every article file as that build saw it, so a build with
@@ -18,9 +18,10 @@ import json
 import os
 import tempfile
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
-from site_builder.content.loader import Article, article_to_json
+from site_builder.content.article import Article, article_to_json
 from site_builder.build.writer import is_safe_path
 from site_builder.errors import ContentError
 
@@ -44,17 +45,27 @@ def _write_json(path: Path, data: dict) -> None:
     os.replace(tmp, path)
 
 
-def _valid_records(records, path: Path, warnings: list[str]) -> dict[str, list]:
+@dataclass(frozen=True, slots=True)
+class OutputRecord:
+    """What the last build wrote at one output path (a [fp, digest, size] list in pages.json)."""
+    fp: str      # fingerprint of what it was made from ("" for files that are not pages)
+    digest: str  # of its bytes (writer.digest)
+    size: int
+
+
+def _valid_records(records, path: Path, warnings: list[str]) -> dict[str, OutputRecord]:
     """Output records as the cache holds them, if every one names a file inside the output and
     has the shape [fingerprint, digest, size]; otherwise none (a full build follows)."""
     if not isinstance(records, dict):
         return {}
+    valid = {}
     for name, rec in records.items():
         if not is_safe_path(name) or not (isinstance(rec, list) and len(rec) == 3 and isinstance(rec[0], str)
                                           and isinstance(rec[1], str) and isinstance(rec[2], int)):
             warnings.append(f"{path}: ignored: it names {name!r}, which is not a file of the output")
             return {}
-    return records
+        valid[name] = OutputRecord(*rec)
+    return valid
 
 
 class BuildCache:
@@ -69,7 +80,7 @@ class BuildCache:
         self.root = root
         self.write_behind = write_behind
         self._articles: dict[str, dict] | None = None  # read on first use: a no-op build never needs them
-        self.pages: dict[str, list] = {}
+        self.pages: dict[str, OutputRecord] = {}
         self.out_dir = ""
         self.related: dict = {}
         self.site_fp, self.page_count = "", 0
@@ -78,7 +89,6 @@ class BuildCache:
         self._bodies_now: dict[str, Article] = {}  # digest → the last build's article (its body)
         self._body_shards: dict[str, dict[str, str]] = {}
         self._search: dict | None = None          # search state of the last build (in memory)
-        self._env: tuple | None = None            # (template chain hash, Jinja environment)
         self._on_disk: dict[str, dict] = {}       # articles as last written to disk
         self._pending: dict | None = None
         self._invalidated = False
@@ -104,8 +114,8 @@ class BuildCache:
             self._on_disk = self._articles
         return self._articles
 
-    def previous_outputs(self, out_dir: Path) -> dict[str, list]:
-        """Output path → [fingerprint, digest, size] of the last build into this out dir."""
+    def previous_outputs(self, out_dir: Path) -> dict[str, OutputRecord]:
+        """Output path → record of the last build into this out dir."""
         return self.pages if self.out_dir == str(out_dir) else {}
 
     def body(self, digest: str) -> str | None:
@@ -123,7 +133,7 @@ class BuildCache:
             self._body_shards[key] = data.get("bodies", {})
         return self._body_shards[key]
 
-    def search_state(self, code: str, records: dict[str, list]) -> dict | None:
+    def search_state(self, code: str, records: dict[str, OutputRecord]) -> dict | None:
         """The search state of the build that wrote `records` (its search files), if the search
         code is the same; read from disk only when the index has to change."""
         if self.root is None or not records:
@@ -133,19 +143,12 @@ class BuildCache:
             state = _read_json(self.root / "search.json").get("search")
         if not isinstance(state, dict) or state.get("code") != code:
             return None
-        if any(rec[0] != state.get("fp") for rec in records.values()):
+        if any(rec.fp != state.get("fp") for rec in records.values()):
             return None
         return state
 
-    def environment(self, key: str, make):
-        """The Jinja environment for templates whose hash is `key`: a dev server reuses the one
-        it compiled for the last build instead of compiling every template again."""
-        if self._env is None or self._env[0] != key:
-            self._env = (key, make())
-        return self._env[1]
-
     def write_articles_now(self, articles: list[Article]):
-        """A full build's article and body shards (30 MB of JSON for 10,000 articles), made and
+        """A full build's article and body shards (large: the whole text of the site), made and
         written by a forked process while the build renders pages rather than after it; save()
         then finds them written. Returns the job, to be given to articles_written(); None if not
         worth it."""
@@ -172,19 +175,21 @@ class BuildCache:
                 (self.root / "pages.json").unlink(missing_ok=True)
                 self._invalidated = True
 
-    def save(self, articles: dict[str, dict], bodies: dict[str, Article], pages: dict[str, list], out_dir: Path,
-             related: dict | None = None, search: dict | None = None, site: dict | None = None) -> None:
-        """articles: digest → front-matter JSON; bodies: digest → the Article, whose body is read
-        only if its shard must be written."""
-        related, site = related or {}, site or {}
+    def save(self, *, articles: dict[str, dict], bodies: dict[str, Article], pages: dict[str, OutputRecord],
+             out_dir: Path, related: dict, site_fp: str, page_count: int, files: dict,
+             search: dict | None = None) -> None:
+        """What a build made, for the next one. articles: digest → front-matter JSON; bodies:
+        digest → the Article, whose body is read only if its shard must be written; pages: the
+        output records; related: the search fingerprint and the related slugs it gave; site_fp
+        and page_count: of the whole site; files: the article files' stat as the build saw them
+        (see unchanged_files); search: the search index's state, when it changed."""
         with self._lock:
             changed = (self._invalidated or pages != self.pages or str(out_dir) != self.out_dir
-                       or related != self.related
-                       or site != {"fp": self.site_fp, "pages": self.page_count, "files": self.files})
+                       or related != self.related or site_fp != self.site_fp or page_count != self.page_count
+                       or files != self.files)
             _ = self.articles  # what is on disk, to compare with
             self._articles, self._bodies_now, self.pages, self.out_dir = articles, bodies, pages, str(out_dir)
-            self.related, self.site_fp, self.page_count = related, site.get("fp", ""), site.get("pages", 0)
-            self.files = site.get("files", {})
+            self.related, self.site_fp, self.page_count, self.files = related, site_fp, page_count, files
             if search is not None:
                 self._search = search
             pending = self._pending or {}
@@ -213,7 +218,8 @@ class BuildCache:
             self._on_disk = articles
         if pending["pages"]:
             _write_json(self.root / "pages.json", {
-                "pages": self.pages, "out_dir": self.out_dir, "related": self.related,
+                "pages": {p: [r.fp, r.digest, r.size] for p, r in self.pages.items()},
+                "out_dir": self.out_dir, "related": self.related,
                 "site": {"fp": self.site_fp, "pages": self.page_count, "files": self.files}})
         gitignore = self.root / ".gitignore"
         if not gitignore.exists():

@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from site_builder.content.loader import Article
+from site_builder.content.article import Article
 from site_builder.site.graph import Term
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent

@@ -42,3 +42,12 @@ def check_output_dir(out_dir: Path, site_dir: Path) -> None:
         raise UnsafeOutput(f"output folder {out} is not empty and was not written by site-builder "
                            f"(no {MARKER} file): a build would delete what it holds; choose an empty "
                            f"or new folder, or empty this one yourself")
+
+
+def check_articles_dir(articles_dir: Path, site_dir: Path) -> None:
+    """content/articles may be a symbolic link only to a folder inside the site: a build never
+    publishes a folder from elsewhere on the machine."""
+    real = articles_dir.resolve()
+    if articles_dir.is_symlink() and not real.is_relative_to(Path(site_dir).resolve()):
+        raise UnsafeOutput(f"{articles_dir} is a symbolic link to {real}, outside the site: a build "
+                           f"publishes only the site's own articles; copy them into the site instead")

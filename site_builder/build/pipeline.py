@@ -16,18 +16,19 @@ from typing import TYPE_CHECKING, Callable
 from site_builder.render import feeds
 from site_builder.site import urls
 from site_builder.build import writer
-from site_builder.build.cache import BuildCache, known_json, trusted_files, unchanged_files
+from site_builder.build.cache import BuildCache, OutputRecord, known_json, trusted_files, unchanged_files
 from site_builder.build.fingerprint import code_fingerprint, fingerprint, hash_files
 from site_builder.config import SiteConfig
 from site_builder.errors import BuildError
-from site_builder.build.guard import MARKER, MARKER_TEXT, check_output_dir
+from site_builder.build.guard import MARKER, MARKER_TEXT, check_articles_dir, check_output_dir
 from site_builder.build.lock import build_lock
-from site_builder.content.loader import Article, article_files, article_from_json, load_articles, stat_key
+from site_builder.content.article import Article, article_from_json
+from site_builder.content.loader import article_files, load_articles, stat_key
 from site_builder.search.partial import gc_paused
 from site_builder.search.update import NeedsFullBuild
 from site_builder.site.graph import Page, SiteGraph, plan_pages, site_graph
 from site_builder.site.tags import load_aliases
-from site_builder.render.themes import Theme, make_environment, resolve_theme, static_files, template_files
+from site_builder.render.themes import Theme, TemplateMemo, resolve_theme, static_files, template_files
 from site_builder.site.links import LinkTargets, attach_links, rewrite_links
 from site_builder.build.publish import check_articles, replay_warnings
 from site_builder.site_warnings import SiteWarning, save_warnings
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from site_builder.search.stage import SearchOutcome
 
 # Jinja, markdown-it, Pygments and the process pool are imported where they are used: a build
-# that finds nothing changed (a third of a second of imports, a third of its time) needs none.
+# that finds nothing changed needs none of them (docs/internals.md has the figures).
 
 Progress = Callable[[str, int, int], None]
 SEARCH_DIR = "search/"
@@ -98,7 +99,7 @@ class RenderedArticles(dict):
 
 def _render_page_job(payload: dict, i: int) -> tuple[str, int]:
     """Render one page; the worker writes it into staging itself and returns only (digest, size),
-    so 90 MB of pages never cross a pipe."""
+    so the pages' bytes never cross a pipe."""
     from site_builder.render.pages import render_page
     page = payload["pages"][i]
     data = render_page(payload["env"], page, payload["site"], payload["html_of"])
@@ -106,21 +107,21 @@ def _render_page_job(payload: dict, i: int) -> tuple[str, int]:
     return writer.digest(data), len(data)
 
 
-def _is_current(previous: list | None, fp: str, target: Path | str) -> bool:
+def _is_current(previous: OutputRecord | None, fp: str, target: Path | str) -> bool:
     """Trust the record only if the file is still there with the size we wrote (never mtimes;
-    os.stat on a string: for 27,000 outputs pathlib would double the time)."""
-    if not previous or previous[0] != fp:
+    os.stat on a string, as pathlib costs more than the call here)."""
+    if previous is None or previous.fp != fp:
         return False
     try:
-        return os.stat(target).st_size == previous[2]
+        return os.stat(target).st_size == previous.size
     except OSError:
         return False
 
 
-def _outputs_intact(records: dict[str, list], out_dir: Path) -> bool:
+def _outputs_intact(records: dict[str, OutputRecord], out_dir: Path) -> bool:
     """Every recorded output file is there with the size written."""
     base = str(out_dir)
-    return all(_is_current(rec, rec[0], os.path.join(base, p)) for p, rec in records.items())
+    return all(_is_current(rec, rec.fp, os.path.join(base, p)) for p, rec in records.items())
 
 
 def _old_article(cache: BuildCache) -> Callable[[str], Article | None]:
@@ -133,7 +134,7 @@ def _old_article(cache: BuildCache) -> Callable[[str], Article | None]:
     return old
 
 
-def _search_reader(out_dir: Path, records: dict[str, list]) -> Callable[[str], bytes | None]:
+def _search_reader(out_dir: Path, records: dict[str, OutputRecord]) -> Callable[[str], bytes | None]:
     """name under search/ → bytes of the file the last build wrote (None if it wrote none);
     a file that is not what was written stops the in-place update."""
     def read(name: str) -> bytes | None:
@@ -144,7 +145,7 @@ def _search_reader(out_dir: Path, records: dict[str, list]) -> Callable[[str], b
             data = (out_dir / SEARCH_DIR / name).read_bytes()
         except OSError:
             data = None
-        if data is None or len(data) != rec[2] or writer.digest(data) != rec[1]:
+        if data is None or len(data) != rec.size or writer.digest(data) != rec.digest:
             raise NeedsFullBuild(f"{SEARCH_DIR}{name} is not what the last build wrote")
         return data
     return read
@@ -168,17 +169,19 @@ def add_site_files(out: writer.OutputSet, config: SiteConfig, theme, site: dict,
 
 def build_site(config: SiteConfig, progress: Progress | None = None,
                previous: dict[str, str] | None = None, use_cache: bool = True,
-               cache: BuildCache | None = None, changed: set[Path] | None = None) -> BuildReport:
+               cache: BuildCache | None = None, changed: set[Path] | None = None,
+               templates: TemplateMemo | None = None) -> BuildReport:
     """Build the site into a staging tree and swap it in whole. A dev server passes the digests
-    of its last build (`previous`), its long-lived `cache` and the paths its watcher saw
-    `changed` since the last build."""
+    of its last build (`previous`), its long-lived `cache` and compiled `templates`, and the
+    paths its watcher saw `changed` since the last build."""
     check_output_dir(config.out_dir, config.site_dir)
+    check_articles_dir(config.articles_dir, config.site_dir)
     try:
         with build_lock(config.cache_dir), gc_paused():  # no cycles worth collecting in a build
             writer.recover(config.out_dir)
             if cache is None:
                 cache = BuildCache(config.cache_dir if use_cache else None)
-            return _build_site(config, progress, previous, cache, changed)
+            return _build_site(config, progress, previous, cache, changed, templates or TemplateMemo())
     except OSError as exc:  # disk full, a folder we may not write: the last output stays as it was
         raise BuildError(f"cannot write: {exc.strerror or exc}", exc.filename or config.out_dir) from None
 
@@ -229,7 +232,7 @@ def _article_stats(articles_dir: Path) -> dict:
 
 def _digests_by_file(articles_dir: Path, articles: list[Article], trusted: dict[str, str]) -> dict[str, str]:
     """Article file → digest. The trusted files' digests are known already: only the others'
-    paths are looked at (turning 10,000 paths into names took a twentieth of an edit)."""
+    paths are looked at (turning every path into a name would cost an edit more than the rest)."""
     digests = dict(trusted)
     known = set(trusted.values())
     base = os.path.join(str(articles_dir), "")
@@ -239,11 +242,11 @@ def _digests_by_file(articles_dir: Path, articles: list[Article], trusted: dict[
     return digests
 
 
-def _nothing_to_do(articles: int, cache: BuildCache, prior: dict[str, list], started: float,
+def _nothing_to_do(articles: int, cache: BuildCache, prior: dict[str, OutputRecord], started: float,
                    warnings: tuple[SiteWarning, ...]) -> BuildReport:
     return BuildReport(articles=articles, pages=cache.page_count, files=len(prior), bytes_written=0,
                        seconds=time.perf_counter() - started, warnings=tuple(cache.warnings) + warnings,
-                       digests={p: rec[1] for p, rec in prior.items()}, rendered=0)
+                       digests={p: rec.digest for p, rec in prior.items()}, rendered=0)
 
 
 def _changed_articles(config: SiteConfig, changed: set[Path] | None) -> set[str] | None:
@@ -255,7 +258,7 @@ def _changed_articles(config: SiteConfig, changed: set[Path] | None) -> set[str]
 
 
 def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[str, str] | None,
-                cache: BuildCache, changed: set[Path] | None) -> BuildReport:
+                cache: BuildCache, changed: set[Path] | None, templates: TemplateMemo) -> BuildReport:
     started = time.perf_counter()
     design = Design.of(config)
     prior = cache.previous_outputs(config.out_dir) if config.out_dir.is_dir() else {}
@@ -284,18 +287,20 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
     if prior and cache.site_fp == site_fp and _outputs_intact(prior, config.out_dir):
         if files:  # the stat check could not vouch for them (touched, just changed, no record):
             # record what they are now, so that the next build can
-            cache.save(cache.articles, {a.digest: a for a in articles}, cache.pages, config.out_dir,
-                       cache.related, None, {"fp": site_fp, "pages": cache.page_count, "files": files})
+            cache.save(articles=cache.articles, bodies={a.digest: a for a in articles}, pages=cache.pages,
+                       out_dir=config.out_dir, related=cache.related, site_fp=site_fp,
+                       page_count=cache.page_count, files=files)
         save_warnings(cache.root, list(checked.warnings))
         return _nothing_to_do(len(articles), cache, prior, started, checked.warnings)
     cold = not prior and previous is None
     with writer.StagedOutput(config.out_dir) as staged:
         shards = cache.write_articles_now(articles) if cold else None  # the cache, beside the pages
         try:
-            made = _render(config, cache, design, articles, checked.targets, prior, staged.root, search_fp, progress)
+            made = _render(config, cache, design, articles, checked.targets, prior, staged.root, search_fp, progress,
+                           templates)
             made.out.reuse(prior, config.out_dir)
             digests = made.out.digests()
-            known = previous if previous is not None else {p: rec[1] for p, rec in prior.items()}
+            known = previous if previous is not None else {p: rec.digest for p, rec in prior.items()}
             if digests != known or not config.out_dir.is_dir():
                 cache.before_commit()
                 written = staged.commit(made.out)
@@ -307,16 +312,16 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
             raise
     fp_of = {page.path: made.fps[i] for i, page in enumerate(made.pages)}
     fp_of.update({p: search_fp for p in digests if p.startswith(SEARCH_DIR)})
-    records = {p: [fp_of.get(p, ""), d, made.out.size(p)] for p, d in digests.items()}
+    records = {p: OutputRecord(fp_of.get(p, ""), d, made.out.size(p)) for p, d in digests.items()}
     save_warnings(cache.root, list(checked.warnings))
     known_articles = cache.articles_written(shards)
     if known_articles is None:
         known_articles = known_json(articles, cache.articles)
     search = made.search
-    cache.save(known_articles, {a.digest: a for a in articles}, records, config.out_dir,
-               {"fp": search_fp, "slugs": {k: list(v) for k, v in sorted(made.related.items())}},
-               {**search.state, "code": design.code} if search is not None else None,
-               {"fp": site_fp, "pages": len(made.pages), "files": files})
+    cache.save(articles=known_articles, bodies={a.digest: a for a in articles}, pages=records,
+               out_dir=config.out_dir, site_fp=site_fp, page_count=len(made.pages), files=files,
+               related={"fp": search_fp, "slugs": {k: list(v) for k, v in sorted(made.related.items())}},
+               search={**search.state, "code": design.code} if search is not None else None)
     written_paths = sorted(p for p in digests.keys() | known.keys() if digests.get(p) != known.get(p))
     return BuildReport(articles=len(articles), pages=len(made.pages), files=len(digests),
                        bytes_written=written, seconds=time.perf_counter() - started,
@@ -326,7 +331,8 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
 
 
 def _render(config: SiteConfig, cache: BuildCache, design: Design, articles: list[Article], targets: LinkTargets,
-            prior: dict[str, list], staging: Path, search_fp: str, progress: Progress | None) -> Rendition:
+            prior: dict[str, OutputRecord], staging: Path, search_fp: str, progress: Progress | None,
+            templates: TemplateMemo) -> Rendition:
     """Search index, related briefings, then the pages whose fingerprint changed, written into
     staging by the workers; every other output is claimed as kept."""
     from site_builder.parallel import ordered_map
@@ -356,7 +362,7 @@ def _render(config: SiteConfig, cache: BuildCache, design: Design, articles: lis
         fps = [fingerprint((design.chain, page.template, page.path, page.lang, page.context), memo) for page in pages]
         todo = [i for i, page in enumerate(pages)
                 if not _is_current(prior.get(page.path), fps[i], os.path.join(out_base, page.path))]
-        env = cache.environment(design.chain, lambda: make_environment(design.theme))
+        env = templates.environment(design.chain, design.theme)
         # Markdown is rendered where it is needed: inside the page workers, for the pages to render.
         html_of = RenderedArticles({a.slug: a for a in articles},
                                    {p.context["article"].slug: p.context["links"] for p in pages if "links" in p.context})
@@ -373,7 +379,7 @@ def _render(config: SiteConfig, cache: BuildCache, design: Design, articles: lis
                 digest, size = rendered_at[i]
                 out.stage(page.path, digest, page.source, size)
             else:
-                out.keep(page.path, prior[page.path][1], page.source, prior[page.path][2])
+                out.keep(page.path, prior[page.path].digest, page.source, prior[page.path].size)
         add_site_files(out, config, design.theme, design.site, graph, pages)
         if search is not None:
             search.finish()
@@ -386,7 +392,8 @@ def _render(config: SiteConfig, cache: BuildCache, design: Design, articles: lis
     return Rendition(out, pages, fps, len(todo), related, search, notes)
 
 
-def _claim_search_files(out: writer.OutputSet, search: SearchOutcome | None, search_prior: dict[str, list]) -> None:
+def _claim_search_files(out: writer.OutputSet, search: SearchOutcome | None,
+                        search_prior: dict[str, OutputRecord]) -> None:
     """The index files: rebuilt (some written into staging by the index job), updated in place
     (the rest kept), or all kept."""
     if search is not None and search.full:
@@ -398,7 +405,7 @@ def _claim_search_files(out: writer.OutputSet, search: SearchOutcome | None, sea
     updated = {} if search is None else search.files
     for path, rec in search_prior.items():
         if path[len(SEARCH_DIR):] not in updated:
-            out.keep(path, rec[1], "search index", rec[2])
+            out.keep(path, rec.digest, "search index", rec.size)
     for name, data in updated.items():
         if data is not None:
             out.add(SEARCH_DIR + name, data, "search index")

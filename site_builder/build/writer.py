@@ -18,8 +18,12 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from site_builder.errors import BuildError
+
+if TYPE_CHECKING:
+    from site_builder.build.cache import OutputRecord
 
 STAGING_PREFIX = ".out-staging-"
 OLD_PREFIX = ".out-old-"
@@ -48,15 +52,15 @@ class OutputSet:
         self._claim(path, source)
         self.files[path] = data
 
-    def reuse(self, live: dict[str, list], out_dir: Path) -> None:
-        """Files to write whose bytes the live output already has (`live`: path → record with
-        digest and size) are kept instead: linked, not written again."""
+    def reuse(self, live: dict[str, OutputRecord], out_dir: Path) -> None:
+        """Files to write whose bytes the live output already has (`live`: the last build's
+        records) are kept instead: linked, not written again."""
         base = str(out_dir)
         for path in [p for p, data in self.files.items() if p in live]:
             data, rec = self.files[path], live[path]
-            if rec[1] == digest(data) and _size(os.path.join(base, path)) == len(data) == rec[2]:
+            if rec.digest == digest(data) and _size(os.path.join(base, path)) == len(data) == rec.size:
                 del self.files[path]
-                self.kept[path] = (rec[1], rec[2])
+                self.kept[path] = (rec.digest, rec.size)
 
     def digests(self) -> dict[str, str]:
         found = {p: digest(d) for p, d in self.files.items()}

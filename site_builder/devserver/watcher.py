@@ -154,8 +154,8 @@ _WRITE_EVENTS = {"created", "modified", "deleted", "moved", "closed"}
 
 def _write_event_types() -> list:
     """Only writes, creations, deletions and moves: by default inotify also reports every open
-    and read-only close, and a build reading 10,000 articles would flood the watcher thread with
-    20,000 events (it doubled rebuild times)."""
+    and read-only close, and a build reading every article would flood the watcher thread with
+    two events per file."""
     from watchdog import events as ev
 
     return [ev.FileCreatedEvent, ev.FileModifiedEvent, ev.FileDeletedEvent, ev.FileMovedEvent,

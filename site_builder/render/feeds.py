@@ -8,7 +8,7 @@ from typing import Callable
 from site_builder.site import urls
 from site_builder.site.graph import SiteGraph
 from site_builder.site.tags import TagIndex
-from site_builder.content.loader import Article
+from site_builder.content.article import Article
 from site_builder.text.locale import language_name
 
 

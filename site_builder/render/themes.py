@@ -83,6 +83,21 @@ def resolve_theme(name: str, site_dir: Path) -> Theme:
     return Theme(name=name, dirs=tuple(dirs), site_i18n=site_dir / "i18n")
 
 
+class TemplateMemo:
+    """The Jinja environment of the last build, kept by a long-lived caller (the dev server)
+    so that a rebuild whose templates did not change does not compile them all again."""
+
+    def __init__(self) -> None:
+        self._key: str | None = None
+        self._env: jinja2.Environment | None = None
+
+    def environment(self, key: str, theme: Theme) -> jinja2.Environment:
+        """The environment for `theme` whose templates (and code) hash to `key`."""
+        if self._env is None or self._key != key:
+            self._key, self._env = key, make_environment(theme)
+        return self._env
+
+
 def make_environment(theme: Theme) -> jinja2.Environment:
     """One environment per build. 'parent/x.html' names a parent's template so an override can
     extend the very template it shadows."""
@@ -131,13 +146,15 @@ def _isoformat(date) -> str:
 
 
 def static_files(theme: Theme) -> dict[str, Path]:
-    """Relative name → file; a child theme's file wins over its parents'."""
+    """Relative name → file; a child theme's file wins over its parents'. A symbolic link that
+    leads out of its theme is not followed: a theme never publishes a file from elsewhere."""
     files: dict[str, Path] = {}
     for theme_dir in reversed(theme.dirs):
         static = theme_dir / "static"
         if static.is_dir():
+            inside = theme_dir.resolve()
             for f in sorted(static.rglob("*")):
-                if f.is_file():
+                if f.is_file() and f.resolve().is_relative_to(inside):
                     files[f.relative_to(static).as_posix()] = f
     return dict(sorted(files.items()))
 

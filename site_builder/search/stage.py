@@ -16,7 +16,7 @@ from site_builder.search import partial as spart
 from site_builder.search import tokens as stok
 from site_builder.site import urls
 from site_builder.build import writer
-from site_builder.content.loader import Article
+from site_builder.content.article import Article
 from site_builder.markdown import render_markdown
 from site_builder.parallel import PARALLEL_MIN, Background, chunked_map, ordered_map
 from site_builder.search.update import NeedsFullBuild, update_index

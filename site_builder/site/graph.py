@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from site_builder.site import urls
 from site_builder.site.tags import TagIndex, index_tags, safe_slugs
-from site_builder.content.loader import Article
+from site_builder.content.article import Article
 from site_builder.text.locale import language_name
 
 UNDATED = "undated"  # the month term of articles with no date of their own or a translation's
