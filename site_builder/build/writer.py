@@ -11,7 +11,6 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import errno
-import hashlib
 import os
 import posixpath
 import shutil
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from site_builder.errors import BuildError
+from site_builder.files import digest, write_file
 
 if TYPE_CHECKING:
     from site_builder.build.cache import OutputRecord
@@ -93,29 +93,6 @@ def _size(path: str) -> int:
         return os.stat(path).st_size
     except OSError:
         return -1
-
-
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def write_file(root: Path | str, path: str, data: bytes, made: set[str] | None = None) -> None:
-    """Write root/path, creating its folder unless `made` (folders known to exist) has it:
-    one makedirs per file would cost more than the writes."""
-    full = os.path.join(root, path)
-    folder = os.path.dirname(full)
-    if made is None or folder not in made:
-        os.makedirs(folder, exist_ok=True)
-        if made is not None:
-            made.add(folder)
-    # os.open/os.write: fewer system calls per file than open()
-    fd = os.open(full, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-    finally:
-        os.close(fd)
 
 
 def _leftovers(out_dir: Path, prefix: str) -> list[Path]:

@@ -15,7 +15,7 @@ from site_builder.search import index as si
 from site_builder.search import partial as spart
 from site_builder.search import tokens as stok
 from site_builder.site import urls
-from site_builder.build import writer
+from site_builder import files
 from site_builder.content.article import Article
 from site_builder.markdown import render_markdown
 from site_builder.parallel import PARALLEL_MIN, Background, chunked_map, ordered_map
@@ -65,8 +65,8 @@ def _index_job(payload: dict) -> tuple[dict, dict, dict]:
     made: set[str] = set()
     staged = {}
     for name, data in built.files.items():
-        writer.write_file(staging, name, data, made)
-        staged[name] = (writer.digest(data), len(data))
+        files.write_file(staging, name, data, made)
+        staged[name] = (files.digest(data), len(data))
     return {}, built.state, staged
 
 
