@@ -320,3 +320,37 @@ def test_article_page_links_its_translation_by_the_title_and_lists_related_witho
     page.click(".related a >> nth=1")
     page.wait_for_load_state()
     assert "/articles/" in page.url and page.title()
+
+
+@pytest.fixture(scope="module")
+def joined_names_site(tmp_path_factory) -> Path:
+    """Articles that write a place the other language's way, and one that does not name it."""
+    site = tmp_path_factory.mktemp("names") / "site"
+    write_article(site, "ha-noi-vi.md", 'title: "Mưa lớn ở Hà Nội"\nlang: vi\ndate: 2025-09-01',
+                  "Mưa lớn kéo dài khiến nhiều tuyến phố ở Hà Nội ngập sâu.\n")
+    write_article(site, "vietnam-en.md", 'title: "Vietnam exports rise"\nlang: en\ndate: 2025-09-02',
+                  "Exports from Vietnam rose by a tenth this year.\n")
+    write_article(site, "other.md", 'title: "Rain in Bangkok"\nlang: en\ndate: 2025-09-03',
+                  "Heavy rain flooded streets in Bangkok.\n")
+    result = subprocess.run([sys.executable, "-m", "site_builder", "build", "--site", str(site)],
+                            cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site / "output"
+
+
+@pytest.mark.parametrize("scheme", ["http", "file"])
+def test_joined_and_split_names_meet_across_languages(page, joined_names_site, scheme):
+    if scheme == "file":
+        base = joined_names_site.as_uri() + "/"
+        served = None
+    else:
+        handler = functools.partial(_Quiet, directory=str(joined_names_site))
+        served = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=served.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{served.server_address[1]}/"
+    try:
+        assert full_hrefs(search(page, base, "hanoi")) == ["articles/ha-noi-vi.html"]
+        assert full_hrefs(search(page, base, "viet nam")) == ["articles/vietnam-en.html"]
+    finally:
+        if served is not None:
+            served.shutdown()
