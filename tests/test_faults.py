@@ -21,6 +21,7 @@ from click.testing import CliRunner
 
 from conftest import REPO, tree_bytes, write_article
 from corpus import generate
+from site_builder import files
 from site_builder.build import writer
 from site_builder.cli import main
 
@@ -140,14 +141,14 @@ def test_a_write_that_fails_in_one_folder_leaves_the_last_output(site, monkeypat
     runner = CliRunner()
     assert runner.invoke(main, ["build", "--site", str(site), "--jobs", "1"]).exit_code == 0
     before = tree_bytes(site / "output")
-    real = writer.write_file
+    real = files.write_file
 
     def refusing(root, path, data, made=None):
         if "/" + failing in os.path.join(str(root), path):
             raise PermissionError(13, "Permission denied", os.path.join(root, path))
         return real(root, path, data, made)
 
-    monkeypatch.setattr(writer, "write_file", refusing)
+    monkeypatch.setattr(files, "write_file", refusing)  # the writer and the search stage both use it
     write_article(site, "new-one.md", "title: New one\ndate: 2025-11-01\ntags: [fresh]")
     result = runner.invoke(main, ["build", "--site", str(site), "--jobs", "1"])
     assert result.exit_code == 1, result.output

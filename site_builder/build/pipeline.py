@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Callable
 
 from site_builder.render import feeds
 from site_builder.site import urls
+from site_builder import files
 from site_builder.build import writer
 from site_builder.build.cache import BuildCache, OutputRecord, known_json, trusted_files, unchanged_files
 from site_builder.build.fingerprint import code_fingerprint, fingerprint, hash_files
@@ -103,8 +104,8 @@ def _render_page_job(payload: dict, i: int) -> tuple[str, int]:
     from site_builder.render.pages import render_page
     page = payload["pages"][i]
     data = render_page(payload["env"], page, payload["site"], payload["html_of"])
-    writer.write_file(payload["staging"], page.path, data, payload["made"])  # per worker: fork copies it
-    return writer.digest(data), len(data)
+    files.write_file(payload["staging"], page.path, data, payload["made"])  # per worker: fork copies it
+    return files.digest(data), len(data)
 
 
 def _is_current(previous: OutputRecord | None, fp: str, target: Path | str) -> bool:
@@ -145,7 +146,7 @@ def _search_reader(out_dir: Path, records: dict[str, OutputRecord]) -> Callable[
             data = (out_dir / SEARCH_DIR / name).read_bytes()
         except OSError:
             data = None
-        if data is None or len(data) != rec.size or writer.digest(data) != rec.digest:
+        if data is None or len(data) != rec.size or files.digest(data) != rec.digest:
             raise NeedsFullBuild(f"{SEARCH_DIR}{name} is not what the last build wrote")
         return data
     return read

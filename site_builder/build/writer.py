@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from site_builder.errors import BuildError
-from site_builder.files import digest, write_file
+from site_builder import files
+from site_builder.files import digest
 
 if TYPE_CHECKING:
     from site_builder.build.cache import OutputRecord
@@ -169,14 +170,14 @@ class StagedOutput:
     def discard(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
 
-    def commit(self, files: OutputSet) -> int:
+    def commit(self, outputs: OutputSet) -> int:
         """Write the remaining files, link the kept ones, swap the tree in. Returns bytes written."""
         total = 0
         made: set[str] = set()
-        for path in sorted(files.files):
-            write_file(self.root, path, files.files[path], made)
-            total += len(files.files[path])
-        for path in sorted(files.kept):
+        for path in sorted(outputs.files):
+            files.write_file(self.root, path, outputs.files[path], made)
+            total += len(outputs.files[path])
+        for path in sorted(outputs.kept):
             self._link(path, made)
         os.chmod(self.root, 0o755)
         self._swap()
