@@ -124,10 +124,11 @@ def date_warnings(articles, today: dt.date) -> list[SiteWarning]:
     after `today`."""
     warnings = []
     dated = {a.slug for a in articles if a.date is not None}
-    linked = {(b, a.slug) for a in articles for b in a.translations}  # translations are named one way or both
+    # translations may be named on one side only: a dated article's partners borrow its date too
+    partners_of_dated = {t for a in articles if a.date is not None for t in a.translations}
     for a in articles:
         where = str(a.source_path)
-        borrows = any(t in dated for t in a.translations) or any(s in dated for s, t in linked if t == a.slug)
+        borrows = a.slug in partners_of_dated or not dated.isdisjoint(a.translations)
         if a.date is None and not borrows:
             warnings.append(SiteWarning(where, 1, "no date, nor a dated translation", "it is listed as undated; "
                                                               "add 'date: YYYY-MM-DD'"))

@@ -28,6 +28,7 @@ from site_builder.content.loader import article_files, load_articles, stat_key
 from site_builder.search.partial import gc_paused
 from site_builder.search.update import NeedsFullBuild
 from site_builder.site.graph import Page, SiteGraph, plan_pages, site_graph
+from site_builder.site.graph import warnings as graph_warnings
 from site_builder.site.tags import load_aliases
 from site_builder.render.themes import Theme, TemplateMemo, resolve_theme, static_files, template_files
 from site_builder.site.links import LinkTargets, attach_links, rewrite_links
@@ -389,8 +390,7 @@ def _render(config: SiteConfig, cache: BuildCache, design: Design, articles: lis
         if search is not None and search.pending is not None:
             search.pending.discard()  # waits for it: it may be writing into staging
         raise
-    notes = tuple(f"tag '{t}' has no letter or digit: left out" for t in graph.tags.dropped)
-    return Rendition(out, pages, fps, len(todo), related, search, notes)
+    return Rendition(out, pages, fps, len(todo), related, search, tuple(graph_warnings(graph)))
 
 
 def _claim_search_files(out: writer.OutputSet, search: SearchOutcome | None,

@@ -23,6 +23,7 @@ from typing import Callable
 
 from site_builder.build.pipeline import BuildReport, build_site
 from site_builder.config import load_config
+from site_builder.render.theme_errors import template_frame
 from site_builder.errors import ContentError, Problem, SiteError
 from site_builder.render.themes import TemplateMemo
 
@@ -262,7 +263,5 @@ def _locate(exc: Exception) -> tuple[str, int | None, str]:
     filename, lineno = getattr(exc, "filename", None), getattr(exc, "lineno", None)
     if filename and lineno:
         return str(filename), lineno, message
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename.endswith((".html", ".xml", ".j2", ".jinja")):
-            return frame.filename, frame.lineno, message
-    return "", None, message
+    path, line = template_frame(exc.__traceback__)
+    return path, line, message

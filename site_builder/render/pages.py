@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import sys
-import traceback
 
 import jinja2
 
 from site_builder.site import urls
 from site_builder.errors import BuildError
+from site_builder.render.theme_errors import template_frame
 from site_builder.site.graph import Page
 
 
@@ -29,12 +29,3 @@ def render_page(env: jinja2.Environment, page: Page, site: dict, html_of: dict[s
         path = getattr(exc, "filename", None) or path
         kind = "" if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: "
         raise BuildError(f"template error while rendering {page.path}: {kind}{exc}", path, line) from None
-
-
-def template_frame(tb, fallback: str) -> tuple[str, int | None]:
-    """The innermost template file and line of a traceback (Jinja maps its frames to them)."""
-    found: tuple[str, int | None] = (fallback, None)
-    for frame in traceback.extract_tb(tb):
-        if frame.filename.endswith((".html", ".xml", ".j2", ".jinja", ".txt")):
-            found = (frame.filename, frame.lineno)
-    return found

@@ -1,6 +1,7 @@
 """Errors about themes and templates that say what exists and where the fault is."""
 from __future__ import annotations
 
+import traceback
 from pathlib import Path
 
 from site_builder.errors import BuildError
@@ -40,4 +41,13 @@ def themes_found(search: list[Path]) -> dict[Path, list[str]]:
             if folder.is_dir() else []
         if names:
             found[folder] = names
+    return found
+
+
+def template_frame(tb, fallback: str = "") -> tuple[str, int | None]:
+    """The innermost template file and line of a traceback (Jinja maps its frames to them)."""
+    found: tuple[str, int | None] = (fallback, None)
+    for frame in traceback.extract_tb(tb):
+        if frame.filename.endswith(TEMPLATE_SUFFIXES):
+            found = (frame.filename, frame.lineno)
     return found

@@ -156,11 +156,9 @@ def site_graph(articles: list[Article], aliases: dict[str, str] | None = None, s
 
 
 def warnings(graph: SiteGraph) -> list[str]:
-    """What a build should tell the editor: dropped tags, articles listed as undated."""
-    out = [f"tag '{t}' has no letter or digit: left out" for t in graph.tags.dropped]
-    out += [f"{a.source_path}: no date, nor a dated translation: listed under 'undated'"
-            for a in graph.articles if a.slug not in graph.dates]
-    return out
+    """What the graph tells the editor: tags left out (undated articles are warned about with
+    the other date warnings, in site_warnings)."""
+    return [f"tag '{t}' has no letter or digit: left out" for t in graph.tags.dropped]
 
 
 def taxonomies(graph: SiteGraph) -> dict[str, list[Term]]:
