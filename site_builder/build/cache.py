@@ -84,6 +84,7 @@ class BuildCache:
         self.out_dir = ""
         self.related: dict = {}
         self.site_fp, self.page_count = "", 0
+        self.plans_token = ""
         self.files: dict = {}                     # {"at": ns, "stat": {article file: stat key}}
         self.snapshot: dict[str, tuple] = {}      # article file → (stat key, Article), in memory only
         self._bodies_now: dict[str, Article] = {}  # digest → the last build's article (its body)
@@ -102,6 +103,7 @@ class BuildCache:
             site = pages.get("site", {})
             self.site_fp, self.page_count = site.get("fp", ""), site.get("pages", 0)
             self.files = site.get("files", {})
+            self.plans_token = site.get("plans", "")  # the plan store that matches these records
 
     @property
     def articles(self) -> dict[str, dict]:
@@ -177,19 +179,22 @@ class BuildCache:
 
     def save(self, *, articles: dict[str, dict], bodies: dict[str, Article], pages: dict[str, OutputRecord],
              out_dir: Path, related: dict, site_fp: str, page_count: int, files: dict,
-             search: dict | None = None) -> None:
+             search: dict | None = None, plans_token: str | None = None) -> None:
         """What a build made, for the next one. articles: digest → front-matter JSON; bodies:
         digest → the Article, whose body is read only if its shard must be written; pages: the
         output records; related: the search fingerprint and the related slugs it gave; site_fp
         and page_count: of the whole site; files: the article files' stat as the build saw them
         (see unchanged_files); search: the search index's state, when it changed."""
         with self._lock:
-            changed = (self._invalidated or pages != self.pages or str(out_dir) != self.out_dir
+            changed = (self._invalidated or pages != self.pages
+                       or (plans_token is not None and plans_token != self.plans_token) or str(out_dir) != self.out_dir
                        or related != self.related or site_fp != self.site_fp or page_count != self.page_count
                        or files != self.files)
             _ = self.articles  # what is on disk, to compare with
             self._articles, self._bodies_now, self.pages, self.out_dir = articles, bodies, pages, str(out_dir)
             self.related, self.site_fp, self.page_count, self.files = related, site_fp, page_count, files
+            if plans_token is not None:
+                self.plans_token = plans_token
             if search is not None:
                 self._search = search
             pending = self._pending or {}
@@ -220,7 +225,8 @@ class BuildCache:
             _write_json(self.root / "pages.json", {
                 "pages": {p: [r.fp, r.digest, r.size] for p, r in self.pages.items()},
                 "out_dir": self.out_dir, "related": self.related,
-                "site": {"fp": self.site_fp, "pages": self.page_count, "files": self.files}})
+                "site": {"fp": self.site_fp, "pages": self.page_count, "files": self.files,
+                         "plans": self.plans_token}})
         gitignore = self.root / ".gitignore"
         if not gitignore.exists():
             gitignore.write_text("*\n", encoding="utf-8")

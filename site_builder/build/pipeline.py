@@ -33,6 +33,9 @@ from site_builder.site.tags import load_aliases
 from site_builder.render.themes import Theme, TemplateMemo, resolve_theme, static_files, template_files
 from site_builder.site.links import LinkTargets, attach_links, rewrite_links
 from site_builder.build.publish import check_articles, replay_warnings
+from site_builder.build.incremental import Edit, find_edit, related_moved, replan
+from site_builder.build.plans import FullPlans, NotPlannable, PlanStore, encode_pages, new_token
+from site_builder.parallel import PARALLEL_MIN
 from site_builder.site_warnings import SiteWarning, save_warnings
 
 if TYPE_CHECKING:
@@ -56,6 +59,7 @@ class BuildReport:
     changed: tuple[str, ...] = ()  # output paths written or removed by this build
     digests: dict = field(default_factory=dict, compare=False, repr=False)  # output path → digest
     rendered: int = 0  # pages actually rendered (the rest were current)
+    planned: int = 0   # pages planned and fingerprinted: all, or an edit's readers (build/incremental.py)
     search: str = "reused"  # search index: reused, updated (in place) or rebuilt
     warnings: tuple[SiteWarning | str, ...] = ()  # the content's (SiteWarning) and the cache's own notes
 
@@ -214,12 +218,22 @@ class Design:
 class Rendition:
     """What the render stage made: every output claimed, and what the cache must remember."""
     out: writer.OutputSet
-    pages: list[Page]
-    fps: list[str]
+    planned: Planned
+    fp_of: dict[str, str]  # page path → fingerprint, of every page
+    page_count: int
     rendered: int
     related: dict[str, tuple[str, ...]]
     search: SearchOutcome | None
     notes: tuple[str, ...]  # what the site graph tells the editor (tags left out)
+    plans: FullPlans | None = None  # a full plan being kept for the next build
+
+
+@dataclass(frozen=True)
+class KeepPlans:
+    """Where and under what meta a build keeps its plans (build/plans.py)."""
+    store: PlanStore
+    meta: dict[str, str]  # out dir and design; the token is the new store's own
+    background: bool      # written by a forked process (not in a dev server, which has threads)
 
 
 def _article_stats(articles_dir: Path) -> dict:
@@ -294,12 +308,52 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
                        page_count=cache.page_count, files=files)
         save_warnings(cache.root, list(checked.warnings))
         return _nothing_to_do(len(articles), cache, prior, started, checked.warnings)
+    store = PlanStore(config.cache_dir) if cache.root is not None else None
+    expected = {"token": cache.plans_token, "out_dir": str(config.out_dir), "design": fingerprint(design.parts)}
+    edit = find_edit(store, expected, articles) if store is not None and prior and cache.plans_token else None
+    keep = KeepPlans(store, {k: v for k, v in expected.items() if k != "token"},
+                     background=not cache.write_behind) if store is not None else None
+    try:
+        made, digests, known, written, shards = _stage_and_commit(
+            config, cache, design, articles, checked, prior, previous, search_fp, progress, templates, edit, keep)
+    except NotPlannable:  # the store lacked a plan it should have had: plan everything
+        made, digests, known, written, shards = _stage_and_commit(
+            config, cache, design, articles, checked, prior, previous, search_fp, progress, templates, None, keep)
+    fp_of = dict(made.fp_of)
+    fp_of.update({p: search_fp for p in digests if p.startswith(SEARCH_DIR)})
+    records = {p: OutputRecord(fp_of.get(p, ""), d, made.out.size(p)) for p, d in digests.items()}
+    save_warnings(cache.root, list(checked.warnings))
+    known_articles = cache.articles_written(shards)
+    if known_articles is None:
+        known_articles = known_json(articles, cache.articles)
+    token = _save_plans(store, made, articles, edit, expected) if store is not None else ""
+    search = made.search
+    cache.save(articles=known_articles, bodies={a.digest: a for a in articles}, pages=records,
+               out_dir=config.out_dir, site_fp=site_fp, page_count=made.page_count, files=files,
+               related={"fp": search_fp, "slugs": {k: list(v) for k, v in sorted(made.related.items())}},
+               search={**search.state, "code": design.code} if search is not None else None, plans_token=token)
+    written_paths = sorted(p for p in digests.keys() | known.keys() if digests.get(p) != known.get(p))
+    return BuildReport(articles=len(articles), pages=made.page_count, files=len(digests),
+                       bytes_written=written, seconds=time.perf_counter() - started,
+                       changed=tuple(written_paths), digests=digests, rendered=made.rendered,
+                       planned=len(made.planned.pages),
+                       search="reused" if search is None else "rebuilt" if search.full else "updated",
+                       warnings=tuple(cache.warnings) + made.notes + checked.warnings)
+
+
+def _stage_and_commit(config: SiteConfig, cache: BuildCache, design: Design, articles: list[Article],
+                      checked, prior: dict[str, OutputRecord], previous: dict[str, str] | None, search_fp: str,
+                      progress: Progress | None, templates: TemplateMemo, edit: Edit | None,
+                      keep_plans: KeepPlans | None):
+    """Render into a staging tree and swap it in if any output changed. Returns what was made,
+    the new and the known output digests, the bytes written and the cache-shard job."""
     cold = not prior and previous is None
+    made = None
     with writer.StagedOutput(config.out_dir) as staged:
         shards = cache.write_articles_now(articles) if cold else None  # the cache, beside the pages
         try:
             made = _render(config, cache, design, articles, checked.targets, prior, staged.root, search_fp, progress,
-                           templates)
+                           templates, edit, keep_plans)
             made.out.reuse(prior, config.out_dir)
             digests = made.out.digests()
             known = previous if previous is not None else {p: rec.digest for p, rec in prior.items()}
@@ -311,86 +365,163 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
         except BaseException:
             if shards is not None:
                 shards.discard()  # its process must not outlive the build
+            if made is not None and made.plans is not None:
+                made.plans.discard()
             raise
-    fp_of = {page.path: made.fps[i] for i, page in enumerate(made.pages)}
-    fp_of.update({p: search_fp for p in digests if p.startswith(SEARCH_DIR)})
-    records = {p: OutputRecord(fp_of.get(p, ""), d, made.out.size(p)) for p, d in digests.items()}
-    save_warnings(cache.root, list(checked.warnings))
-    known_articles = cache.articles_written(shards)
-    if known_articles is None:
-        known_articles = known_json(articles, cache.articles)
-    search = made.search
-    cache.save(articles=known_articles, bodies={a.digest: a for a in articles}, pages=records,
-               out_dir=config.out_dir, site_fp=site_fp, page_count=len(made.pages), files=files,
-               related={"fp": search_fp, "slugs": {k: list(v) for k, v in sorted(made.related.items())}},
-               search={**search.state, "code": design.code} if search is not None else None)
-    written_paths = sorted(p for p in digests.keys() | known.keys() if digests.get(p) != known.get(p))
-    return BuildReport(articles=len(articles), pages=len(made.pages), files=len(digests),
-                       bytes_written=written, seconds=time.perf_counter() - started,
-                       changed=tuple(written_paths), digests=digests, rendered=made.rendered,
-                       search="reused" if search is None else "rebuilt" if search.full else "updated",
-                       warnings=tuple(cache.warnings) + made.notes + checked.warnings)
+    return made, digests, known, written, shards
 
 
-def _render(config: SiteConfig, cache: BuildCache, design: Design, articles: list[Article], targets: LinkTargets,
-            prior: dict[str, OutputRecord], staging: Path, search_fp: str, progress: Progress | None,
-            templates: TemplateMemo) -> Rendition:
-    """Search index, related briefings, then the pages whose fingerprint changed, written into
-    staging by the workers; every other output is claimed as kept."""
-    from site_builder.parallel import ordered_map
+def _save_plans(store: PlanStore, made: Rendition, articles: list[Article], edit: Edit | None,
+                expected: dict[str, str]) -> str:
+    """Keep the plans of what was built, for the next build's edits: the token they are known
+    by ("" if they could not be kept, and then the next build plans everything)."""
+    if made.plans is not None:
+        return made.plans.commit()
+    if edit is None:
+        store.forget()
+        return ""
+    token = new_token()
+    try:
+        planned, shared = encode_pages(made.planned.pages)
+        edited = set(edit.edited)
+        store.update(planned, shared, [a for a in articles if a.slug in edited],
+                     {**expected, "token": token, "notes": json.dumps(list(made.notes))})
+    except NotPlannable:
+        store.forget()
+        return ""
+    finally:
+        store.close()
+    return token
+
+
+def _search_stage(config: SiteConfig, cache: BuildCache, design: Design, articles: list[Article],
+                  prior: dict[str, OutputRecord], staging: Path, search_fp: str) -> SearchOutcome | None:
+    """The search index updated in place or rebuilt (None: the last one is current)."""
     from site_builder.search.stage import build_search
 
     out_base = str(config.out_dir)
     search_prior = {p: rec for p, rec in prior.items() if p.startswith(SEARCH_DIR)}
-    search_current = (cache.related.get("fp") == search_fp and bool(search_prior)
-                      and all(_is_current(rec, search_fp, os.path.join(out_base, p)) for p, rec in search_prior.items()))
-    search = None
+    if (cache.related.get("fp") == search_fp and bool(search_prior)
+            and all(_is_current(rec, search_fp, os.path.join(out_base, p)) for p, rec in search_prior.items())):
+        return None
+    # An update rewrites only the index files an edit changes and keeps the others as
+    # recorded: only if they are all still there.
+    search_state = (cache.search_state(design.code, search_prior)
+                    if _outputs_intact(search_prior, config.out_dir) else None)
+    return build_search(articles, search_fp, search_state, _old_article(cache),
+                        _search_reader(config.out_dir, search_prior), config.jobs,
+                        staging=staging / SEARCH_DIR, old_related=cache.related)
+
+
+@dataclass
+class Planned:
+    """The pages a build looks at, their fingerprints, and what the rest of the site needs."""
+    pages: list[Page]
+    fps: list[str]
+    graph: SiteGraph | None  # the whole site's graph (None: an edit planned only its readers)
+    feeds: set[str]          # an edit's feeds to remake (a full plan remakes them all)
+
+
+def _plan_all(config: SiteConfig, design: Design, articles: list[Article], targets: LinkTargets,
+              related: dict[str, tuple[str, ...]]) -> Planned:
+    graph = site_graph(articles, design.aliases, config.language)
+    pages = plan_pages(articles, config.per_page, config.language, related, graph)
+    attach_links(pages, targets, config.articles_dir)
+    memo: dict = {}
+    fps = [fingerprint((design.chain, page.template, page.path, page.lang, page.context), memo) for page in pages]
+    return Planned(pages, fps, graph, set())
+
+
+def _plan_edit(config: SiteConfig, design: Design, articles: list[Article], targets: LinkTargets,
+               related: dict[str, tuple[str, ...]], edit: Edit, old_related: dict) -> Planned:
+    moved = related_moved(related, old_related)
+    pages, feeds = replan(edit, articles, related, moved, targets, config.articles_dir)
+    memo: dict = {}
+    fps = [fingerprint((design.chain, page.template, page.path, page.lang, page.context), memo) for page in pages]
+    graph = site_graph(articles, design.aliases, config.language) if feeds else None
+    return Planned(pages, fps, graph, feeds)
+
+
+def _render(config: SiteConfig, cache: BuildCache, design: Design, articles: list[Article], targets: LinkTargets,
+            prior: dict[str, OutputRecord], staging: Path, search_fp: str, progress: Progress | None,
+            templates: TemplateMemo, edit: Edit | None, keep_plans: KeepPlans | None) -> Rendition:
+    """Search index, related briefings, then the pages whose fingerprint changed, written into
+    staging by the workers; every other output is claimed as kept. A full plan is kept for the
+    next build's edits (`keep_plans`) by a background job while pages render."""
+    search = plans = None
     try:
-        if search_current:
-            related = {k: tuple(v) for k, v in cache.related["slugs"].items()}
+        search = _search_stage(config, cache, design, articles, prior, staging, search_fp)
+        related = ({k: tuple(v) for k, v in cache.related["slugs"].items()} if search is None else search.related)
+        planned = (_plan_all(config, design, articles, targets, related) if edit is None else
+                   _plan_edit(config, design, articles, targets, related, edit, cache.related.get("slugs", {})))
+        notes = tuple(graph_warnings(planned.graph)) if edit is None else edit.notes
+        if edit is None and keep_plans is not None:
+            plans = FullPlans(keep_plans.store, planned.pages, feeds.feed_reads(planned.graph), articles,
+                              {**keep_plans.meta, "notes": json.dumps(list(notes))},
+                              background=keep_plans.background and len(planned.pages) >= PARALLEL_MIN)
+        out, rendered = _render_pages(config, design, articles, planned, prior, staging, search, progress, templates)
+        if edit is None:
+            add_site_files(out, config, design.theme, design.site, planned.graph, planned.pages)
         else:
-            # An update rewrites only the index files an edit changes and keeps the others as
-            # recorded: only if they are all still there.
-            search_state = (cache.search_state(design.code, search_prior)
-                            if _outputs_intact(search_prior, config.out_dir) else None)
-            search = build_search(articles, search_fp, search_state, _old_article(cache),
-                                  _search_reader(config.out_dir, search_prior), config.jobs,
-                                  staging=staging / SEARCH_DIR, old_related=cache.related)
-            related = search.related
-        graph = site_graph(articles, design.aliases, config.language)
-        pages = plan_pages(articles, config.per_page, config.language, related, graph)
-        attach_links(pages, targets, config.articles_dir)
-        memo: dict = {}
-        fps = [fingerprint((design.chain, page.template, page.path, page.lang, page.context), memo) for page in pages]
-        todo = [i for i, page in enumerate(pages)
-                if not _is_current(prior.get(page.path), fps[i], os.path.join(out_base, page.path))]
-        env = templates.environment(design.chain, design.theme)
-        # Markdown is rendered where it is needed: inside the page workers, for the pages to render.
-        html_of = RenderedArticles({a.slug: a for a in articles},
-                                   {p.context["article"].slug: p.context["links"] for p in pages if "links" in p.context})
-        if search is not None:
-            html_of.add_rendered(search.html)
-        bar = (lambda done, total: progress("pages", done, total)) if progress else None
-        results = ordered_map(_render_page_job, len(todo),
-                              {"env": env, "pages": [pages[i] for i in todo], "site": design.site,
-                               "html_of": html_of, "staging": staging, "made": set()}, config.jobs, bar)
-        out = writer.OutputSet()
-        rendered_at = dict(zip(todo, results))
-        for i, page in enumerate(pages):
-            if i in rendered_at:
-                digest, size = rendered_at[i]
-                out.stage(page.path, digest, page.source, size)
-            else:
-                out.keep(page.path, prior[page.path].digest, page.source, prior[page.path].size)
-        add_site_files(out, config, design.theme, design.site, graph, pages)
+            _claim_unplanned(out, config, design, planned, prior)
         if search is not None:
             search.finish()
-        _claim_search_files(out, search, search_prior)
+        _claim_search_files(out, search, {p: rec for p, rec in prior.items() if p.startswith(SEARCH_DIR)})
     except BaseException:
         if search is not None and search.pending is not None:
             search.pending.discard()  # waits for it: it may be writing into staging
+        if plans is not None:
+            plans.discard()
         raise
-    return Rendition(out, pages, fps, len(todo), related, search, tuple(graph_warnings(graph)))
+    fp_of = {} if edit is None else {p: rec.fp for p, rec in prior.items()}
+    fp_of.update({page.path: fp for page, fp in zip(planned.pages, planned.fps)})
+    return Rendition(out, planned, fp_of, len(planned.pages) if edit is None else cache.page_count,
+                     rendered, related, search, notes, plans)
+
+
+def _render_pages(config: SiteConfig, design: Design, articles: list[Article], planned: Planned,
+                  prior: dict[str, OutputRecord], staging: Path, search: SearchOutcome | None,
+                  progress: Progress | None, templates: TemplateMemo) -> tuple[writer.OutputSet, int]:
+    """Render the planned pages whose fingerprint changed (workers write them into staging);
+    the others are kept."""
+    from site_builder.parallel import ordered_map
+
+    out_base = str(config.out_dir)
+    pages, fps = planned.pages, planned.fps
+    todo = [i for i, page in enumerate(pages)
+            if not _is_current(prior.get(page.path), fps[i], os.path.join(out_base, page.path))]
+    env = templates.environment(design.chain, design.theme)
+    # Markdown is rendered where it is needed: inside the page workers, for the pages to render.
+    html_of = RenderedArticles({a.slug: a for a in articles},
+                               {p.context["article"].slug: p.context["links"] for p in pages if "links" in p.context})
+    if search is not None:
+        html_of.add_rendered(search.html)
+    bar = (lambda done, total: progress("pages", done, total)) if progress else None
+    results = ordered_map(_render_page_job, len(todo),
+                          {"env": env, "pages": [pages[i] for i in todo], "site": design.site,
+                           "html_of": html_of, "staging": staging, "made": set()}, config.jobs, bar)
+    out = writer.OutputSet()
+    rendered_at = dict(zip(todo, results))
+    for i, page in enumerate(pages):
+        if i in rendered_at:
+            digest, size = rendered_at[i]
+            out.stage(page.path, digest, page.source, size)
+        else:
+            out.keep(page.path, prior[page.path].digest, page.source, prior[page.path].size)
+    return out, len(todo)
+
+
+def _claim_unplanned(out: writer.OutputSet, config: SiteConfig, design: Design, planned: Planned,
+                     prior: dict[str, OutputRecord]) -> None:
+    """An edit's other outputs: its feeds made again, everything else (search files aside) kept."""
+    if planned.graph is not None:
+        from site_builder.markdown import render_markdown
+        summary = lambda a: a.summary or summary_of(a, render_markdown(a.body))  # noqa: E731
+        for path, data in feeds.atom_feeds(planned.graph, design.site, summary).items():
+            out.add(path, data, "feed")
+    for path, rec in prior.items():
+        if path not in out.sources and not path.startswith(SEARCH_DIR):
+            out.keep(path, rec.digest, "kept output", rec.size)
 
 
 def _claim_search_files(out: writer.OutputSet, search: SearchOutcome | None,

@@ -37,6 +37,16 @@ def atom_feeds(graph: SiteGraph, site: dict, summary_of: Callable[[Article], str
     return feeds
 
 
+def feed_reads(graph: SiteGraph) -> dict[str, tuple[str, ...]]:
+    """Feed path → the slugs of the articles it shows (what an edit must look for)."""
+    reads = {urls.FEED: tuple(a.slug for a in graph.articles[:FEED_SIZE])}
+    if len(graph.languages) > 1:
+        for lang in graph.languages:
+            latest = [a.slug for a in graph.articles if a.lang == lang][:FEED_SIZE]
+            reads[urls.feed_path(lang)] = tuple(latest)
+    return reads
+
+
 def atom_feed(articles: list[Article], site: dict, summary_of: Callable[[Article], str],
               tags: TagIndex, lang: str | None = None) -> bytes:
     """One Atom feed: of every article (lang None) or of one language's; tags by display name."""

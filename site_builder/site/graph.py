@@ -210,6 +210,13 @@ def language_switch(graph: SiteGraph, current: str, versions: dict[str, str] | N
     return tuple(links)
 
 
+def see_also(article: Article, translations: tuple[Article, ...], related: tuple[str, ...],
+             by_slug: dict[str, Article]) -> tuple[Article, ...]:
+    """The related briefings an article's page shows: neither itself nor its translations."""
+    others = {article.slug, *(t.slug for t in translations)}
+    return tuple(by_slug[s] for s in related if s in by_slug and s not in others)
+
+
 def _article_pages(graph: SiteGraph, related: dict[str, tuple[str, ...]]) -> list[Page]:
     arts = graph.articles
     by_slug = {a.slug: a for a in arts}
@@ -217,14 +224,13 @@ def _article_pages(graph: SiteGraph, related: dict[str, tuple[str, ...]]) -> lis
     pages = []
     for i, a in enumerate(arts):
         translations = graph.translations.get(a.slug, ())
-        others = {a.slug, *(t.slug for t in translations)}
-        see_also = tuple(by_slug[s] for s in related.get(a.slug, ()) if s in by_slug and s not in others)
         versions = {t.lang: urls.article_path(t.slug) for t in reversed(translations)}
         versions[a.lang] = urls.article_path(a.slug)
         # x-default: the version in the site's language, else this one
         default = versions.get(graph.site_lang, versions[a.lang])
         pages.append(Page(urls.article_path(a.slug), "article.html", {
-            "article": a, "translations": translations, "related": see_also,
+            "article": a, "translations": translations,
+            "related": see_also(a, translations, related.get(a.slug, ()), by_slug),
             "newer": arts[i - 1] if i > 0 else None, "older": arts[i + 1] if i + 1 < len(arts) else None,
             "tags": graph.tags.refs(a.tags), "shown_date": graph.dates.get(a.slug),
             "source_path": urls.term_path("source", source_slugs[a.source]) if a.source in source_slugs else None,
