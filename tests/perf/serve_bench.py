@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Edit → page-updated latency of `site-builder serve`, measured in headless Debian chromium.
 
-  python tests/perf/serve_bench.py [N ...] [--edits 3] [--keep DIR]
+  python tests/perf/serve_bench.py [N ...] [--sizes 10000,50000,100000] [--edits 3] [--keep DIR]
+                                   [--corpus-dir DIR]
 
 For each N (default 10000): a scratch site with N articles from tests/corpus.py plus
 a few hand-written ones, `python -m site_builder serve --port 0` in a subprocess, one article
 page open in chromium; the article's title is edited on disk `--edits` times and the time from
 the write until the open page shows the new title is measured. Prints each edit, the median,
-and the server's own rebuild times.
+the server's own rebuild times and its peak memory (VmHWM, Linux), one row a size.
+`--corpus-dir DIR` copies DIR/c<N> (made by `tests/corpus.py N DIR/c<N>`) instead of generating.
 """
 from __future__ import annotations
 
@@ -55,11 +57,14 @@ def write_article(site: Path, name: str, title: str, lang: str, date: str) -> No
     os.replace(tmp, path)
 
 
-def make_site(root: Path, n: int) -> Path:
+def make_site(root: Path, n: int, corpus_dir: Path | None = None) -> Path:
     site = root / f"site-{n}"
     articles = site / "content" / "articles"
-    articles.mkdir(parents=True)
-    subprocess.run([sys.executable, str(GEN), str(n), str(articles)], check=True, capture_output=True)
+    if corpus_dir is not None and (corpus_dir / f"c{n}").is_dir():
+        shutil.copytree(corpus_dir / f"c{n}", articles)
+    else:
+        articles.mkdir(parents=True)
+        subprocess.run([sys.executable, str(GEN), str(n), str(articles)], check=True, capture_output=True)
     for name, (title, lang, date) in FEW.items():
         write_article(site, name, title, lang, date)
     return site
@@ -88,6 +93,15 @@ class Server:
             self.stop()
             raise SystemExit("server did not start:\n" + "".join(self.lines))
 
+    def peak_mb(self) -> float | None:
+        """The server's peak resident memory so far (Linux /proc), in MB."""
+        try:
+            status = Path(f"/proc/{self.proc.pid}/status").read_text()
+        except OSError:
+            return None
+        m = re.search(r"VmHWM:\s+(\d+) kB", status)
+        return int(m.group(1)) / 1024 if m else None
+
     def stop(self) -> None:
         self.proc.terminate()
         try:
@@ -96,11 +110,11 @@ class Server:
             self.proc.kill()
 
 
-def bench(n: int, edits: int, root: Path) -> dict:
+def bench(n: int, edits: int, root: Path, corpus_dir: Path | None = None) -> dict:
     from playwright.sync_api import sync_playwright
 
     t0 = time.perf_counter()
-    site = make_site(root, n)
+    site = make_site(root, n, corpus_dir)
     gen_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     server = Server(site)
@@ -128,6 +142,7 @@ def bench(n: int, edits: int, root: Path) -> dict:
                       f"seen by wait_for_function after {latencies[-1]:.0f} ms", flush=True)
                 time.sleep(0.5)
             browser.close()
+        peak = server.peak_mb()
     finally:
         server.stop()
     rebuilds = [float(m.group(1)) * 1000 for line in server.lines
@@ -135,12 +150,14 @@ def bench(n: int, edits: int, root: Path) -> dict:
     initial = next((line.strip() for line in server.lines if line.startswith("built ")), "")
     return {"n": n, "latencies": latencies, "median": statistics.median(latencies), "rebuilds": rebuilds,
             "painted": painted, "painted_median": statistics.median(painted),
-            "gen_s": gen_s, "start_s": start_s, "initial": initial}
+            "gen_s": gen_s, "start_s": start_s, "initial": initial, "peak_mb": peak}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("n", type=int, nargs="*", default=[10_000], help="articles to generate (default 10000)")
+    ap.add_argument("--sizes", help="comma-separated article counts, e.g. 10000,50000,100000")
+    ap.add_argument("--corpus-dir", type=Path, help="copy DIR/c<N> instead of generating N articles")
     ap.add_argument("--edits", type=int, default=3)
     ap.add_argument("--keep", type=Path, help="build the sites here and keep them")
     args = ap.parse_args()
@@ -149,19 +166,21 @@ def main() -> None:
     root = args.keep or Path(tempfile.mkdtemp(prefix="serve-bench-"))
     root.mkdir(parents=True, exist_ok=True)
     try:
-        results = [bench(n, args.edits, root) for n in args.n]
+        sizes = [int(x) for x in args.sizes.split(",")] if args.sizes else args.n
+        results = [bench(n, args.edits, root, args.corpus_dir) for n in sizes]
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
     print()
     print("edit → open page updated (ms): median, then each edit")
     print(f"{'articles':>9} | {'painted (FCP of reload)':>30} | {'seen by wait_for_function':>30} | "
-          f"{'server rebuild':>22} | startup")
+          f"{'server rebuild':>22} | startup | peak memory")
     for r in results:
         def cell(xs, med):
             return f"{med:.0f} ({', '.join(f'{x:.0f}' for x in xs)})"
         print(f"{r['n']:>9} | {cell(r['painted'], r['painted_median']):>30} | {cell(r['latencies'], r['median']):>30} | "
-              f"{', '.join(f'{x:.0f}' for x in r['rebuilds']):>22} | {r['start_s']:.1f} s")
+              f"{', '.join(f'{x:.0f}' for x in r['rebuilds']):>22} | {r['start_s']:.1f} s | "
+              + (f"{r['peak_mb']:.0f} MB" if r["peak_mb"] else "n/a"))
     for r in results:
         print(f"  N={r['n']}: initial build: {r['initial']}")
 
