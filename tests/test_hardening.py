@@ -157,19 +157,20 @@ def test_yaml_alias_bomb_is_refused_with_its_line(site):
 
 
 def test_forged_cache_records_are_ignored_and_nothing_outside_is_touched(site, tmp_path):
-    import json
+    import sqlite3
 
     assert build(site).exit_code == 0
     victim = site.parent / "victim.txt"
     victim.write_text("mine\n", encoding="utf-8")
-    pages = site / ".site-builder-cache" / "pages.json"
-    data = json.loads(pages.read_text(encoding="utf-8"))
-    data["pages"]["../victim.txt"] = ["x", "0" * 32, 5]
-    data["pages"]["/etc/passwd"] = ["x", "0" * 32, 5]
-    pages.write_text(json.dumps(data), encoding="utf-8")
+    state = site / ".site-builder-cache" / "state.sqlite"
+    db = sqlite3.connect(state)
+    db.executemany("INSERT INTO outputs VALUES (?,?,?,?)",
+                   [("../victim.txt", "x", "0" * 32, 5), ("/etc/passwd", "x", "0" * 32, 5)])
+    db.commit()
+    db.close()
     before = tree_bytes(site / "output")
     result = build(site)
     assert result.exit_code == 0, result.output
-    assert "warning:" in result.output and "pages.json" in result.output
+    assert "warning:" in result.output and "state.sqlite" in result.output
     assert victim.read_text(encoding="utf-8") == "mine\n"
     assert tree_bytes(site / "output") == before

@@ -4,12 +4,14 @@
   by the digest's first two hex digits so that an edit rewrites two small files, not all;
 - bodies/<xx>.json: article digest → Markdown body, read only for an edited article's previous
   version (what the search index must take out);
-- pages.json: output path → OutputRecord (as [page fingerprint, output digest, size]) for the
-  out dir it was written to, so a page whose inputs did not change is neither rendered nor written;
+- state.sqlite (build/state_store.py): output path → OutputRecord (page fingerprint, output
+  digest, size) for the out dir it was written to, so a page whose inputs did not change is
+  neither rendered nor written; written in the rows that changed;
 - search.json: what the search index of that build holds (terms, document frequencies,
   spellings, lengths, related-word vectors), so an edit updates the index in place;
-- pages.json also keeps the stat of every article file as that build saw it, so a build with
-  nothing changed can tell without reading a single article (see unchanged_articles);
+- state.sqlite also keeps the stat of every article file as that build saw it, so a build with
+  nothing changed can tell without reading a single article (see unchanged_files), and the
+  related briefings the search stage gave;
 A missing, stale or corrupt cache only costs time: the output is the same without it.
 """
 from __future__ import annotations
@@ -18,11 +20,10 @@ import json
 import os
 import tempfile
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder.content.article import Article, article_to_json
-from site_builder.build.writer import is_safe_path
+from site_builder.build.state_store import BuildState, OutputRecord, invalidate, load_state, write_state
 from site_builder.errors import ContentError
 
 FORMAT = 2  # 2: articles carry draft, date_line and links
@@ -45,34 +46,11 @@ def _write_json(path: Path, data: dict) -> None:
     os.replace(tmp, path)
 
 
-@dataclass(frozen=True, slots=True)
-class OutputRecord:
-    """What the last build wrote at one output path (a [fp, digest, size] list in pages.json)."""
-    fp: str      # fingerprint of what it was made from ("" for files that are not pages)
-    digest: str  # of its bytes (writer.digest)
-    size: int
-
-
-def _valid_records(records, path: Path, warnings: list[str]) -> dict[str, OutputRecord]:
-    """Output records as the cache holds them, if every one names a file inside the output and
-    has the shape [fingerprint, digest, size]; otherwise none (a full build follows)."""
-    if not isinstance(records, dict):
-        return {}
-    valid = {}
-    for name, rec in records.items():
-        if not is_safe_path(name) or not (isinstance(rec, list) and len(rec) == 3 and isinstance(rec[0], str)
-                                          and isinstance(rec[1], str) and isinstance(rec[2], int)):
-            warnings.append(f"{path}: ignored: it names {name!r}, which is not a file of the output")
-            return {}
-        valid[name] = OutputRecord(*rec)
-    return valid
-
-
 class BuildCache:
     """The cache of one site. Loaded once; a dev server keeps the same object between builds
     (write_behind=True) so that a rebuild reads nothing back and writes the JSON when idle.
 
-    Before outputs change, pages.json is removed (before_commit): if the process dies between
+    Before outputs change, the records are marked invalid (before_commit): if the process dies between
     writing outputs and writing the cache, the next build finds no records and renders in
     full instead of trusting records that describe the old outputs."""
 
@@ -95,15 +73,13 @@ class BuildCache:
         self._invalidated = False
         self._lock = threading.Lock()
         self.warnings: list[str] = []             # what was wrong with the cache on disk
+        self._state_on_disk = BuildState()
         if root is not None:
-            pages = _read_json(root / "pages.json")
-            self.pages, self.out_dir = _valid_records(pages.get("pages", {}), root / "pages.json", self.warnings), \
-                pages.get("out_dir", "")
-            self.related = pages.get("related", {})  # search fingerprint + related slugs it gave
-            site = pages.get("site", {})
-            self.site_fp, self.page_count = site.get("fp", ""), site.get("pages", 0)
-            self.files = site.get("files", {})
-            self.plans_token = site.get("plans", "")  # the plan store that matches these records
+            state = load_state(root, self.warnings)
+            self._state_on_disk = state
+            self.pages, self.out_dir, self.related = state.pages, state.out_dir, state.related
+            self.site_fp, self.page_count, self.files = state.site_fp, state.page_count, state.files
+            self.plans_token = state.plans_token  # the plan store that matches these records
 
     @property
     def articles(self) -> dict[str, dict]:
@@ -174,7 +150,7 @@ class BuildCache:
     def before_commit(self) -> None:
         with self._lock:  # waits for a flush in progress: it must not land after this
             if self.root is not None and not self._invalidated:
-                (self.root / "pages.json").unlink(missing_ok=True)
+                invalidate(self.root)
                 self._invalidated = True
 
     def save(self, *, articles: dict[str, dict], bodies: dict[str, Article], pages: dict[str, OutputRecord],
@@ -222,11 +198,10 @@ class BuildCache:
             write_article_shards(self.root, articles, self._bodies_now, on_disk)
             self._on_disk = articles
         if pending["pages"]:
-            _write_json(self.root / "pages.json", {
-                "pages": {p: [r.fp, r.digest, r.size] for p, r in self.pages.items()},
-                "out_dir": self.out_dir, "related": self.related,
-                "site": {"fp": self.site_fp, "pages": self.page_count, "files": self.files,
-                         "plans": self.plans_token}})
+            state = BuildState(self.pages, self.out_dir, self.related, self.site_fp, self.page_count,
+                               self.files, self.plans_token)
+            write_state(self.root, state, self._state_on_disk)
+            self._state_on_disk = state
         gitignore = self.root / ".gitignore"
         if not gitignore.exists():
             gitignore.write_text("*\n", encoding="utf-8")

@@ -1,0 +1,57 @@
+"""The build's records in SQLite: read back as written, written in the rows that changed,
+ignored when marked invalid or damaged."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from site_builder.build.state_store import NAME, BuildState, OutputRecord, invalidate, load_state, write_state
+
+
+def state(n: int, changed: int = -1) -> BuildState:
+    pages = {f"articles/a{i}.html": OutputRecord(f"fp{i}", f"d{i}{'x' if i == changed else ''}", 100 + i)
+             for i in range(n)}
+    files = {"at": 123, "stat": {f"a{i}.md": [i, 5, 6, 7, False] for i in range(n)},
+             "digests": {f"a{i}.md": f"d{i}" for i in range(n)}}
+    related = {"fp": "r", "slugs": {f"a{i}": [f"a{(i + 1) % n}"] for i in range(n)}}
+    return BuildState(pages, "/out", related, "site", n, files, "tok")
+
+
+def fields(s: BuildState) -> tuple:
+    return s.pages, s.out_dir, s.related, s.site_fp, s.page_count, s.files, s.plans_token
+
+
+def test_what_is_written_is_read_back(tmp_path: Path):
+    written = state(50)
+    write_state(tmp_path, written, BuildState())
+    assert fields(load_state(tmp_path, [])) == fields(written)
+
+
+def test_a_write_changes_only_the_rows_that_differ_and_removes_the_gone(tmp_path: Path):
+    first = state(50)
+    write_state(tmp_path, first, BuildState())
+    second = state(40, changed=7)  # ten outputs, files and related lists gone, one output changed
+    db = sqlite3.connect(tmp_path / NAME)
+    before = {row for row in db.execute("SELECT rowid, * FROM outputs")}
+    write_state(tmp_path, second, first)
+    after = {row for row in db.execute("SELECT rowid, * FROM outputs")}
+    assert len(before - after) == 11 and len(after - before) == 1  # rowids of the others untouched
+    assert fields(load_state(tmp_path, [])) == fields(second)
+
+
+def test_records_marked_invalid_are_not_trusted_and_a_later_write_starts_clean(tmp_path: Path):
+    write_state(tmp_path, state(30), BuildState())
+    invalidate(tmp_path)
+    assert load_state(tmp_path, []).pages == {}
+    fresh = state(5)
+    write_state(tmp_path, fresh, load_state(tmp_path, []))
+    assert fields(load_state(tmp_path, [])) == fields(fresh)
+
+
+def test_a_damaged_file_is_ignored_with_a_warning_and_replaced(tmp_path: Path):
+    (tmp_path / NAME).write_bytes(b"garbage" * 1000)
+    warnings: list[str] = []
+    assert load_state(tmp_path, warnings).pages == {}
+    assert warnings and NAME in warnings[0]
+    write_state(tmp_path, state(3), BuildState())
+    assert load_state(tmp_path, []).page_count == 3
