@@ -22,7 +22,7 @@ def write_file(root: Path | str, path: str, data: bytes, made: set[str] | None =
     full = os.path.join(root, path)
     folder = os.path.dirname(full)
     if made is None or folder not in made:
-        _make_folder(root, folder)
+        make_folder(root, folder)
         if made is not None:
             made.add(folder)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
@@ -39,7 +39,8 @@ def write_file(root: Path | str, path: str, data: bytes, made: set[str] | None =
         os.close(fd)
 
 
-def _make_folder(root: Path | str, folder: str) -> None:
+def make_folder(root: Path | str, folder: str) -> None:
+    """os.makedirs, removing files (old outputs) in the way inside root."""
     try:
         os.makedirs(folder, exist_ok=True)
     except (FileExistsError, NotADirectoryError):  # a file where a folder must go (an old output)
@@ -55,7 +56,7 @@ def unlink_any(full: str) -> None:
     """Remove a file (gone already: fine), or a folder standing where a file must go."""
     try:
         os.unlink(full)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         pass
     except (IsADirectoryError, PermissionError):  # a folder where a file must go (an old output)
         if not os.path.isdir(full) or os.path.islink(full):

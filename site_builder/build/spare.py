@@ -28,7 +28,11 @@ from site_builder import files
 
 RECORD = ".site-builder-spare.json"
 VERSION = 1
-RACY_NS = 2_000_000_000  # a folder changed this close to its recorded mtime may change unseen
+# A folder whose recorded mtime is this close to when it was recorded may have changed again
+# within the same clock tick, unseen: it is swept. File systems with whole-second mtimes get
+# two seconds.
+RACY_NS = 100_000_000
+COARSE_RACY_NS = 2_000_000_000
 
 
 @dataclass
@@ -107,7 +111,8 @@ def suspects(spare: Path, rec: SpareRecord) -> set[str] | None:
             now = os.lstat(os.path.join(spare, d)).st_mtime_ns
         except OSError:
             continue
-        if now != mtime or mtime >= rec.spare_stamp - RACY_NS:
+        window = COARSE_RACY_NS if mtime % 1_000_000_000 == 0 else RACY_NS
+        if now != mtime or mtime >= rec.spare_stamp - window:
             found.add(d)
     return found
 
@@ -121,7 +126,7 @@ def sync(spare: Path, out_dir: Path, rec: SpareRecord) -> None:
         files.unlink_any(target)
         folder = os.path.dirname(target)
         if folder not in made:
-            os.makedirs(folder, exist_ok=True)
+            files.make_folder(spare, folder)
             made.add(folder)
         try:
             os.link(os.path.join(out_dir, path), target, follow_symlinks=False)
@@ -137,12 +142,12 @@ def remove(root: Path, paths: Iterable[str]) -> None:
     folders: set[str] = set()
     for path in paths:
         full = os.path.join(root, path)
+        folders.add(os.path.dirname(path))  # a sweep may have unlinked it already
         try:
             if not stat.S_ISDIR(os.lstat(full).st_mode):
                 os.unlink(full)
         except (FileNotFoundError, NotADirectoryError):
             continue
-        folders.add(os.path.dirname(path))
     prune(root, folders)
 
 
@@ -152,7 +157,7 @@ def prune(root: Path, folders: Iterable[str]) -> None:
             try:
                 os.rmdir(os.path.join(root, folder))
             except OSError as exc:
-                if exc.errno not in (errno.ENOENT, errno.ENOTEMPTY, errno.EEXIST):
+                if exc.errno not in (errno.ENOENT, errno.ENOTDIR, errno.ENOTEMPTY, errno.EEXIST):
                     raise
                 if exc.errno != errno.ENOENT:
                     break

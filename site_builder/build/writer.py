@@ -251,6 +251,7 @@ class StagedOutput:
         known = set(rec.live_dirs)
         for folder in sorted(self.suspects):
             spare.sweep(self.root, folder, wanted, known)
+        spare.prune(self.root, self.suspects)
         spare.remove(self.root, [p for p in old if p not in wanted])
         return known | spare.ancestors([*outputs.files, *outputs.staged])
 
