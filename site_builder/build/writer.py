@@ -173,6 +173,7 @@ class StagedOutput:
         self.record: spare.SpareRecord | None = None
         self.suspects: set[str] | None = None
         self.copied = False  # no hard links here: keep no spare
+        self.trusted = False  # `previous` named the live tree's paths as its record says
         self.committed = False
         self.root = self._open_spare() or self._fresh()
 
@@ -245,7 +246,8 @@ class StagedOutput:
         folders someone else touched. Returns the new tree's folders (some may be gone)."""
         rec, wanted = self.record, outputs.sources
         assert rec is not None
-        if self.suspects is None or old is None or spare.paths_fp(old) != rec.live_paths:
+        self.trusted = old is not None and spare.paths_fp(old) == rec.live_paths
+        if self.suspects is None or not self.trusted:
             spare.sweep(self.root, "", wanted, set())  # the spare in doubt: look at every file
             return spare.ancestors(wanted)
         known = set(rec.live_dirs)
@@ -297,7 +299,7 @@ class StagedOutput:
         spare.save(self.spare_path, spare.SpareRecord(
             live=live, spare=kept, changed=sorted([*outputs.files, *outputs.staged]),
             removed=sorted(old - outputs.sources.keys()) if old is not None else [],
-            spare_dirs=rec.live_dirs if rec is not None and old is not None else None,
+            spare_dirs=rec.live_dirs if rec is not None and self.trusted else None,
             spare_stamp=rec.live_stamp if rec is not None else 0,
             live_dirs=live_dirs, live_stamp=stamp, live_paths=spare.paths_fp(outputs.sources)))
 
@@ -309,8 +311,18 @@ def _trash(path: Path, out_dir: Path) -> Path:
     return dest
 
 
+_REMOVING: set[Path] = set()
+
+
 def _remove_later(paths: list[Path]) -> None:
     """Remove big folders in a thread, beside the build (a process waits for it before exiting)."""
+    paths = [p for p in paths if p not in _REMOVING]
     if paths:
-        threading.Thread(target=lambda: [shutil.rmtree(p, ignore_errors=True) for p in paths],
-                         name="site-builder-trash").start()
+        _REMOVING.update(paths)
+        threading.Thread(target=_remove, args=(paths,), name="site-builder-trash").start()
+
+
+def _remove(paths: list[Path]) -> None:
+    for path in paths:
+        shutil.rmtree(path, ignore_errors=True)
+        _REMOVING.discard(path)
