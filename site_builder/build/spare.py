@@ -14,7 +14,6 @@ mtimes: a folder whose mtime is not what it was when the tree was committed is s
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import os
 import shutil
@@ -46,11 +45,7 @@ class SpareRecord:
     spare_stamp: int                    # time.time_ns() when spare_dirs were measured
     live_dirs: dict[str, int]           # the live tree's folders → mtime at its commit
     live_stamp: int
-    live_paths: str                     # paths_fp of the live tree's files
-
-
-def paths_fp(paths: Iterable[str]) -> str:
-    return hashlib.blake2b("\n".join(sorted(paths)).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    live_count: int                     # how many files the live tree has
 
 
 def dir_id(path: Path | str) -> tuple[int, int] | None:
@@ -93,7 +88,7 @@ def load(spare: Path, out_dir: Path) -> SpareRecord | None:
     if not (isinstance(rec.changed, list) and isinstance(rec.removed, list)
             and all(_safe(p) for p in rec.changed) and all(_safe(p) for p in rec.removed)
             and (rec.spare_dirs is None or _dirs_ok(rec.spare_dirs)) and _dirs_ok(rec.live_dirs)
-            and type(rec.spare_stamp) is int and type(rec.live_stamp) is int and isinstance(rec.live_paths, str)):
+            and type(rec.spare_stamp) is int and type(rec.live_stamp) is int and type(rec.live_count) is int):
         return None
     if rec.live != dir_id(out_dir) or rec.spare != dir_id(spare):
         return None

@@ -174,6 +174,7 @@ class StagedOutput:
         self.suspects: set[str] | None = None
         self.copied = False  # no hard links here: keep no spare
         self.trusted = False  # `previous` named the live tree's paths as its record says
+        self.removed: list[str] = []  # in the live tree, not in the new one
         self.committed = False
         self.root = self._open_spare() or self._fresh()
 
@@ -195,7 +196,7 @@ class StagedOutput:
         else:
             rec = self.record
             spare.save(self.root, spare.SpareRecord(
-                rec.live, rec.spare, sorted(outputs.staged), [], None, 0, rec.live_dirs, rec.live_stamp, rec.live_paths))
+                rec.live, rec.spare, sorted(outputs.staged), [], None, 0, rec.live_dirs, rec.live_stamp, rec.live_count))
         self.committed = True
 
     def _open_spare(self) -> Path | None:
@@ -229,6 +230,7 @@ class StagedOutput:
             files.write_file(self.root, path, outputs.files[path], made)
             total += len(outputs.files[path])
         old = set(previous) if previous is not None else None
+        self.removed = [p for p in old if p not in outputs.sources] if old is not None else []
         if self.record is None:
             for path in sorted(outputs.kept):
                 self._link(path, made)
@@ -246,7 +248,9 @@ class StagedOutput:
         folders someone else touched. Returns the new tree's folders (some may be gone)."""
         rec, wanted = self.record, outputs.sources
         assert rec is not None
-        self.trusted = old is not None and spare.paths_fp(old) == rec.live_paths
+        # `previous` must name the live tree's files: as many, and those the last commit wrote
+        self.trusted = (old is not None and len(old) == rec.live_count
+                        and all(p in old for p in rec.changed) and not any(p in old for p in rec.removed))
         if self.suspects is None or not self.trusted:
             spare.sweep(self.root, "", wanted, set())  # the spare in doubt: look at every file
             return spare.ancestors(wanted)
@@ -254,7 +258,7 @@ class StagedOutput:
         for folder in sorted(self.suspects):
             spare.sweep(self.root, folder, wanted, known)
         spare.prune(self.root, self.suspects)
-        spare.remove(self.root, [p for p in old if p not in wanted])
+        spare.remove(self.root, self.removed)
         return known | spare.ancestors([*outputs.files, *outputs.staged])
 
     def _link(self, path: str, made: set[str]) -> None:
@@ -298,10 +302,10 @@ class StagedOutput:
         rec = self.record
         spare.save(self.spare_path, spare.SpareRecord(
             live=live, spare=kept, changed=sorted([*outputs.files, *outputs.staged]),
-            removed=sorted(old - outputs.sources.keys()) if old is not None else [],
+            removed=sorted(self.removed),
             spare_dirs=rec.live_dirs if rec is not None and self.trusted else None,
             spare_stamp=rec.live_stamp if rec is not None else 0,
-            live_dirs=live_dirs, live_stamp=stamp, live_paths=spare.paths_fp(outputs.sources)))
+            live_dirs=live_dirs, live_stamp=stamp, live_count=len(outputs.sources)))
 
 
 def _trash(path: Path, out_dir: Path) -> Path:
