@@ -246,3 +246,19 @@ def test_only_folders_touched_since_their_commit_are_swept(tmp_path, monkeypatch
         tree = {**tree, "index.html": tree["index.html"] + b"+"}
         commit(out, tree)
         assert swept == expected
+
+
+@pytest.mark.parametrize("racy", [True, False], ids=["racy", "settled"])
+def test_files_deleted_from_the_spare_are_linked_again(tmp_path, monkeypatch, racy):
+    """The spare is ours, but someone may tidy it: whatever it lacks comes from live."""
+    if not racy:
+        monkeypatch.setattr(spare, "RACY_NS", 0)
+    out = tmp_path / "output"
+    tree = {"index.html": b"0", "a/x.html": b"x", "a/y.html": b"y", "b/c/z.html": b"z", "d/w.html": b"w"}
+    for i in range(3):
+        tree = {**tree, "index.html": b"%d" % i}
+        commit(out, tree)
+    time.sleep(0.05)
+    (spare_of(out) / "a" / "x.html").unlink()
+    shutil.rmtree(spare_of(out) / "b")
+    commit(out, {**tree, "index.html": b"again"})  # asserts the whole tree

@@ -159,9 +159,9 @@ def prune(root: Path, folders: Iterable[str]) -> None:
             folder = os.path.dirname(folder)
 
 
-def sweep(root: Path, folder: str, wanted: dict, known: set[str]) -> None:
+def sweep(root: Path, folder: str, wanted: dict, known: set[str], present: set[str]) -> None:
     """Remove from root/folder every file not `wanted` and every folder not `known` (a folder
-    not known is swept whole and removed if left empty)."""
+    not known is swept whole and removed if left empty); what stays is added to `present`."""
     base = os.path.join(root, folder)
     try:
         entries = list(os.scandir(base))
@@ -170,11 +170,32 @@ def sweep(root: Path, folder: str, wanted: dict, known: set[str]) -> None:
     for entry in entries:
         path = f"{folder}/{entry.name}" if folder else entry.name
         if entry.is_dir(follow_symlinks=False):
+            present.add(path)
             if path not in known:
-                sweep(root, path, wanted, known)
+                sweep(root, path, wanted, known, present)
                 prune(root, [path])
         elif path not in wanted:
             os.unlink(entry.path)
+        else:
+            present.add(path)
+
+
+def restore(root: Path, live: Path, folder: str, kept: dict, present: set[str]) -> None:
+    """Link from live the kept files of live/folder that root/folder lacks (someone deleted them
+    from the spare), and of its subfolders that root lacks altogether."""
+    try:
+        entries = list(os.scandir(os.path.join(live, folder)))
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for entry in entries:
+        path = f"{folder}/{entry.name}" if folder else entry.name
+        if path in present:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            restore(root, live, path, kept, present)
+        elif path in kept:
+            files.make_folder(root, os.path.join(root, folder))
+            os.link(entry.path, os.path.join(root, path), follow_symlinks=False)
 
 
 def all_dirs(root: Path) -> set[str]:

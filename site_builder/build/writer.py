@@ -251,12 +251,17 @@ class StagedOutput:
         # `previous` must name the live tree's files: as many, and those the last commit wrote
         self.trusted = (old is not None and len(old) == rec.live_count
                         and all(p in old for p in rec.changed) and not any(p in old for p in rec.removed))
+        present: set[str] = set()
         if self.suspects is None or not self.trusted:
-            spare.sweep(self.root, "", wanted, set())  # the spare in doubt: look at every file
+            spare.sweep(self.root, "", wanted, set(), present)  # the spare in doubt: look at every file
+            made: set[str] = set()
+            for path in [p for p in outputs.kept if p not in present]:
+                self._link(path, made)
             return spare.ancestors(wanted)
         known = set(rec.live_dirs)
         for folder in sorted(self.suspects):
-            spare.sweep(self.root, folder, wanted, known)
+            spare.sweep(self.root, folder, wanted, known, present)
+            spare.restore(self.root, self.out_dir, folder, outputs.kept, present)
         spare.prune(self.root, self.suspects)
         spare.remove(self.root, self.removed)
         return known | spare.ancestors([*outputs.files, *outputs.staged])
