@@ -262,3 +262,23 @@ def test_files_deleted_from_the_spare_are_linked_again(tmp_path, monkeypatch, ra
     (spare_of(out) / "a" / "x.html").unlink()
     shutil.rmtree(spare_of(out) / "b")
     commit(out, {**tree, "index.html": b"again"})  # asserts the whole tree
+
+
+def test_a_build_writes_its_pages_into_the_spare_without_touching_live_files(site, monkeypatch):
+    """Pages and index files written into the spare, whose files are links to the live ones."""
+    for step in range(3):
+        write_article(site, f"step-{step}.md", f"title: Step {step}\ndate: 2025-03-0{step + 1}\ntags: [common]")
+        assert build(site).exit_code == 0
+    before = tree_bytes(site / "output")
+    used = []
+    real_swap = writer.StagedOutput._swap
+
+    def checked_swap(self, *args):
+        used.append(self.record is not None)
+        assert tree_bytes(site / "output") == before
+        return real_swap(self, *args)
+
+    monkeypatch.setattr(writer.StagedOutput, "_swap", checked_swap)
+    write_article(site, "step-1.md", "title: Step one edited\ndate: 2025-03-02\ntags: [common, new]")
+    assert build(site).exit_code == 0
+    assert used == [True] and tree_bytes(site / "output") != before

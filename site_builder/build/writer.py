@@ -239,7 +239,7 @@ class StagedOutput:
             dirs = self._tidy(outputs, old)
         live_dirs, stamp = spare.measure(self.root, dirs)
         os.chmod(self.root, 0o755)
-        self._swap(outputs, old, live_dirs, stamp)
+        self._swap(outputs, live_dirs, stamp)
         self.committed = True
         return total
 
@@ -281,7 +281,7 @@ class StagedOutput:
             shutil.copyfile(source, target, follow_symlinks=False)
             self.copied = True
 
-    def _swap(self, outputs: OutputSet, old: set[str] | None, live_dirs: dict[str, int], stamp: int) -> None:
+    def _swap(self, outputs: OutputSet, live_dirs: dict[str, int], stamp: int) -> None:
         if not os.path.lexists(self.out_dir):
             os.replace(self.root, self.out_dir)
             return
@@ -297,9 +297,9 @@ class StagedOutput:
             return
         if replaced != self.spare_path:
             os.replace(replaced, self.spare_path)
-        self._record(outputs, old, live_dirs, stamp)
+        self._record(outputs, live_dirs, stamp)
 
-    def _record(self, outputs: OutputSet, old: set[str] | None, live_dirs: dict[str, int], stamp: int) -> None:
+    def _record(self, outputs: OutputSet, live_dirs: dict[str, int], stamp: int) -> None:
         """What the new spare (the replaced tree) lacks of the live one, for the next build."""
         live, kept = spare.dir_id(self.out_dir), spare.dir_id(self.spare_path)
         if live is None or kept is None:
