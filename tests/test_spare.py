@@ -282,3 +282,16 @@ def test_a_build_writes_its_pages_into_the_spare_without_touching_live_files(sit
     write_article(site, "step-1.md", "title: Step one edited\ndate: 2025-03-02\ntags: [common, new]")
     assert build(site).exit_code == 0
     assert used == [True] and tree_bytes(site / "output") != before
+
+
+def test_a_spare_behind_by_most_files_is_replaced_by_a_fresh_staging(tmp_path, monkeypatch):
+    """After a full render re-linking nearly every file would cost more than linking afresh."""
+    monkeypatch.setattr(writer, "FEW", 0)
+    out = tmp_path / "output"
+    tree = {f"p/{i}.html": b"%d" % i for i in range(10)}
+    for i in range(3):
+        commit(out, {**tree, "index.html": b"%d" % i})
+    everything = {p: d + b"!" for p, d in tree.items()}
+    assert commit(out, everything).record is not None   # 1 of 11 changed last time
+    assert commit(out, {**everything, "index.html": b"4"}).record is None  # all 10 changed
+    assert commit(out, {**everything, "index.html": b"5"}).record is not None

@@ -34,6 +34,7 @@ STAGING_PREFIX = ".out-staging-"
 OLD_PREFIX = ".out-old-"
 SPARE_PREFIX = ".out-spare-"
 TRASH_PREFIX = ".out-trash-"
+FEW = 1000  # a spare this far behind live is always brought up to date, whatever the site's size
 
 
 class OutputSet:
@@ -203,8 +204,8 @@ class StagedOutput:
         """The spare, made equal to the live tree, if its record pairs it with it; else None
         (and a spare in doubt is removed in the background)."""
         rec = spare.load(self.spare_path, self.out_dir) if os.path.lexists(self.spare_path) else None
-        if rec is None:
-            return None
+        if rec is None or len(rec.changed) + len(rec.removed) > max(rec.live_count // 2, FEW):
+            return None  # after a full render linking afresh costs less than replacing most links
         self.suspects = spare.suspects(self.spare_path, rec)
         os.unlink(self.spare_path / spare.RECORD)  # in doubt from here on: a kill leaves no record
         try:
