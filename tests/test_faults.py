@@ -7,6 +7,7 @@ refuse writes, and two builds at once.
 """
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -22,7 +23,7 @@ from click.testing import CliRunner
 from conftest import REPO, tree_bytes, write_article
 from corpus import generate
 from site_builder import files
-from site_builder.build import writer
+from site_builder.build import spare, writer
 from site_builder.cli import main
 
 ARTICLES = 260  # above the pool threshold: workers write into staging in parallel
@@ -64,9 +65,49 @@ def states(tmp_path_factory) -> dict:
     return {"site": site, "old": old, "new": tree_bytes(edited / "output"), "cold": cold}
 
 
+def edit_other(site: Path, run: int) -> None:
+    path = site / "content" / "articles" / "article-000011.md"
+    path.write_text(path.read_text(encoding="utf-8").replace('title: "', f'title: "Other {run} ', 1), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def spare_states(states, tmp_path_factory) -> dict:
+    """The site after two more edits built incrementally, so that a spare with its record is
+    beside output/ (the tree the last build replaced); and, built cold, the same with edit()."""
+    base = tmp_path_factory.mktemp("spare")
+    site = base / "site"
+    shutil.copytree(states["site"], site, symlinks=True)
+    for run in range(2):
+        edit_other(site, run)
+        started = time.perf_counter()
+        built(site)
+    assert (site / f"{writer.SPARE_PREFIX}output" / spare.RECORD).is_file()
+    edited = base / "edited"
+    shutil.copytree(site / "content", edited / "content")
+    edit(edited)
+    built(edited)
+    return {"site": site, "old": tree_bytes(site / "output"), "new": tree_bytes(edited / "output"),
+            "cold": (time.perf_counter() - started) * 2}
+
+
+def copy_site(source: Path, site: Path) -> None:
+    """A copy that keeps the spare paired with the output: hard links between them kept (cp -a),
+    the record told the copies' folder inodes."""
+    record = source / f"{writer.SPARE_PREFIX}output" / spare.RECORD
+    if not record.is_file():
+        shutil.copytree(source, site, symlinks=True)
+        return
+    subprocess.run(["cp", "-a", str(source), str(site)], check=True)
+    copied = site / f"{writer.SPARE_PREFIX}output"
+    raw = json.loads((copied / spare.RECORD).read_bytes())
+    raw["live"], raw["spare"] = spare.dir_id(site / "output"), spare.dir_id(copied)
+    (copied / spare.RECORD).write_text(json.dumps(raw), encoding="utf-8")
+    os.utime(copied, ns=(raw["live_stamp"], raw["live_stamp"]))
+
+
 def killed_build(states: dict, tmp_path: Path, seed: int, keep_cache: bool) -> tuple[Path, str]:
     site = tmp_path / "site"
-    shutil.copytree(states["site"], site, symlinks=True)
+    copy_site(states["site"], site)
     if not keep_cache:
         shutil.rmtree(site / ".site-builder-cache")
     edit(site)
@@ -88,6 +129,23 @@ def test_a_killed_build_leaves_the_old_site_or_the_new_one(states, tmp_path, see
     built(site)  # the next build finishes the job
     assert tree_bytes(site / "output") == states["new"], what
     assert not [p for p in site.iterdir() if p.name.startswith((".out-staging", ".out-old"))], what
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_killed_build_through_the_spare_leaves_the_old_site_or_the_new_one(spare_states, tmp_path, seed):
+    """The spare shares files with the live output: a kill while it is brought up to date,
+    written into or swapped must leave the live output whole all the same."""
+    site, what = killed_build(spare_states, tmp_path, seed, keep_cache=True)
+    what += f", spare {'kept' if (site / '.out-spare-output' / spare.RECORD).is_file() else 'in use'}"
+    now = tree_bytes(site / "output")
+    assert now == spare_states["old"] or now == spare_states["new"], what
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"], what
+    built(site)
+    assert tree_bytes(site / "output") == spare_states["new"], what
+    assert not [p for p in site.iterdir() if p.name.startswith((".out-staging", ".out-old", ".out-trash"))], what
+    edit_other(site, 9)  # and the spare left behind serves the next build
+    built(site)
+    assert (site / f"{writer.SPARE_PREFIX}output" / spare.RECORD).is_file()
 
 
 def test_a_kill_between_the_two_renames_of_a_swap_is_undone_by_the_next_build(states, tmp_path, monkeypatch):

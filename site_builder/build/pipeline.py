@@ -359,8 +359,9 @@ def _stage_and_commit(config: SiteConfig, cache: BuildCache, design: Design, art
             known = previous if previous is not None else {p: rec.digest for p, rec in prior.items()}
             if digests != known or not config.out_dir.is_dir():
                 cache.before_commit()
-                written = staged.commit(made.out)
+                written = staged.commit(made.out, known)  # known: the live tree's paths
             else:
+                staged.release(made.out)
                 written = 0
         except BaseException:
             if shards is not None:

@@ -13,14 +13,18 @@ import ctypes.util
 import errno
 import os
 import posixpath
+import secrets
 import shutil
 import sys
 import tempfile
+import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from site_builder.errors import BuildError
 from site_builder import files
+from site_builder.build import spare
 from site_builder.files import digest
 
 if TYPE_CHECKING:
@@ -28,6 +32,9 @@ if TYPE_CHECKING:
 
 STAGING_PREFIX = ".out-staging-"
 OLD_PREFIX = ".out-old-"
+SPARE_PREFIX = ".out-spare-"
+TRASH_PREFIX = ".out-trash-"
+FEW = 1000  # a spare this far behind live is always brought up to date, whatever the site's size
 
 
 class OutputSet:
@@ -111,13 +118,15 @@ def _leftovers(out_dir: Path, prefix: str) -> list[Path]:
 
 def recover(out_dir: Path) -> None:
     """Finish what a killed build left: if it died between the two renames of a swap, the
-    previous site is put back; staging and old folders are removed."""
+    previous site is put back; staging and old folders are removed (discarded spares in the
+    background). The spare is left to StagedOutput, which trusts it only with its record."""
     out_dir = Path(os.path.abspath(out_dir))
     olds = _leftovers(out_dir, OLD_PREFIX)
     if olds and not os.path.lexists(out_dir):
         os.replace(olds.pop(), out_dir)
     for entry in olds + _leftovers(out_dir, STAGING_PREFIX):
         shutil.rmtree(entry, ignore_errors=True)
+    _remove_later(_leftovers(out_dir, TRASH_PREFIX))
 
 
 def _libc():
@@ -151,14 +160,24 @@ def exchange(a: Path, b: Path) -> bool:
 
 class StagedOutput:
     """The next output tree, built in a folder beside the live one (same file system, so that
-    the swap is a rename). Use it as a context manager: it is removed unless committed."""
+    the swap is a rename). Use it as a context manager: it is removed unless committed.
+
+    The folder is the spare (the tree the last build replaced, see spare.py) brought up to date
+    with the live one when its record vouches for it; else a new folder where every kept file
+    is linked. After the swap the replaced tree is kept as the next build's spare."""
 
     def __init__(self, out_dir: Path):
         self.out_dir = Path(os.path.abspath(out_dir))
         self.out_dir.parent.mkdir(parents=True, exist_ok=True)
         recover(self.out_dir)
-        self.root = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{self.out_dir.name}.", dir=self.out_dir.parent))
+        self.spare_path = self.out_dir.parent / f"{SPARE_PREFIX}{self.out_dir.name}"
+        self.record: spare.SpareRecord | None = None
+        self.suspects: set[str] | None = None
+        self.copied = False  # no hard links here: keep no spare
+        self.trusted = False  # `previous` named the live tree's paths as its record says
+        self.removed: list[str] = []  # in the live tree, not in the new one
         self.committed = False
+        self.root = self._open_spare() or self._fresh()
 
     def __enter__(self) -> StagedOutput:
         return self
@@ -170,19 +189,83 @@ class StagedOutput:
     def discard(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
 
-    def commit(self, outputs: OutputSet) -> int:
-        """Write the remaining files, link the kept ones, swap the tree in. Returns bytes written."""
+    def release(self, outputs: OutputSet) -> None:
+        """No commit after all (the build found its output unchanged): keep the spare, with the
+        paths written into it to be re-linked from live and its folders to be swept."""
+        if self.record is None:
+            self.discard()
+        else:
+            rec = self.record
+            spare.save(self.root, spare.SpareRecord(
+                rec.live, rec.spare, sorted(outputs.staged), [], None, 0, rec.live_dirs, rec.live_stamp, rec.live_count))
+        self.committed = True
+
+    def _open_spare(self) -> Path | None:
+        """The spare, made equal to the live tree, if its record pairs it with it; else None
+        (and a spare in doubt is removed in the background)."""
+        rec = spare.load(self.spare_path, self.out_dir) if os.path.lexists(self.spare_path) else None
+        if rec is None or len(rec.changed) + len(rec.removed) > max(rec.live_count // 2, FEW):
+            return None  # after a full render linking afresh costs less than replacing most links
+        self.suspects = spare.suspects(self.spare_path, rec)
+        os.unlink(self.spare_path / spare.RECORD)  # in doubt from here on: a kill leaves no record
+        try:
+            spare.sync(self.spare_path, self.out_dir, rec)
+        except OSError:  # no hard links, or something in the way: start afresh
+            return None
+        self.record = rec
+        return self.spare_path
+
+    def _fresh(self) -> Path:
+        if os.path.lexists(self.spare_path):
+            _remove_later([_trash(self.spare_path, self.out_dir)])
+        os.mkdir(self.spare_path, 0o700)
+        return self.spare_path
+
+    def commit(self, outputs: OutputSet, previous: Iterable[str] | None = None) -> int:
+        """Write the remaining files, link the kept ones (or, in the spare, remove what the new
+        tree no longer has: `previous` are the live tree's paths), swap the tree in. Returns
+        bytes written."""
         total = 0
         made: set[str] = set()
         for path in sorted(outputs.files):
             files.write_file(self.root, path, outputs.files[path], made)
             total += len(outputs.files[path])
-        for path in sorted(outputs.kept):
-            self._link(path, made)
+        old = set(previous) if previous is not None else None
+        self.removed = [p for p in old if p not in outputs.sources] if old is not None else []
+        if self.record is None:
+            for path in sorted(outputs.kept):
+                self._link(path, made)
+            dirs = spare.ancestors(outputs.sources)
+        else:
+            dirs = self._tidy(outputs, old)
+        live_dirs, stamp = spare.measure(self.root, dirs)
         os.chmod(self.root, 0o755)
-        self._swap()
+        self._swap(outputs, live_dirs, stamp)
         self.committed = True
         return total
+
+    def _tidy(self, outputs: OutputSet, old: set[str] | None) -> set[str]:
+        """In the spare: unlink what the live tree had and the new one has not, and sweep the
+        folders someone else touched. Returns the new tree's folders (some may be gone)."""
+        rec, wanted = self.record, outputs.sources
+        assert rec is not None
+        # `previous` must name the live tree's files: as many, and those the last commit wrote
+        self.trusted = (old is not None and len(old) == rec.live_count
+                        and all(p in old for p in rec.changed) and not any(p in old for p in rec.removed))
+        present: set[str] = set()
+        if self.suspects is None or not self.trusted:
+            spare.sweep(self.root, "", wanted, set(), present)  # the spare in doubt: look at every file
+            made: set[str] = set()
+            for path in [p for p in outputs.kept if p not in present]:
+                self._link(path, made)
+            return spare.ancestors(wanted)
+        known = set(rec.live_dirs)
+        for folder in sorted(self.suspects):
+            spare.sweep(self.root, folder, wanted, known, present)
+            spare.restore(self.root, self.out_dir, folder, outputs.kept, present)
+        spare.prune(self.root, self.suspects)
+        spare.remove(self.root, self.removed)
+        return known | spare.ancestors([*outputs.files, *outputs.staged])
 
     def _link(self, path: str, made: set[str]) -> None:
         source = os.path.join(self.out_dir, path)
@@ -197,15 +280,59 @@ class StagedOutput:
             raise BuildError(f"{source} went away during the build; build again") from None
         except OSError:  # no hard links here (FAT, some network file systems)
             shutil.copyfile(source, target, follow_symlinks=False)
+            self.copied = True
 
-    def _swap(self) -> None:
+    def _swap(self, outputs: OutputSet, live_dirs: dict[str, int], stamp: int) -> None:
         if not os.path.lexists(self.out_dir):
             os.replace(self.root, self.out_dir)
-        elif exchange(self.root, self.out_dir):
-            shutil.rmtree(self.root, ignore_errors=True)  # it holds the previous site now
+            return
+        if exchange(self.root, self.out_dir):
+            replaced = self.root  # it holds the previous site now
         else:
-            old = Path(tempfile.mkdtemp(prefix=f"{OLD_PREFIX}{self.out_dir.name}.", dir=self.out_dir.parent))
-            os.rmdir(old)
-            os.replace(self.out_dir, old)  # a kill here: the next build's recover() puts it back
+            replaced = Path(tempfile.mkdtemp(prefix=f"{OLD_PREFIX}{self.out_dir.name}.", dir=self.out_dir.parent))
+            os.rmdir(replaced)
+            os.replace(self.out_dir, replaced)  # a kill here: the next build's recover() puts it back
             os.replace(self.root, self.out_dir)
-            shutil.rmtree(old, ignore_errors=True)
+        if self.copied:
+            shutil.rmtree(replaced, ignore_errors=True)
+            return
+        if replaced != self.spare_path:
+            os.replace(replaced, self.spare_path)
+        self._record(outputs, live_dirs, stamp)
+
+    def _record(self, outputs: OutputSet, live_dirs: dict[str, int], stamp: int) -> None:
+        """What the new spare (the replaced tree) lacks of the live one, for the next build."""
+        live, kept = spare.dir_id(self.out_dir), spare.dir_id(self.spare_path)
+        if live is None or kept is None:
+            return
+        rec = self.record
+        spare.save(self.spare_path, spare.SpareRecord(
+            live=live, spare=kept, changed=sorted([*outputs.files, *outputs.staged]),
+            removed=sorted(self.removed),
+            spare_dirs=rec.live_dirs if rec is not None and self.trusted else None,
+            spare_stamp=rec.live_stamp if rec is not None else 0,
+            live_dirs=live_dirs, live_stamp=stamp, live_count=len(outputs.sources)))
+
+
+def _trash(path: Path, out_dir: Path) -> Path:
+    """Move a folder out of the way under a name recover() knows, to be removed later."""
+    dest = out_dir.parent / f"{TRASH_PREFIX}{out_dir.name}.{secrets.token_hex(6)}"
+    os.replace(path, dest)
+    return dest
+
+
+_REMOVING: set[Path] = set()
+
+
+def _remove_later(paths: list[Path]) -> None:
+    """Remove big folders in a thread, beside the build (a process waits for it before exiting)."""
+    paths = [p for p in paths if p not in _REMOVING]
+    if paths:
+        _REMOVING.update(paths)
+        threading.Thread(target=_remove, args=(paths,), name="site-builder-trash").start()
+
+
+def _remove(paths: list[Path]) -> None:
+    for path in paths:
+        shutil.rmtree(path, ignore_errors=True)
+        _REMOVING.discard(path)

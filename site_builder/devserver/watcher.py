@@ -23,7 +23,7 @@ MAX_WAIT = 1.0     # never wait longer than this after the first event of a burs
 
 IGNORED_DIRS = {".site-builder-cache", ".git", ".hg", ".svn", "__pycache__", "node_modules",
                 ".idea", ".vscode", ".pytest_cache"}
-IGNORED_DIR_PREFIXES = (".out-staging-", ".out-old-")
+IGNORED_DIR_PREFIXES = (".out-staging-", ".out-old-", ".out-spare-", ".out-trash-")
 
 
 def is_editor_junk(name: str) -> bool:
