@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from itertools import chain
 
 from site_builder.search.scoring import FIELD_WEIGHTS, JOIN_MAX
+from site_builder.search.stem import stem
 from site_builder.text.slug import fold
 
 # A word is a run of letters/digits (\w without '_'); sentence punctuation breaks phrases.
@@ -16,9 +17,12 @@ _TOKEN_RE = re.compile(r"[^\W_]+|[.!?;:…。\n]")
 
 def normalize_word(word: str) -> tuple[str, str]:
     """A raw word → (exact, folded): exact is NFC and case-folded, folded also has its accents
-    stripped and đ turned into d. `Tội` → ('tội', 'toi')."""
+    stripped and đ turned into d. `Tội` → ('tội', 'toi'). A word without accents is stemmed
+    (both forms): `Floods` → ('flood', 'flood')."""
     exact = unicodedata.normalize("NFC", word).casefold()
     folded = fold(exact).casefold()
+    if exact == folded:
+        exact = folded = stem(folded)
     return exact, folded
 
 

@@ -75,14 +75,59 @@
     return text.replace(/\u0111/g, "d").replace(/\u0110/g, "D").normalize("NFD")
       .replace(MARKS_RE, "").normalize("NFC");
   }
+  /* English plurals, -ed and -ing (Porter's step 1), as site_builder/search/stem.py */
+  var STEM_KEEP = new Set(("this thus does news plus always perhaps series species yes lens bias gas " +
+    "whereas towards afterwards besides sometimes").split(" "));
+  function consonant(w, i) {
+    var c = w[i];
+    if ("aeiou".indexOf(c) >= 0) return false;
+    return c !== "y" || i === 0 || !consonant(w, i - 1);
+  }
+  function measure(w) {
+    var shape = "";
+    for (var i = 0; i < w.length; i++) shape += consonant(w, i) ? "c" : "v";
+    return (shape.match(/v+c+/g) || []).length;
+  }
+  function hasVowel(w) {
+    for (var i = 0; i < w.length; i++) if (!consonant(w, i)) return true;
+    return false;
+  }
+  function cvc(w) {
+    var n = w.length;
+    return n >= 3 && consonant(w, n - 3) && !consonant(w, n - 2) && consonant(w, n - 1) && "wxy".indexOf(w[n - 1]) < 0;
+  }
+  function stemPlural(w) {
+    if (STEM_KEEP.has(w) || /(ss|us|is)$/.test(w)) return w;
+    if (/ies$/.test(w)) return w.slice(0, -3) + (w.length > 4 ? "y" : "ie");
+    if (/(sses|ches|shes|xes|zes)$/.test(w)) return w.slice(0, -2);
+    return w.slice(0, -1);
+  }
+  function stemEnding(w) {
+    if (/eed$/.test(w)) return measure(w.slice(0, -3)) > 0 ? w.slice(0, -1) : w;
+    if (/ied$/.test(w) && w.length > 4) return w.slice(0, -3) + "y";
+    var m = /(ed|ing)$/.exec(w);
+    if (!m || !hasVowel(w.slice(0, -m[0].length))) return w;
+    w = w.slice(0, -m[0].length);
+    if (/(at|bl|iz)$/.test(w)) return w + "e";
+    var last = w[w.length - 1];
+    if (w.length > 1 && last === w[w.length - 2] && consonant(w, w.length - 1) && "lsz".indexOf(last) < 0) return w.slice(0, -1);
+    if (measure(w) === 1 && cvc(w)) return w + "e";
+    return w;
+  }
+  function stem(w) {
+    if (!/^[a-z]{4,}$/.test(w)) return w;
+    if (w[w.length - 1] === "s") w = stemPlural(w);
+    return w.length >= 4 ? stemEnding(w) : w;
+  }
   /* a raw word → {e: exact (NFC, case-folded), f: folded}, or null when nothing alphanumeric
-   * is left (search_index.normalize_word and _tokenise_chunk) */
+   * is left (search_index.normalize_word and _tokenise_chunk); a word without accents is stemmed */
   function word(raw) {
     var e = casefold(raw.normalize("NFC")), f = casefold(fold(e));
     if (HAS_NOT_ALNUM_RE.test(f)) {      /* e.g. a letter whose case folding leaves a stray mark */
       f = f.replace(NOT_ALNUM_RE, "");
       e = e.replace(NOT_ALNUM_RE, "") || f;
     }
+    if (e === f) e = f = stem(f);
     return f ? { e: e, f: f } : null;
   }
   /* text → [{e, f} | null (sentence break)], as search_index.tokens */
@@ -560,7 +605,7 @@
   return {
     ALPHABET: ALPHABET, FACET_FIELDS: FACET_FIELDS,
     decodeIds: decodeIds, impact: impact, fnv1a: fnv1a,
-    casefold: casefold, fold: fold, word: word, tokenize: tokenize,
+    casefold: casefold, fold: fold, stem: stem, word: word, tokenize: tokenize,
     fileKey: fileKey, vocabName: vocabName, typoChunkKeys: typoChunkKeys, setName: setName,
     fragmentName: fragmentName, withinOneEdit: withinOneEdit, readManifest: readManifest,
     prepareFacets: prepareFacets, passes: passes, facetCounts: facetCounts,
