@@ -188,7 +188,7 @@
 
   var MANIFEST_KEYS = ["docs", "setBits", "fragments", "vocab", "typo", "k1", "levels", "chunkKey", "query"];
   var RANKING_KEYS = ["title_bonus", "accent_boost", "phrase_bonus", "phrase_min_idf", "completion_weight",
-    "completions", "prefix_min_length", "typo_weight", "typos", "typo_min_length", "fill_below"];
+    "completions", "prefix_min_length", "typo_weight", "typos", "typo_min_length", "fill_below", "concept_weight"];
 
   /* manifest.js data → the settings a query needs; an index from an older build is refused */
   function readManifest(m) {
@@ -487,7 +487,49 @@
           var a = toks[i], b = toks[i + 1];
           if (a && b && a.f !== b.f) pairs.push(a.f + " " + b.f);
         }
-        return joinedPairs(groups).then(function (joins) { return { groups: groups, pairs: pairs, joins: joins }; });
+        return Promise.all([joinedPairs(groups), conceptAlts(words, groups)]).then(function (r) {
+          return { groups: groups, pairs: pairs, joins: r[0] };
+        });
+      });
+    }
+
+    /* does a query span spell a glossary expression? [concept, exact spellings…] of chunk.c: a
+     * word typed without accents matches any spelling, one typed with them that spelling */
+    function spells(span, entry) {
+      if (entry.length < 2) return !span.some(function (w) { return w.e !== w.f; });
+      return entry.slice(1).some(function (exact) {
+        var parts = exact.split(" ");
+        return span.every(function (w, i) { return w.e === w.f || w.e === parts[i]; });
+      });
+    }
+    /* query words that spell a glossary expression ("tp hcm", "typhoon", "kẹt xe", longest
+     * first, not overlapping) also match the expression's concept term ('_…', which the build
+     * gives every document using any expression of it), shared by the span's words */
+    function conceptAlts(words, groups) {
+      var byWord = {};
+      groups.forEach(function (g) { byWord[g.word.f] = g; });
+      return Promise.all(words.map(function (w) { return loadVocab(w.f); })).then(function (chunks) {
+        var jobs = [];
+        for (var i = 0; i < words.length;) {
+          var c = chunks[i] && chunks[i].c, len = 0, entry = null;
+          for (var n = Math.min(words.length - i, 6); c && n >= 1 && !entry; n--) {
+            var span = words.slice(i, i + n), e = c[span.map(function (w) { return w.f; }).join(" ")];
+            if (e && spells(span, e)) { entry = e; len = n; }
+          }
+          if (!entry) { i++; continue; }
+          var owners = words.slice(i, i + len).map(function (w) { return byWord[w.f]; })
+            .filter(function (g, k, all) { return g && all.indexOf(g) === k; });
+          jobs.push(conceptJob(entry[0], owners, len));
+          i += len;
+        }
+        return Promise.all(jobs);
+      });
+    }
+    function conceptJob(concept, owners, len) {
+      return lookup(concept).then(function (entry) {
+        if (!entry) return;
+        var alt = { entry: entry, weight: settings.rank.concept_weight / len, kind: "concept" };
+        owners.forEach(function (g) { g.alts.push(alt); });
       });
     }
 
