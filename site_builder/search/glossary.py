@@ -49,7 +49,7 @@ def parse(text: str) -> Glossary:
                 raise ValueError(f"glossary: {exact!r} is empty, too long or on two lines")
             seen[exact] = concept
             by_first[words[0][0]].append((tuple(e for e, _ in words), concept))
-            entry = chunks[chunk_key(folded)].setdefault(folded, [concept])
+            entry = chunks[chunk_key(words[0][1])].setdefault(folded, [concept])
             if entry[0] != concept:
                 raise ValueError(f"glossary: {folded!r} is in two concepts")
             if exact != folded:

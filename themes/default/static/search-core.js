@@ -53,6 +53,9 @@
 
   /* ------------------------------------------------------------- text */
 
+  /* letters only Vietnamese uses: site_builder/text/sentences.py _VI_LETTERS (tests check) */
+  var VI_LETTERS = "ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ";
+  var VI_LETTERS_RE = new RegExp("[" + VI_LETTERS + "]");
   var WORD_SOURCE = "[\\p{L}\\p{N}]+|[.!?;:\\u2026\\u3002\\n]";
   var BREAK_RE = /^[.!?;:\u2026\u3002\n]$/;
   var HAS_NOT_ALNUM_RE = /[^\p{L}\p{N}]/u, NOT_ALNUM_RE = /[^\p{L}\p{N}]/gu;
@@ -188,7 +191,8 @@
 
   var MANIFEST_KEYS = ["docs", "setBits", "fragments", "vocab", "typo", "k1", "levels", "chunkKey", "query"];
   var RANKING_KEYS = ["title_bonus", "accent_boost", "phrase_bonus", "phrase_min_idf", "completion_weight",
-    "completions", "prefix_min_length", "typo_weight", "typos", "typo_min_length", "fill_below", "concept_weight"];
+    "completions", "prefix_min_length", "typo_weight", "typos", "typo_min_length", "fill_below", "concept_weight",
+    "language_boost"];
 
   /* manifest.js data → the settings a query needs; an index from an older build is refused */
   function readManifest(m) {
@@ -331,7 +335,8 @@
   /* a loaded plan → {docs: matching doc ids best first, masks: per doc the groups it matched}.
    * Every word must match (within a word the best alternative counts), or with `relaxed` the
    * most words any document has, or with `atLeast` that many (more words first); phrases add a
-   * bonus; ties go to the newer document (higher id) */
+   * bonus; a document in the query's language (p.prefer) is boosted; ties go to the newer
+   * document (higher id) */
   function score(p, pairSets, settings, relaxed, atLeast) {
     var n = settings.docs, rank = settings.rank, k1 = settings.k1, levels = settings.levels;
     var total = new Float64Array(n), hits = new Uint8Array(n), best = new Float64Array(n);
@@ -339,13 +344,14 @@
     p.groups.forEach(function (g, gi) {
       var touched = [];
       if (Array.isArray(g.exact)) { exactMark.fill(0); g.exact.forEach(function (d) { exactMark[d] = 1; }); }
-      /* a longer word that completes a whole word the reader typed is no better a match than it */
+      /* a longer word that completes a whole word the reader typed, or a concept it stands for,
+       * is no better a match than it */
       var cap = Infinity;
       g.alts.forEach(function (alt) { if (alt.kind === "exact" && alt.entry) cap = idf(n, alt.entry.df); });
       g.alts.forEach(function (alt) {
         if (!alt.post) return;
         var ids = decodeIds(alt.post[0]), imp = alt.post[1];
-        var w = alt.weight * (alt.kind === "prefix" ? Math.min(idf(n, ids.length), cap) : idf(n, ids.length));
+        var w = alt.weight * (alt.kind === "prefix" || alt.capped ? Math.min(idf(n, ids.length), cap) : idf(n, ids.length));
         for (var k = 0; k < ids.length; k++) {
           var d = ids[k], v = impact(imp.charAt(k));
           var s = w * (v.level / levels * (k1 + 1) + (v.title ? rank.title_bonus : 0));
@@ -366,6 +372,7 @@
       var bonus = rank.phrase_bonus * Math.max(idf(n, ids.length), rank.phrase_min_idf);
       ids.forEach(function (d) { if (hits[d] >= need) total[d] += bonus; });
     });
+    if (p.prefer) result.forEach(function (d) { if (p.prefer[d]) total[d] *= rank.language_boost; });
     result.sort(function (a, b) {
       var diff = Math.round((total[b] - total[a]) * 1e6);
       return diff || b - a;
@@ -528,7 +535,7 @@
     function conceptJob(concept, owners, len) {
       return lookup(concept).then(function (entry) {
         if (!entry) return;
-        var alt = { entry: entry, weight: settings.rank.concept_weight / len, kind: "concept" };
+        var alt = { entry: entry, weight: settings.rank.concept_weight / len, kind: "concept", capped: len === 1 };
         owners.forEach(function (g) { g.alts.push(alt); });
       });
     }
@@ -553,7 +560,8 @@
 
     /* load what a plan needs: postings, exact-form sets, pair sets */
     function fetchPlan(p) {
-      var jobs = [], pairSets = [];
+      var jobs = [], pairSets = [], fac = null;
+      jobs.push(facetsReady().then(function (f) { fac = f; }));
       p.groups.forEach(function (g) {
         g.alts.forEach(function (alt) {
           jobs.push(postings(alt.entry).then(function (post) { alt.post = post; }));
@@ -570,8 +578,19 @@
       });
       return Promise.all(jobs).then(function () {
         (p.joins || []).forEach(function (alt) { if (alt.post) pairSets.push(decodeIds(alt.post[0])); });
+        p.prefer = queryLanguage(p, fac);
         return pairSets;
       });
+    }
+
+    /* a query with a letter only Vietnamese uses ("Sài Gòn", "bão") is Vietnamese: per doc 1
+     * when it is in Vietnamese, or null (no such letter, or no Vietnamese documents) */
+    function queryLanguage(p, fac) {
+      var lang = fac && fac.lang, vi = lang ? lang.values.indexOf("vi") : -1;
+      if (vi < 0 || !p.groups.some(function (g) { return VI_LETTERS_RE.test(g.word.e); })) return null;
+      var mark = new Uint8Array(settings.docs);
+      lang.docs[vi].forEach(function (d) { mark[d] = 1; });
+      return mark;
     }
 
     function scorePlan(p, relaxed, atLeast) {
@@ -647,7 +666,7 @@
   return {
     ALPHABET: ALPHABET, FACET_FIELDS: FACET_FIELDS,
     decodeIds: decodeIds, impact: impact, fnv1a: fnv1a,
-    casefold: casefold, fold: fold, stem: stem, word: word, tokenize: tokenize,
+    VI_LETTERS: VI_LETTERS, casefold: casefold, fold: fold, stem: stem, word: word, tokenize: tokenize,
     fileKey: fileKey, vocabName: vocabName, typoChunkKeys: typoChunkKeys, setName: setName,
     fragmentName: fragmentName, withinOneEdit: withinOneEdit, readManifest: readManifest,
     prepareFacets: prepareFacets, passes: passes, facetCounts: facetCounts,
