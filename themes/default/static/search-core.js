@@ -608,11 +608,9 @@
           if (r.docs.length >= settings.rank.fill_below || (r.docs.length && p.groups.length < 2)) {
             return { docs: r.docs, groups: p.groups };
           }
-          if (r.docs.length) {      /* few have every word: those that lack one follow them */
-            return scorePlan(p, false, p.groups.length - 1).then(function (more) {
-              var have = new Set(r.docs);
-              return { docs: r.docs.concat(more.docs.filter(function (d) { return !have.has(d); })),
-                groups: p.groups, full: r.docs.length };
+          if (r.docs.length) {      /* few have every word: those that lack one follow them, … */
+            return fill(p, r.docs, p.groups.length - 1).then(function (docs) {
+              return { docs: docs, groups: p.groups, full: r.docs.length };
             });
           }
           if (!p.groups.some(function (g) { return chars(g.word.f).length >= typoMin; })) {
@@ -636,6 +634,17 @@
         return { docs: r.docs, terms: terms, spelling: spelling, partial: r.partial || null,
           full: r.partial ? 0 : r.full == null ? r.docs.length : r.full,
           prefixes: r.groups.filter(function (g) { return g.prefix; }).map(function (g) { return g.word.f; }) };
+      });
+    }
+
+    /* … then, while there are still fewer than fill_below, those that lack two, and so on down
+     * to half of the words: more words first */
+    function fill(p, docs, atLeast) {
+      return scorePlan(p, false, atLeast).then(function (more) {
+        var have = new Set(docs);
+        docs = docs.concat(more.docs.filter(function (d) { return !have.has(d); }));
+        var floor = Math.max(1, Math.ceil(p.groups.length / 2));
+        return docs.length >= settings.rank.fill_below || atLeast <= floor ? docs : fill(p, docs, atLeast - 1);
       });
     }
 
