@@ -113,6 +113,8 @@ test("a glossary concept meets its other spellings and languages; word forms mee
   assert.deepEqual((await top10(s, "quillbrook hcmc")).full.sort(), both);
   assert.deepEqual((await top10(s, "quillbrook evacuation")).full.sort(), both);
   assert.deepEqual((await top10(s, "quillbrook flooding")).full, ["articles/tide-en.html"]);
+  // a word still being typed reaches the stem its ending is on the way to
+  assert.deepEqual((await top10(s, "quillbrook floodin")).full, ["articles/tide-en.html"]);
   assert.deepEqual((await top10(s, "quillbrook triều cường")).full[0], "articles/tide-vi.html");
 });
 

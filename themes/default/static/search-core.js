@@ -478,6 +478,10 @@
         return Promise.all(jobs).then(function (r) {
           if (r[0]) g.alts.push({ entry: r[0], weight: 1, kind: "exact" });
           r[1].forEach(function (e) { g.alts.push({ entry: e, weight: rank.completion_weight, kind: "prefix" }); });
+          if (!g.alts.length && g.prefix) return stemmedPrefix(f).then(function (entries) {
+            entries.forEach(function (e) { g.alts.push({ entry: e, weight: rank.completion_weight, kind: "prefix" }); });
+          });
+        }).then(function () {
           if (!g.alts.length || (typoAll && !g.prefix)) {
             return typoCandidates(f).then(function (cands) {
               cands.forEach(function (e) { g.alts.push({ entry: e, weight: rank.typo_weight, kind: "typo" }); });
@@ -538,6 +542,14 @@
         var alt = { entry: entry, weight: settings.rank.concept_weight / len, kind: "concept", capped: len === 1 };
         owners.forEach(function (g) { g.alts.push(alt); });
       });
+    }
+
+    /* a word being typed that matches nothing because the index holds stems ("floodin": the
+     * term is "flood"): the stem of the word its ending is on the way to (-ing, -ed, -es) */
+    function stemmedPrefix(f) {
+      var whole = /in$/.test(f) ? [f + "g"] : /i$/.test(f) ? [f + "ng"] : /e$/.test(f) ? [f + "d", f + "s"] : [];
+      var stems = whole.map(stem).filter(function (t, i, all) { return t !== f && all.indexOf(t) === i; });
+      return Promise.all(stems.map(lookup)).then(function (entries) { return entries.filter(Boolean); });
     }
 
     /* two query words that a document may write as one ("ha noi" → Hanoi): the joined term, when
