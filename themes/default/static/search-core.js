@@ -650,12 +650,12 @@
     }
 
     /* … then, while there are still fewer than fill_below, those that lack two, and so on down
-     * to half of the words: more words first */
+     * to one word: more words first (a page of the best partial matches, after the full ones) */
     function fill(p, docs, atLeast) {
       return scorePlan(p, false, atLeast).then(function (more) {
         var have = new Set(docs);
         docs = docs.concat(more.docs.filter(function (d) { return !have.has(d); }));
-        var floor = Math.max(1, Math.ceil(p.groups.length / 2));
+        var floor = 1;
         return docs.length >= settings.rank.fill_below || atLeast <= floor ? docs : fill(p, docs, atLeast - 1);
       });
     }
