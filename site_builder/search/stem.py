@@ -68,10 +68,18 @@ def _ending(w: str) -> str:
     return w
 
 
-def stem(word: str) -> str:
-    """A folded word → its stem; words that are not 4+ ASCII lower-case letters are kept."""
+def _once(word: str) -> str:
     if not _WORD.fullmatch(word):
         return word
     if word.endswith("s"):
         word = _plural(word)
     return _ending(word) if len(word) >= 4 else word
+
+
+def stem(word: str) -> str:
+    """A folded word → its stem; words that are not 4+ ASCII lower-case letters are kept.
+    Repeated until nothing changes (each step shortens the word), so a stem is its own stem:
+    a query word typed as a stem finds it."""
+    while (shorter := _once(word)) != word:
+        word = shorter
+    return word

@@ -18,13 +18,13 @@ _TOKEN_RE = re.compile(r"[^\W_]+|[.!?;:…。\n]")
 
 def normalize_word(word: str) -> tuple[str, str]:
     """A raw word → (exact, folded): exact is NFC and case-folded, folded also has its accents
-    stripped and đ turned into d. `Tội` → ('tội', 'toi'). A word without accents is stemmed
-    (both forms): `Floods` → ('flood', 'flood')."""
+    stripped and đ turned into d. `Tội` → ('tội', 'toi'). The folded form is stemmed (English,
+    search/stem.py), and so is the exact one when it has no accents: `Floods` → ('flood', 'flood'),
+    `Cafés` → ('cafés', 'cafe')."""
     exact = unicodedata.normalize("NFC", word).casefold()
     folded = fold(exact).casefold()
-    if exact == folded:
-        exact = folded = stem(folded)
-    return exact, folded
+    stemmed = stem(folded)
+    return (stemmed if exact == folded else exact), stemmed
 
 
 # Text is split on white space (fast, in C); each distinct chunk ("mạng," "(UNODC)") is

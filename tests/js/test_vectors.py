@@ -51,7 +51,7 @@ STEM_TEXTS = [
     "floods flooded flooding flood cities city hills tourists evacuates evacuated evacuating evacuation",
     "hoping hopes stopped agreed agrees need needs news this thus analysis bus buses classes watches boxes",
     "died dies ties running ratings meetings sing being united exams economies statistics",
-    "Đà Nẵng typhoons Bão thuy hay tay quy Ming Beijing yes was has his its us gas",
+    "Đà Nẵng typhoons Bão thuy hay tay quy Ming Beijing yes was has his its us gas housed AAÀS Cafés",
 ]
 QUERIES = ["toi pham mang", "tội phạm", unicodedata.normalize("NFD", "tội phạm"), "ĐẠI SỨ", "dai su anh",
            "đại sứ anh việt", "ambassador", "ambassador conv", "kestrelf", "kestrelfrod", "kestelford ",

@@ -117,20 +117,27 @@
     if (measure(w) === 1 && cvc(w)) return w + "e";
     return w;
   }
-  function stem(w) {
+  function stemOnce(w) {
     if (!/^[a-z]{4,}$/.test(w)) return w;
     if (w[w.length - 1] === "s") w = stemPlural(w);
     return w.length >= 4 ? stemEnding(w) : w;
   }
+  /* repeated until nothing changes, so a stem is its own stem */
+  function stem(w) {
+    for (var s = stemOnce(w); s !== w; s = stemOnce(w)) w = s;
+    return w;
+  }
   /* a raw word → {e: exact (NFC, case-folded), f: folded}, or null when nothing alphanumeric
-   * is left (search_index.normalize_word and _tokenise_chunk); a word without accents is stemmed */
+   * is left (search_index.normalize_word and _tokenise_chunk); the folded form is stemmed, the
+   * exact one too when it has no accents */
   function word(raw) {
-    var e = casefold(raw.normalize("NFC")), f = casefold(fold(e));
+    var e = casefold(raw.normalize("NFC")), f = casefold(fold(e)), s = stem(f);
+    if (e === f) e = s;
+    f = s;
     if (HAS_NOT_ALNUM_RE.test(f)) {      /* e.g. a letter whose case folding leaves a stray mark */
       f = f.replace(NOT_ALNUM_RE, "");
       e = e.replace(NOT_ALNUM_RE, "") || f;
     }
-    if (e === f) e = f = stem(f);
     return f ? { e: e, f: f } : null;
   }
   /* text → [{e, f} | null (sentence break)], as search_index.tokens */
