@@ -72,7 +72,8 @@ def test_every_kind_of_edit_matches_a_cold_build(corpus: Path, tmp_path: Path):
 
     # the edited title and the appended articles reached the search index in place
     vocab = (corpus / "output" / "search" / "v" / "br.js").read_text(encoding="utf-8")
-    assert re.search(r'"t":"[^"]*\bbreaking\b', vocab) and re.search(r'"t":"[^"]*\bbrindlemarsh\b', vocab)
+    # ("Breaking" is indexed by its stem)
+    assert re.search(r'"t":"[^"]*\bbreak\b', vocab) and re.search(r'"t":"[^"]*\bbrindlemarsh\b', vocab)
 
 
 def test_noop_rebuild_writes_nothing_and_skips_planning(corpus: Path):

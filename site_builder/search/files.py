@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from typing import Iterable, Mapping
 
 from site_builder.search.codec import _js, encode_ids, read_js
+from site_builder.search.glossary import chunk_entries
 from site_builder.search.layout import CHUNK_KEY_LEN, FRAGMENT_GROUP, file_key
 from site_builder.search.scoring import IMPACT_LEVELS, K1, QUERY_RANKING
 from site_builder.text.locale import language_name
@@ -48,19 +49,30 @@ def form_info(counts: Mapping[str, int], term: str):
 
 
 def vocab_file(key: str, records: Mapping[str, tuple]) -> bytes:
-    """records: term → (df, postings shard, form info)."""
+    """records: term → (df, postings shard, form info). `c`: the glossary expressions whose
+    first word is in this chunk (search/glossary.py), when there are any."""
     terms = sorted(records)
     shards = list(dict.fromkeys(records[t][1] for t in terms))
     index = {s: i for i, s in enumerate(shards)}
     name = f"v/{file_key(key)}"
-    return _js(name, {"t": " ".join(terms), "d": [records[t][0] for t in terms], "P": shards,
-                      "p": [index[records[t][1]] for t in terms],
-                      "f": {t: records[t][2] for t in terms if records[t][2] is not None}})
+    data = {"t": " ".join(terms), "d": [records[t][0] for t in terms], "P": shards,
+            "p": [index[records[t][1]] for t in terms],
+            "f": {t: records[t][2] for t in terms if records[t][2] is not None}}
+    expressions = chunk_entries(key)
+    if expressions:
+        data["c"] = expressions
+    return _js(name, data)
+
+
+def has_vocab_file(key: str, records: Mapping[str, tuple]) -> bool:
+    """A chunk is written when it has terms or glossary expressions (a query word that is in no
+    document may still be an expression of a concept that is)."""
+    return bool(records) or bool(chunk_entries(key))
 
 
 def vocab_records(data: bytes) -> dict[str, tuple]:
     v = read_js(data)
-    terms = v["t"].split(" ")
+    terms = v["t"].split(" ") if v["t"] else []
     return {t: (v["d"][i], v["P"][v["p"][i]], v["f"].get(t)) for i, t in enumerate(terms)}
 
 

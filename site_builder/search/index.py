@@ -28,6 +28,7 @@ from site_builder.search.codec import _js, encode_ids, fnv1a
 from site_builder.search.files import (
     SearchDoc, facets_file, form_info, fragment, fragment_file, manifest_file, typo_file, vocab_file,
 )
+from site_builder.search.glossary import glossary
 from site_builder.search.layout import (
     FRAGMENT_GROUP, chunk_key, file_key, index_params, is_typo_term, set_bits_for, set_record_size,
     shard_names, typo_keys,
@@ -102,6 +103,8 @@ def _index_documents(docs: list[SearchDoc], part: PartialIndex) -> IndexBuild:
     chunks: dict[str, dict[str, tuple]] = defaultdict(dict)
     for i, term in enumerate(terms):
         chunks[chunk_key(term)][term] = (df[i], names[i], form_info(forms[term], term) if term in forms else None)
+    for key in glossary().chunks:
+        chunks[key]    # a chunk of glossary expressions only (their words are in no document)
     for key, records in chunks.items():
         files[f"v/{file_key(key)}.js"] = vocab_file(key, records)
 

@@ -32,7 +32,9 @@ def typo_keys(term: str) -> set[str]:
 
 
 def is_typo_term(term: str) -> bool:
-    return len(term) >= TYPO_MIN_LEN and not term.isdigit()
+    """A term a misspelt word may be meant as: 4+ characters, not a number nor a glossary
+    concept ('_…', which no reader types)."""
+    return len(term) >= TYPO_MIN_LEN and not term.isdigit() and not term.startswith("_")
 
 
 def fragment_name(doc_id: int) -> str:

@@ -33,9 +33,10 @@ def doc_count_bucket(n: int) -> int:
 
 
 def idf(word: str, df: int, n: int) -> float | None:
-    """Rounded idf of a word that can tell topics apart, else None."""
+    """Rounded idf of a word that can tell topics apart, else None (also for a glossary
+    concept '_…': related briefings are by the words articles use)."""
     n = doc_count_bucket(n)
-    if not (1 < df <= max(2, MAX_DF_SHARE * n)) or len(word) < 2 or word.isdigit():
+    if not (1 < df <= max(2, MAX_DF_SHARE * n)) or len(word) < 2 or word.isdigit() or word[0] == "_":
         return None
     return round(math.log(n / df) * 8) / 8
 

@@ -29,6 +29,8 @@ class QueryRanking:
     typos: int = 3                  # one-edit terms taken
     typo_min_length: int = 5        # a query word gets one-edit terms from this many letters
     fill_below: int = 10            # fewer documents than this have every word: those lacking one follow
+    concept_weight: float = 0.5     # a glossary concept of query words (search/glossary.py), shared by its words
+    language_boost: float = 1.3     # × for a Vietnamese document when the query has a letter only Vietnamese uses
 
 
 QUERY_RANKING = QueryRanking()

@@ -7,7 +7,9 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
 
+from site_builder.search.glossary import concepts
 from site_builder.search.scoring import FIELD_WEIGHTS, JOIN_MAX
+from site_builder.search.stem import stem
 from site_builder.text.slug import fold
 
 # A word is a run of letters/digits (\w without '_'); sentence punctuation breaks phrases.
@@ -16,10 +18,13 @@ _TOKEN_RE = re.compile(r"[^\W_]+|[.!?;:…。\n]")
 
 def normalize_word(word: str) -> tuple[str, str]:
     """A raw word → (exact, folded): exact is NFC and case-folded, folded also has its accents
-    stripped and đ turned into d. `Tội` → ('tội', 'toi')."""
+    stripped and đ turned into d. `Tội` → ('tội', 'toi'). The folded form is stemmed (English,
+    search/stem.py), and so is the exact one when it has no accents: `Floods` → ('flood', 'flood'),
+    `Cafés` → ('cafés', 'cafe')."""
     exact = unicodedata.normalize("NFC", word).casefold()
     folded = fold(exact).casefold()
-    return exact, folded
+    stemmed = stem(folded)
+    return (stemmed if exact == folded else exact), stemmed
 
 
 # Text is split on white space (fast, in C); each distinct chunk ("mạng," "(UNODC)") is
@@ -139,8 +144,9 @@ def joined_names(seq: list[str], capitalised: list[bool]) -> list[str]:
 
 def _weights(fields: tuple[list[str], ...]) -> tuple[list, dict, int]:
     """Folded words of each field in order (_BREAK between sentences), 2·tf + in-title, and the
-    BM25F length: a word counts FIELD_WEIGHTS[field] times (title, lead, body)."""
-    folded_of, names_of = _CHUNK_WORDS.__getitem__, _CHUNK_NAMES.__getitem__
+    BM25F length: a word counts FIELD_WEIGHTS[field] times (title, lead, body). Joined names and
+    glossary concepts count like words but add nothing to the length."""
+    folded_of, names_of, forms_of = _CHUNK_WORDS.__getitem__, _CHUNK_NAMES.__getitem__, _CHUNK_FORMS.__getitem__
     seqs = [list(chain.from_iterable(map(folded_of, chunks))) for chunks in fields]
     tf: Counter = Counter()
     length = 0
@@ -149,9 +155,10 @@ def _weights(fields: tuple[list[str], ...]) -> tuple[list, dict, int]:
         counts = Counter(seq)
         counts.pop(_BREAK, None)
         joined = Counter(joined_names(seq, list(chain.from_iterable(map(names_of, chunks)))))
-        for term, c in chain(counts.items(), joined.items()):
+        found = concepts([e for e, _ in chain.from_iterable(map(forms_of, chunks))])
+        for term, c in chain(counts.items(), joined.items(), found.items()):
             tf[term] += c * weight
         length += weight * sum(counts.values())
         if field == 0:
-            title_words.update(counts, joined)
+            title_words.update(counts, joined, found)
     return seqs, {t: 2 * c + (t in title_words) for t, c in tf.items()}, length

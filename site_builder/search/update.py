@@ -341,8 +341,9 @@ def _vocab_files(read, post: _Postings, name_changed: set[str], forms: dict, for
             form = form_changed[t] if t in form_changed else (
                 records[t][2] if t in records else sfiles.form_info(forms.get(t, {t: 1}), t))
             records[t] = (post.df[i], post.names[i], form)
-        files[name] = sfiles.vocab_file(key, records) if records else None
-        (vocab_keys.add if records else vocab_keys.discard)(fkey)
+        keep = sfiles.has_vocab_file(key, records)
+        files[name] = sfiles.vocab_file(key, records) if keep else None
+        (vocab_keys.add if keep else vocab_keys.discard)(fkey)
 
 
 def _typo_files(read, post: _Postings, typo_keys: set[str], files: dict) -> None:

@@ -104,3 +104,20 @@ test("fewer than a page with every word: those lacking one word follow, after th
   assert.equal(r.hrefs.length, 10);
   assert.deepEqual(r.hrefs.slice(0, 2), r.full);
 });
+
+test("a glossary concept meets its other spellings and languages; word forms meet", { skip: NO_VECTORS }, async () => {
+  const s = searcher();
+  // tide-vi writes "TP.HCM" and "sơ tán", tide-en "Saigon", "evacuated" and "floods"
+  const both = ["articles/tide-en.html", "articles/tide-vi.html"];
+  assert.deepEqual((await top10(s, "quillbrook saigon")).full.sort(), both);
+  assert.deepEqual((await top10(s, "quillbrook hcmc")).full.sort(), both);
+  assert.deepEqual((await top10(s, "quillbrook evacuation")).full.sort(), both);
+  assert.deepEqual((await top10(s, "quillbrook flooding")).full, ["articles/tide-en.html"]);
+  // a word still being typed reaches the stem its ending is on the way to
+  assert.deepEqual((await top10(s, "quillbrook floodin")).full, ["articles/tide-en.html"]);
+  assert.deepEqual((await top10(s, "quillbrook triều cường")).full[0], "articles/tide-vi.html");
+});
+
+test("a Vietnamese query ranks Vietnamese articles first", { skip: NO_VECTORS }, async () => {
+  assert.deepEqual((await top10(searcher(), "quillbrook triều cường")).full, ["articles/tide-vi.html", "articles/tide-en.html"]);
+});

@@ -24,6 +24,7 @@ from conftest import REPO, write_article, write_bilingual_articles, write_rankin
 from corpus import generate
 from site_builder.search.codec import decode_ids, encode_ids, fnv1a, read_js
 from site_builder.search.layout import chunk_key, file_key, fragment_name, typo_keys
+from site_builder.search.stem import stem
 from site_builder.search.tokens import tokens
 from site_builder.text.slug import fold
 
@@ -45,11 +46,19 @@ TRICKY = [
 # Letters, Vietnamese, combining marks, digits, punctuation that breaks sentences or not, spaces.
 RANDOM_ALPHABET = ("aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐÊÔƠƯ" "áàảãạắằẳẵặấầẩẫậéèẻẽẹ" "ÁÀẢÃẠĐỄỆ"
                    "\u0300\u0301\u0303\u0309\u0323ßſﬁµıİς" "0123456789²½" ".,!?;:…。-_'’ \n\t()\"")
+# English word forms the stemmer joins or keeps apart (search/stem.py)
+STEM_TEXTS = [
+    "floods flooded flooding flood cities city hills tourists evacuates evacuated evacuating evacuation",
+    "hoping hopes stopped agreed agrees need needs news this thus analysis bus buses classes watches boxes",
+    "died dies ties running ratings meetings sing being united exams economies statistics",
+    "Đà Nẵng typhoons Bão thuy hay tay quy Ming Beijing yes was has his its us gas housed AAÀS Cafés",
+]
 QUERIES = ["toi pham mang", "tội phạm", unicodedata.normalize("NFD", "tội phạm"), "ĐẠI SỨ", "dai su anh",
            "đại sứ anh việt", "ambassador", "ambassador conv", "kestrelf", "kestrelfrod", "kestelford ",
            "quellmoor tội", "quellmoor tối", "vexhollow toi pham", "vexhollow toi. pham", "an ninh mạng",
            "cybercrime diplomacy", "hanoi convention", "hà nội", "strasse", "final flow", "2025", "vi",
-           "t", "a b", "nothingmatcheszz", "the"]
+           "t", "a b", "nothingmatcheszz", "the", "quillbrook saigon", "quillbrook flooding",
+           "quillbrook evacuation", "triều cường quillbrook", "high tide"]
 
 
 def write_fixture(site: Path) -> Path:
@@ -66,6 +75,10 @@ def write_fixture(site: Path) -> Path:
                   "The Zephyrine delegation arrived in Hanoi, the capital of Vietnam.\n")
     write_article(s, "captioned.md", 'title: "Orchard fair"\nlang: en\ndate: 2022-06-01\n'
                   'captions: ["The stall of Quorvath Lindqvist. Photo: archive"]', "A fair of orchards.\n")
+    write_article(s, "tide-vi.md", 'title: "Triều cường Quillbrook"\nlang: vi\ndate: 2022-07-01',
+                  "Triều cường dâng cao ở TP.HCM, người dân Quillbrook được sơ tán.\n")
+    write_article(s, "tide-en.md", 'title: "Quillbrook high tide"\nlang: en\ndate: 2022-07-02',
+                  "Quillbrook residents were evacuated as the floods rose in Saigon.\n")
     generate(GENERATED, site / "content" / "articles")
     return site
 
@@ -88,7 +101,9 @@ def text_vectors() -> dict:
     words = sorted({w for t in texts for w in t.split() if w.isalnum()}
                    | {t[0] for text in texts for t in tokens(text) if t is not None})
     chars = [chr(cp) for cp in range(0x110000) if chr(cp).isalnum()]
-    return {"tokens": [[t, token_list(t)] for t in texts],
+    english = sorted({w.lower() for w in " ".join(STEM_TEXTS).split()} | {w for w in words if w.isascii()})
+    return {"tokens": [[t, token_list(t)] for t in texts + STEM_TEXTS],
+            "stem": [[w, stem(w)] for w in english],
             "fold": [[w, fold(w)] for w in words],
             "chars": [[c, token_list(c)] for c in chars]}
 

@@ -24,6 +24,11 @@ test("every alphanumeric code point gives the same word", { skip: NO_VECTORS }, 
   assert.deepEqual(mismatches(vectors.chars, words).slice(0, 20), []);
 });
 
+test("English words stem the same (plurals, -ed, -ing)", { skip: NO_VECTORS }, () => {
+  assert.ok(vectors.stem.some(([w, st]) => w === "flooding" && st === "flood"));
+  assert.deepEqual(mismatches(vectors.stem, core.stem), []);
+});
+
 test("words fold the same (accents, đ/Đ, case kept)", { skip: NO_VECTORS }, () => {
   assert.ok(vectors.fold.some(([w, f]) => w.includes("đ") && f.includes("d")));
   assert.deepEqual(mismatches(vectors.fold, core.fold), []);

@@ -53,6 +53,9 @@
 
   /* ------------------------------------------------------------- text */
 
+  /* letters only Vietnamese uses: site_builder/text/sentences.py _VI_LETTERS (tests check) */
+  var VI_LETTERS = "ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ";
+  var VI_LETTERS_RE = new RegExp("[" + VI_LETTERS + "]");
   var WORD_SOURCE = "[\\p{L}\\p{N}]+|[.!?;:\\u2026\\u3002\\n]";
   var BREAK_RE = /^[.!?;:\u2026\u3002\n]$/;
   var HAS_NOT_ALNUM_RE = /[^\p{L}\p{N}]/u, NOT_ALNUM_RE = /[^\p{L}\p{N}]/gu;
@@ -75,10 +78,62 @@
     return text.replace(/\u0111/g, "d").replace(/\u0110/g, "D").normalize("NFD")
       .replace(MARKS_RE, "").normalize("NFC");
   }
+  /* English plurals, -ed and -ing (Porter's step 1), as site_builder/search/stem.py */
+  var STEM_KEEP = new Set(("this thus does news plus always perhaps series species yes lens bias gas " +
+    "whereas towards afterwards besides sometimes").split(" "));
+  function consonant(w, i) {
+    var c = w[i];
+    if ("aeiou".indexOf(c) >= 0) return false;
+    return c !== "y" || i === 0 || !consonant(w, i - 1);
+  }
+  function measure(w) {
+    var shape = "";
+    for (var i = 0; i < w.length; i++) shape += consonant(w, i) ? "c" : "v";
+    return (shape.match(/v+c+/g) || []).length;
+  }
+  function hasVowel(w) {
+    for (var i = 0; i < w.length; i++) if (!consonant(w, i)) return true;
+    return false;
+  }
+  function cvc(w) {
+    var n = w.length;
+    return n >= 3 && consonant(w, n - 3) && !consonant(w, n - 2) && consonant(w, n - 1) && "wxy".indexOf(w[n - 1]) < 0;
+  }
+  function stemPlural(w) {
+    if (STEM_KEEP.has(w) || /(ss|us|is)$/.test(w)) return w;
+    if (/ies$/.test(w)) return w.slice(0, -3) + (w.length > 4 ? "y" : "ie");
+    if (/(sses|ches|shes|xes|zes)$/.test(w)) return w.slice(0, -2);
+    return w.slice(0, -1);
+  }
+  function stemEnding(w) {
+    if (/eed$/.test(w)) return measure(w.slice(0, -3)) > 0 ? w.slice(0, -1) : w;
+    if (/ied$/.test(w) && w.length > 4) return w.slice(0, -3) + "y";
+    var m = /(ed|ing)$/.exec(w);
+    if (!m || !hasVowel(w.slice(0, -m[0].length))) return w;
+    w = w.slice(0, -m[0].length);
+    if (/(at|bl|iz)$/.test(w)) return w + "e";
+    var last = w[w.length - 1];
+    if (w.length > 1 && last === w[w.length - 2] && consonant(w, w.length - 1) && "lsz".indexOf(last) < 0) return w.slice(0, -1);
+    if (measure(w) === 1 && cvc(w)) return w + "e";
+    return w;
+  }
+  function stemOnce(w) {
+    if (!/^[a-z]{4,}$/.test(w)) return w;
+    if (w[w.length - 1] === "s") w = stemPlural(w);
+    return w.length >= 4 ? stemEnding(w) : w;
+  }
+  /* repeated until nothing changes, so a stem is its own stem */
+  function stem(w) {
+    for (var s = stemOnce(w); s !== w; s = stemOnce(w)) w = s;
+    return w;
+  }
   /* a raw word → {e: exact (NFC, case-folded), f: folded}, or null when nothing alphanumeric
-   * is left (search_index.normalize_word and _tokenise_chunk) */
+   * is left (search_index.normalize_word and _tokenise_chunk); the folded form is stemmed, the
+   * exact one too when it has no accents */
   function word(raw) {
-    var e = casefold(raw.normalize("NFC")), f = casefold(fold(e));
+    var e = casefold(raw.normalize("NFC")), f = casefold(fold(e)), s = stem(f);
+    if (e === f) e = s;
+    f = s;
     if (HAS_NOT_ALNUM_RE.test(f)) {      /* e.g. a letter whose case folding leaves a stray mark */
       f = f.replace(NOT_ALNUM_RE, "");
       e = e.replace(NOT_ALNUM_RE, "") || f;
@@ -143,7 +198,8 @@
 
   var MANIFEST_KEYS = ["docs", "setBits", "fragments", "vocab", "typo", "k1", "levels", "chunkKey", "query"];
   var RANKING_KEYS = ["title_bonus", "accent_boost", "phrase_bonus", "phrase_min_idf", "completion_weight",
-    "completions", "prefix_min_length", "typo_weight", "typos", "typo_min_length", "fill_below"];
+    "completions", "prefix_min_length", "typo_weight", "typos", "typo_min_length", "fill_below", "concept_weight",
+    "language_boost"];
 
   /* manifest.js data → the settings a query needs; an index from an older build is refused */
   function readManifest(m) {
@@ -286,7 +342,8 @@
   /* a loaded plan → {docs: matching doc ids best first, masks: per doc the groups it matched}.
    * Every word must match (within a word the best alternative counts), or with `relaxed` the
    * most words any document has, or with `atLeast` that many (more words first); phrases add a
-   * bonus; ties go to the newer document (higher id) */
+   * bonus; a document in the query's language (p.prefer) is boosted; ties go to the newer
+   * document (higher id) */
   function score(p, pairSets, settings, relaxed, atLeast) {
     var n = settings.docs, rank = settings.rank, k1 = settings.k1, levels = settings.levels;
     var total = new Float64Array(n), hits = new Uint8Array(n), best = new Float64Array(n);
@@ -294,13 +351,14 @@
     p.groups.forEach(function (g, gi) {
       var touched = [];
       if (Array.isArray(g.exact)) { exactMark.fill(0); g.exact.forEach(function (d) { exactMark[d] = 1; }); }
-      /* a longer word that completes a whole word the reader typed is no better a match than it */
+      /* a longer word that completes a whole word the reader typed, or a concept it stands for,
+       * is no better a match than it */
       var cap = Infinity;
       g.alts.forEach(function (alt) { if (alt.kind === "exact" && alt.entry) cap = idf(n, alt.entry.df); });
       g.alts.forEach(function (alt) {
         if (!alt.post) return;
         var ids = decodeIds(alt.post[0]), imp = alt.post[1];
-        var w = alt.weight * (alt.kind === "prefix" ? Math.min(idf(n, ids.length), cap) : idf(n, ids.length));
+        var w = alt.weight * (alt.kind === "prefix" || alt.capped ? Math.min(idf(n, ids.length), cap) : idf(n, ids.length));
         for (var k = 0; k < ids.length; k++) {
           var d = ids[k], v = impact(imp.charAt(k));
           var s = w * (v.level / levels * (k1 + 1) + (v.title ? rank.title_bonus : 0));
@@ -321,6 +379,7 @@
       var bonus = rank.phrase_bonus * Math.max(idf(n, ids.length), rank.phrase_min_idf);
       ids.forEach(function (d) { if (hits[d] >= need) total[d] += bonus; });
     });
+    if (p.prefer) result.forEach(function (d) { if (p.prefer[d]) total[d] *= rank.language_boost; });
     result.sort(function (a, b) {
       var diff = Math.round((total[b] - total[a]) * 1e6);
       return diff || b - a;
@@ -426,6 +485,10 @@
         return Promise.all(jobs).then(function (r) {
           if (r[0]) g.alts.push({ entry: r[0], weight: 1, kind: "exact" });
           r[1].forEach(function (e) { g.alts.push({ entry: e, weight: rank.completion_weight, kind: "prefix" }); });
+          if (!g.alts.length && g.prefix) return stemmedPrefix(f).then(function (entries) {
+            entries.forEach(function (e) { g.alts.push({ entry: e, weight: rank.completion_weight, kind: "prefix" }); });
+          });
+        }).then(function () {
           if (!g.alts.length || (typoAll && !g.prefix)) {
             return typoCandidates(f).then(function (cands) {
               cands.forEach(function (e) { g.alts.push({ entry: e, weight: rank.typo_weight, kind: "typo" }); });
@@ -442,8 +505,58 @@
           var a = toks[i], b = toks[i + 1];
           if (a && b && a.f !== b.f) pairs.push(a.f + " " + b.f);
         }
-        return joinedPairs(groups).then(function (joins) { return { groups: groups, pairs: pairs, joins: joins }; });
+        return Promise.all([joinedPairs(groups), conceptAlts(words, groups)]).then(function (r) {
+          return { groups: groups, pairs: pairs, joins: r[0] };
+        });
       });
+    }
+
+    /* does a query span spell a glossary expression? [concept, exact spellings…] of chunk.c: a
+     * word typed without accents matches any spelling, one typed with them that spelling */
+    function spells(span, entry) {
+      if (entry.length < 2) return !span.some(function (w) { return w.e !== w.f; });
+      return entry.slice(1).some(function (exact) {
+        var parts = exact.split(" ");
+        return span.every(function (w, i) { return w.e === w.f || w.e === parts[i]; });
+      });
+    }
+    /* query words that spell a glossary expression ("tp hcm", "typhoon", "kẹt xe", longest
+     * first, not overlapping) also match the expression's concept term ('_…', which the build
+     * gives every document using any expression of it), shared by the span's words */
+    function conceptAlts(words, groups) {
+      var byWord = {};
+      groups.forEach(function (g) { byWord[g.word.f] = g; });
+      return Promise.all(words.map(function (w) { return loadVocab(w.f); })).then(function (chunks) {
+        var jobs = [];
+        for (var i = 0; i < words.length;) {
+          var c = chunks[i] && chunks[i].c, len = 0, entry = null;
+          for (var n = Math.min(words.length - i, 6); c && n >= 1 && !entry; n--) {
+            var span = words.slice(i, i + n), e = c[span.map(function (w) { return w.f; }).join(" ")];
+            if (e && spells(span, e)) { entry = e; len = n; }
+          }
+          if (!entry) { i++; continue; }
+          var owners = words.slice(i, i + len).map(function (w) { return byWord[w.f]; })
+            .filter(function (g, k, all) { return g && all.indexOf(g) === k; });
+          jobs.push(conceptJob(entry[0], owners, len));
+          i += len;
+        }
+        return Promise.all(jobs);
+      });
+    }
+    function conceptJob(concept, owners, len) {
+      return lookup(concept).then(function (entry) {
+        if (!entry) return;
+        var alt = { entry: entry, weight: settings.rank.concept_weight / len, kind: "concept", capped: len === 1 };
+        owners.forEach(function (g) { g.alts.push(alt); });
+      });
+    }
+
+    /* a word being typed that matches nothing because the index holds stems ("floodin": the
+     * term is "flood"): the stem of the word its ending is on the way to (-ing, -ed, -es) */
+    function stemmedPrefix(f) {
+      var whole = /in$/.test(f) ? [f + "g"] : /i$/.test(f) ? [f + "ng"] : /e$/.test(f) ? [f + "d", f + "s"] : [];
+      var stems = whole.map(stem).filter(function (t, i, all) { return t !== f && all.indexOf(t) === i; });
+      return Promise.all(stems.map(lookup)).then(function (entries) { return entries.filter(Boolean); });
     }
 
     /* two query words that a document may write as one ("ha noi" → Hanoi): the joined term, when
@@ -466,7 +579,8 @@
 
     /* load what a plan needs: postings, exact-form sets, pair sets */
     function fetchPlan(p) {
-      var jobs = [], pairSets = [];
+      var jobs = [], pairSets = [], fac = null;
+      jobs.push(facetsReady().then(function (f) { fac = f; }));
       p.groups.forEach(function (g) {
         g.alts.forEach(function (alt) {
           jobs.push(postings(alt.entry).then(function (post) { alt.post = post; }));
@@ -483,8 +597,19 @@
       });
       return Promise.all(jobs).then(function () {
         (p.joins || []).forEach(function (alt) { if (alt.post) pairSets.push(decodeIds(alt.post[0])); });
+        p.prefer = queryLanguage(p, fac);
         return pairSets;
       });
+    }
+
+    /* a query with a letter only Vietnamese uses ("Sài Gòn", "bão") is Vietnamese: per doc 1
+     * when it is in Vietnamese, or null (no such letter, or no Vietnamese documents) */
+    function queryLanguage(p, fac) {
+      var lang = fac && fac.lang, vi = lang ? lang.values.indexOf("vi") : -1;
+      if (vi < 0 || !p.groups.some(function (g) { return VI_LETTERS_RE.test(g.word.e); })) return null;
+      var mark = new Uint8Array(settings.docs);
+      lang.docs[vi].forEach(function (d) { mark[d] = 1; });
+      return mark;
     }
 
     function scorePlan(p, relaxed, atLeast) {
@@ -502,11 +627,9 @@
           if (r.docs.length >= settings.rank.fill_below || (r.docs.length && p.groups.length < 2)) {
             return { docs: r.docs, groups: p.groups };
           }
-          if (r.docs.length) {      /* few have every word: those that lack one follow them */
-            return scorePlan(p, false, p.groups.length - 1).then(function (more) {
-              var have = new Set(r.docs);
-              return { docs: r.docs.concat(more.docs.filter(function (d) { return !have.has(d); })),
-                groups: p.groups, full: r.docs.length };
+          if (r.docs.length) {      /* few have every word: those that lack one follow them, … */
+            return fill(p, r.docs, p.groups.length - 1).then(function (docs) {
+              return { docs: docs, groups: p.groups, full: r.docs.length };
             });
           }
           if (!p.groups.some(function (g) { return chars(g.word.f).length >= typoMin; })) {
@@ -530,6 +653,17 @@
         return { docs: r.docs, terms: terms, spelling: spelling, partial: r.partial || null,
           full: r.partial ? 0 : r.full == null ? r.docs.length : r.full,
           prefixes: r.groups.filter(function (g) { return g.prefix; }).map(function (g) { return g.word.f; }) };
+      });
+    }
+
+    /* … then, while there are still fewer than fill_below, those that lack two, and so on down
+     * to one word: more words first (a page of the best partial matches, after the full ones) */
+    function fill(p, docs, atLeast) {
+      return scorePlan(p, false, atLeast).then(function (more) {
+        var have = new Set(docs);
+        docs = docs.concat(more.docs.filter(function (d) { return !have.has(d); }));
+        var floor = 1;
+        return docs.length >= settings.rank.fill_below || atLeast <= floor ? docs : fill(p, docs, atLeast - 1);
       });
     }
 
@@ -560,7 +694,7 @@
   return {
     ALPHABET: ALPHABET, FACET_FIELDS: FACET_FIELDS,
     decodeIds: decodeIds, impact: impact, fnv1a: fnv1a,
-    casefold: casefold, fold: fold, word: word, tokenize: tokenize,
+    VI_LETTERS: VI_LETTERS, casefold: casefold, fold: fold, stem: stem, word: word, tokenize: tokenize,
     fileKey: fileKey, vocabName: vocabName, typoChunkKeys: typoChunkKeys, setName: setName,
     fragmentName: fragmentName, withinOneEdit: withinOneEdit, readManifest: readManifest,
     prepareFacets: prepareFacets, passes: passes, facetCounts: facetCounts,
