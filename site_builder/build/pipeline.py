@@ -23,7 +23,7 @@ from site_builder.config import SiteConfig
 from site_builder.errors import BuildError
 from site_builder.build.guard import MARKER, MARKER_TEXT, check_articles_dir, check_output_dir
 from site_builder.build.lock import build_lock
-from site_builder.content.article import Article, article_from_json
+from site_builder.content.article import Article, article_from_json, body_text
 from site_builder.content.loader import article_files, load_articles, stat_key
 from site_builder.search.partial import gc_paused
 from site_builder.search.update import NeedsFullBuild
@@ -88,7 +88,7 @@ class RenderedArticles(dict):
 
     def __missing__(self, slug: str) -> str:
         from site_builder.markdown import render_markdown
-        html = render_markdown(self._by_slug[slug].body).html
+        html = render_markdown(body_text(self._by_slug[slug])).html
         self[slug] = html = rewrite_links(html, self._links.get(slug, ()))
         return html
 
