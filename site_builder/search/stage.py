@@ -4,6 +4,9 @@ same bytes. I/O only through the callables it is given.
 """
 from __future__ import annotations
 
+import os
+import pickle
+import shutil
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,8 +64,38 @@ def _render_job(payload: dict, lo: int, hi: int) -> tuple[list[tuple], spart.Pac
         rendered.append((_TERM_SEP.join(terms.tf2), array("I", terms.tf2.values())))
         analyses.append(terms)
         fragments.append(sfiles.fragment(search_doc(a, r.text)))
-    return rendered, spart.pack_partial(spart.partial_index(lo, analyses)), \
-        _fragment_files(lo, fragments, payload["staging"], payload["made"])
+    packed = spart.pack_partial(spart.partial_index(lo, analyses))
+    staging = payload["staging"]
+    if staging is not None:  # the index job reads it from there: the parent never holds it
+        packed = _spill(staging, lo, packed)
+    return rendered, packed, _fragment_files(lo, fragments, staging, payload["made"])
+
+
+SPILL = ".partials"  # in the search staging folder, removed by the index job before the commit
+
+
+@dataclass(frozen=True)
+class Spilled:
+    """A packed partial written to a file, and the document frequencies the parent needs of it."""
+    path: str
+    terms: str
+    term_counts: array
+
+    def document_frequencies(self):
+        return zip(self.terms.split(spart._KEY_SEP) if self.terms else [], self.term_counts)
+
+    def load(self) -> spart.PackedPartial:
+        with open(self.path, "rb") as fh:
+            return pickle.load(fh)
+
+
+def _spill(staging: Path, lo: int, packed: spart.PackedPartial) -> Spilled:
+    folder = os.path.join(staging, SPILL)
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, f"{lo}.pickle")
+    with open(path, "wb") as fh:
+        pickle.dump(packed, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return Spilled(path, packed.terms, packed.term_counts)
 
 
 _TERM_SEP = "\n"  # no term holds one (partial._KEY_SEP)
@@ -88,8 +121,12 @@ def _index_job(payload: dict) -> tuple[dict, dict, dict]:
     """Build the index (but the fragment files, which the Markdown workers made); with a staging
     folder, write the files there (6,000 of them, not sent back through a pipe) and return only
     their digests and sizes."""
-    built = si.index_documents(payload["docs"], payload["partials"], fragments=False)
+    partials = [p.load() if isinstance(p, Spilled) else p for p in payload["partials"]]
     staging = payload["staging"]
+    if staging is not None:
+        shutil.rmtree(os.path.join(staging, SPILL), ignore_errors=True)
+    built = si.index_documents(payload["docs"], partials, fragments=False)
+    del partials
     if staging is None:
         return built.files, built.state, {}
     made: set[str] = set()

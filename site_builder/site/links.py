@@ -73,16 +73,27 @@ class LinkTargets:
 class ArticleFiles:
     """An article file's path relative to the (resolved) articles folder. The folder is resolved
     once; a file below it as given is cut by string (os.walk does not enter linked folders, so
-    only the file itself can be a link): resolving 50,000 paths one by one cost 5 s."""
+    only the file itself can be a link, and the folder listing says which are): resolving
+    50,000 paths one by one cost 5 s."""
 
     def __init__(self, articles_dir: Path):
+        self._dir = articles_dir
         self._resolved = articles_dir.resolve()
         self._prefix = os.path.join(str(articles_dir), "")
+        self._links: set[str] | None = None
+
+    def _is_link(self, path: str) -> bool:
+        if self._links is None:  # d_type from the folder listing: no stat per file
+            self._links = set()
+            for folder, dirs, _ in os.walk(self._dir):
+                with os.scandir(folder) as entries:
+                    self._links.update(e.path for e in entries if e.is_symlink())
+        return path in self._links
 
     def rel(self, source_path) -> str | None:
         """The posix path under the articles folder, or None for a file outside it."""
         text = str(source_path)
-        if text.startswith(self._prefix) and not os.path.islink(text):
+        if text.startswith(self._prefix) and not self._is_link(text):
             return text[len(self._prefix):].replace(os.sep, "/")
         try:
             return Path(source_path).resolve().relative_to(self._resolved).as_posix()
