@@ -99,14 +99,17 @@ class RenderedArticles(dict):
             self[slug] = rewrite_links(html_by_slug[slug], self._links[slug])
 
 
-def _render_page_job(payload: dict, i: int) -> tuple[str, int]:
-    """Render one page; the worker writes it into staging itself and returns only (digest, size),
-    so the pages' bytes never cross a pipe."""
+def _render_page_job(payload: dict, i: int) -> tuple[str, int, str]:
+    """Render one page; the worker writes it into staging itself and returns only (digest, size,
+    and with payload["chain"] the page's fingerprint), so the pages' bytes never cross a pipe."""
     from site_builder.render.pages import render_page
     page = payload["pages"][i]
+    chain = payload["chain"]
+    fp = "" if chain is None else fingerprint((chain, page.template, page.path, page.lang, page.context),
+                                              payload["memo"])  # before rendering: as the parent would
     data = render_page(payload["env"], page, payload["site"], payload["html_of"])
     files.write_file(payload["staging"], page.path, data, payload["made"])  # per worker: fork copies it
-    return files.digest(data), len(data)
+    return files.digest(data), len(data), fp
 
 
 def _is_current(previous: OutputRecord | None, fp: str, target: Path | str) -> bool:
@@ -360,10 +363,13 @@ def _render(config: SiteConfig, cache: BuildCache, design: Design, articles: lis
         graph = site_graph(articles, design.aliases, config.language)
         pages = plan_pages(articles, config.per_page, config.language, related, graph)
         attach_links(pages, targets, config.articles_dir)
-        memo: dict = {}
-        fps = [fingerprint((design.chain, page.template, page.path, page.lang, page.context), memo) for page in pages]
-        todo = [i for i, page in enumerate(pages)
-                if not _is_current(prior.get(page.path), fps[i], os.path.join(out_base, page.path))]
+        if prior:
+            memo: dict = {}
+            fps = [fingerprint((design.chain, page.template, page.path, page.lang, page.context), memo) for page in pages]
+            todo = [i for i, page in enumerate(pages)
+                    if not _is_current(prior.get(page.path), fps[i], os.path.join(out_base, page.path))]
+        else:  # nothing to keep: every page is rendered, and the workers make the fingerprints too
+            fps, todo = [], list(range(len(pages)))
         env = templates.environment(design.chain, design.theme)
         # Markdown is rendered where it is needed: inside the page workers, for the pages to render.
         html_of = RenderedArticles({a.slug: a for a in articles},
@@ -373,12 +379,15 @@ def _render(config: SiteConfig, cache: BuildCache, design: Design, articles: lis
         bar = (lambda done, total: progress("pages", done, total)) if progress else None
         results = ordered_map(_render_page_job, len(todo),
                               {"env": env, "pages": [pages[i] for i in todo], "site": design.site,
-                               "html_of": html_of, "staging": staging, "made": set()}, config.jobs, bar)
+                               "html_of": html_of, "staging": staging, "made": set(),
+                               "chain": None if prior else design.chain, "memo": {}}, config.jobs, bar)
+        if not prior:
+            fps = [fp for _, _, fp in results]
         out = writer.OutputSet()
         rendered_at = dict(zip(todo, results))
         for i, page in enumerate(pages):
             if i in rendered_at:
-                digest, size = rendered_at[i]
+                digest, size, _ = rendered_at[i]
                 out.stage(page.path, digest, page.source, size)
             else:
                 out.keep(page.path, prior[page.path].digest, page.source, prior[page.path].size)
