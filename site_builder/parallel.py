@@ -43,15 +43,16 @@ def _run_chunk(task: tuple[Callable, int, int]) -> Any:
 
 
 def chunked_map(fn: Callable[[dict, int, int], Any], count: int, payload: dict, jobs: int,
-                progress: Callable[[int, int], None] | None = None) -> list:
+                progress: Callable[[int, int], None] | None = None, align: int = 1) -> list:
     """[fn(payload, lo, hi) for consecutive ranges lo:hi covering range(count)], over `jobs`
-    forked workers when it pays. Where the cuts fall depends on `jobs`: callers combine the
-    chunks so that it does not matter (a list concatenated, an index merged)."""
+    forked workers when it pays; every lo is a multiple of `align`. Where the cuts fall depends
+    on `jobs`: callers combine the chunks so that it does not matter (a list concatenated, an
+    index merged)."""
     if jobs <= 1 or count < PARALLEL_MIN or sys.platform == "win32":
-        bounds = list(range(0, count, 100)) + [count]
+        bounds = list(range(0, count, 100 * align)) + [count]
     else:
         n_chunks = jobs * 8
-        bounds = [count * k // n_chunks for k in range(n_chunks + 1)]
+        bounds = [count * k // n_chunks // align * align for k in range(n_chunks)] + [count]
     tasks = [(fn, bounds[k], bounds[k + 1]) for k in range(len(bounds) - 1) if bounds[k] < bounds[k + 1]]
     results = []
     if jobs <= 1 or count < PARALLEL_MIN or sys.platform == "win32":

@@ -23,7 +23,7 @@ from site_builder.config import SiteConfig
 from site_builder.errors import BuildError
 from site_builder.build.guard import MARKER, MARKER_TEXT, check_articles_dir, check_output_dir
 from site_builder.build.lock import build_lock
-from site_builder.content.article import Article, article_from_json
+from site_builder.content.article import Article, article_from_json, body_text
 from site_builder.content.loader import article_files, load_articles, stat_key
 from site_builder.search.partial import gc_paused
 from site_builder.search.update import NeedsFullBuild
@@ -92,7 +92,7 @@ class RenderedArticles(dict):
 
     def __missing__(self, slug: str) -> str:
         from site_builder.markdown import render_markdown
-        html = render_markdown(self._by_slug[slug].body).html
+        html = render_markdown(body_text(self._by_slug[slug])).html
         self[slug] = html = rewrite_links(html, self._links.get(slug, ()))
         return html
 
@@ -103,14 +103,17 @@ class RenderedArticles(dict):
             self[slug] = rewrite_links(html_by_slug[slug], self._links[slug])
 
 
-def _render_page_job(payload: dict, i: int) -> tuple[str, int]:
-    """Render one page; the worker writes it into staging itself and returns only (digest, size),
-    so the pages' bytes never cross a pipe."""
+def _render_page_job(payload: dict, i: int) -> tuple[str, int, str]:
+    """Render one page; the worker writes it into staging itself and returns only (digest, size,
+    and with payload["chain"] the page's fingerprint), so the pages' bytes never cross a pipe."""
     from site_builder.render.pages import render_page
     page = payload["pages"][i]
+    chain = payload["chain"]
+    fp = "" if chain is None else fingerprint((chain, page.template, page.path, page.lang, page.context),
+                                              payload["memo"])  # before rendering: as the parent would
     data = render_page(payload["env"], page, payload["site"], payload["html_of"])
     files.write_file(payload["staging"], page.path, data, payload["made"])  # per worker: fork copies it
-    return files.digest(data), len(data)
+    return files.digest(data), len(data), fp
 
 
 def _is_current(previous: OutputRecord | None, fp: str, target: Path | str) -> bool:
@@ -418,16 +421,18 @@ def _search_stage(config: SiteConfig, cache: BuildCache, design: Design, article
 class Planned:
     """The pages a build looks at, their fingerprints, and what the rest of the site needs."""
     pages: list[Page]
-    fps: list[str]
+    fps: list[str] | None    # None: not made yet (a cold build's page workers make them)
     graph: SiteGraph | None  # the whole site's graph (None: an edit planned only its readers)
     feeds: set[str]          # an edit's feeds to remake (a full plan remakes them all)
 
 
 def _plan_all(config: SiteConfig, design: Design, articles: list[Article], targets: LinkTargets,
-              related: dict[str, tuple[str, ...]]) -> Planned:
+              related: dict[str, tuple[str, ...]], prior: dict[str, OutputRecord]) -> Planned:
     graph = site_graph(articles, design.aliases, config.language)
     pages = plan_pages(articles, config.per_page, config.language, related, graph)
     attach_links(pages, targets, config.articles_dir)
+    if not prior:  # nothing to keep: every page is rendered, and the workers make the fingerprints
+        return Planned(pages, None, graph, set())
     memo: dict = {}
     fps = [fingerprint((design.chain, page.template, page.path, page.lang, page.context), memo) for page in pages]
     return Planned(pages, fps, graph, set())
@@ -453,7 +458,7 @@ def _render(config: SiteConfig, cache: BuildCache, design: Design, articles: lis
     try:
         search = _search_stage(config, cache, design, articles, prior, staging, search_fp)
         related = ({k: tuple(v) for k, v in cache.related["slugs"].items()} if search is None else search.related)
-        planned = (_plan_all(config, design, articles, targets, related) if edit is None else
+        planned = (_plan_all(config, design, articles, targets, related, prior) if edit is None else
                    _plan_edit(config, design, articles, targets, related, edit, cache.related.get("slugs", {})))
         notes = tuple(graph_warnings(planned.graph)) if edit is None else edit.notes
         if edit is None and keep_plans is not None:
@@ -489,8 +494,11 @@ def _render_pages(config: SiteConfig, design: Design, articles: list[Article], p
 
     out_base = str(config.out_dir)
     pages, fps = planned.pages, planned.fps
-    todo = [i for i, page in enumerate(pages)
-            if not _is_current(prior.get(page.path), fps[i], os.path.join(out_base, page.path))]
+    if fps is None:
+        todo = list(range(len(pages)))
+    else:
+        todo = [i for i, page in enumerate(pages)
+                if not _is_current(prior.get(page.path), fps[i], os.path.join(out_base, page.path))]
     env = templates.environment(design.chain, design.theme)
     # Markdown is rendered where it is needed: inside the page workers, for the pages to render.
     html_of = RenderedArticles({a.slug: a for a in articles},
@@ -500,12 +508,15 @@ def _render_pages(config: SiteConfig, design: Design, articles: list[Article], p
     bar = (lambda done, total: progress("pages", done, total)) if progress else None
     results = ordered_map(_render_page_job, len(todo),
                           {"env": env, "pages": [pages[i] for i in todo], "site": design.site,
-                           "html_of": html_of, "staging": staging, "made": set()}, config.jobs, bar)
+                           "html_of": html_of, "staging": staging, "made": set(),
+                           "chain": design.chain if fps is None else None, "memo": {}}, config.jobs, bar)
+    if fps is None:
+        planned.fps = [fp for _, _, fp in results]
     out = writer.OutputSet()
     rendered_at = dict(zip(todo, results))
     for i, page in enumerate(pages):
         if i in rendered_at:
-            digest, size = rendered_at[i]
+            digest, size, _ = rendered_at[i]
             out.stage(page.path, digest, page.source, size)
         else:
             out.keep(page.path, prior[page.path].digest, page.source, prior[page.path].size)

@@ -66,6 +66,13 @@ class Article:
         return (self.date is None, -(self.date.toordinal() if self.date else 0), self.slug)
 
 
+def body_text(article: Article) -> str:
+    """The body, without keeping it on the article when it is read from its file: a build that
+    renders each article once (in a worker) need not hold every body at once."""
+    value = article.__dict__["_body"]
+    return value if isinstance(value, str) else value()
+
+
 def file_digest(rel: str, data: bytes) -> str:
     """What an article file is: its path under articles/ and its bytes."""
     return hashlib.blake2b(rel.encode() + b"\0" + data, digest_size=16).hexdigest()

@@ -95,6 +95,7 @@ def stat_key(path: str) -> list:
 
 def _parse_job(payload: dict, i: int) -> Article | list[Problem]:
     path, rel, data = payload["files"][i]
+    lazy = data is None  # a worker that read the file itself: the body stays in the file
     if data is None:
         try:
             data = path.read_bytes()
@@ -106,9 +107,12 @@ def _parse_job(payload: dict, i: int) -> Article | list[Problem]:
     except UnicodeDecodeError as exc:
         return [Problem(path, data[: exc.start].count(b"\n") + 1, "not valid UTF-8 text")]
     try:
-        return parse_article(path, text.lstrip("\ufeff"), digest=digest)
+        article = parse_article(path, text.lstrip("\ufeff"), digest=digest)
     except ContentError as err:
         return err.problems
+    if lazy:  # read again where it is rendered: a cold build of 50,000 held 200 MB of bodies
+        article.__dict__["_body"] = FileBody(path, rel, digest)
+    return article
 
 
 def article_files(articles_dir: Path) -> list[str]:

@@ -49,15 +49,17 @@ def build_index(docs: list[SearchDoc]) -> dict[str, bytes]:
     return index_documents(docs).files
 
 
-def index_documents(docs: list[SearchDoc], partials: list[PackedPartial] | None = None) -> IndexBuild:
-    """partials: what the documents add, if already worked out (by the Markdown workers)."""
+def index_documents(docs: list[SearchDoc], partials: list[PackedPartial] | None = None,
+                    fragments: bool = True) -> IndexBuild:
+    """partials: what the documents add, if already worked out (by the Markdown workers);
+    fragments=False: without the f/ files (the Markdown workers made them, from the text)."""
     with gc_paused():
         if partials is None:
-            return _index_documents(docs, partial_index(0, (analyse(d.title, d.text) for d in docs)))
-        return _index_documents(docs, merge_partials(partials))
+            return _index_documents(docs, partial_index(0, (analyse(d.title, d.text) for d in docs)), fragments)
+        return _index_documents(docs, merge_partials(partials), fragments)
 
 
-def _index_documents(docs: list[SearchDoc], part: PartialIndex) -> IndexBuild:
+def _index_documents(docs: list[SearchDoc], part: PartialIndex, fragments: bool = True) -> IndexBuild:
     n = len(docs)
     lengths, form_count = part.lengths, part.form_count
     if len(lengths) != n:
@@ -117,7 +119,7 @@ def _index_documents(docs: list[SearchDoc], part: PartialIndex) -> IndexBuild:
         files[f"x/{file_key(key)}.js"] = typo_file(key, cands)
 
     files["facets.js"] = facets_file(docs)
-    for g in range(0, n, FRAGMENT_GROUP):
+    for g in range(0, n if fragments else 0, FRAGMENT_GROUP):
         files[f"f/{g // FRAGMENT_GROUP}.js"] = fragment_file(g // FRAGMENT_GROUP, list(map(fragment, docs[g:g + FRAGMENT_GROUP])))
     files["manifest.js"] = manifest_file(params, set_bits, map(file_key, chunks), map(file_key, typo))
     state = {"params": params, "setBits": set_bits, "setTotal": set_total, "lengths": lengths,

@@ -4,6 +4,9 @@ same bytes. I/O only through the callables it is given.
 """
 from __future__ import annotations
 
+import os
+import pickle
+import shutil
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,9 +19,10 @@ from site_builder.search import partial as spart
 from site_builder.search import tokens as stok
 from site_builder.site import urls
 from site_builder import files
-from site_builder.content.article import Article
+from site_builder.content.article import Article, body_text
 from site_builder.markdown import render_markdown
 from site_builder.parallel import PARALLEL_MIN, Background, chunked_map, ordered_map
+from site_builder.search.layout import FRAGMENT_GROUP
 from site_builder.search.update import NeedsFullBuild, update_index
 
 MAX_CHANGED = 64          # more edited articles than this: build in full
@@ -35,31 +39,94 @@ class SearchOutcome:
     reason: str = ""                   # why a full build was needed
     pending: Background | None = None  # a full build's index, still being built
     staged: dict[str, tuple[str, int]] = field(default_factory=dict)  # written into staging already
+    fragment_files: dict[str, bytes] = field(default_factory=dict)  # f/ files the Markdown workers made …
+    fragment_staged: dict[str, tuple[str, int]] = field(default_factory=dict)  # … or wrote into staging
 
     def finish(self) -> None:
         """Wait for the index of a full build (built in the background) and take its files."""
         if self.pending is not None:
             self.files, self.state["index"], self.staged = self.pending.result()
             self.pending = None
+            self.files = dict(sorted({**self.files, **self.fragment_files}.items()))
+            self.staged = dict(sorted({**self.staged, **self.fragment_staged}.items()))
+            self.fragment_files, self.fragment_staged = {}, {}
 
 
-def _render_job(payload: dict, lo: int, hi: int) -> tuple[list[tuple], spart.PackedPartial]:
-    """Articles lo:hi (ids lo…) → their (html, text, terms, tf2 values) and what they add to
-    the index: each text is tokenised once, here, in parallel."""
-    rendered, analyses = [], []
+def _render_job(payload: dict, lo: int, hi: int) -> tuple[list[tuple], spart.PackedPartial, dict]:
+    """Articles lo:hi (ids lo…, lo a multiple of FRAGMENT_GROUP) → their (terms, tf2 values),
+    what they add to the index and their fragment files (f/<g>.js, written into staging when
+    there is one: their text never crosses a pipe). Each text is tokenised once, here, in
+    parallel; the terms come back as one string, not as 200 small ones an article."""
+    rendered, analyses, fragments = [], [], []
     for a in payload["articles"][lo:hi]:
-        r = render_markdown(a.body)
+        r = render_markdown(body_text(a))
         terms = stok.analyse(a.title, r.text, stok.article_lead(a))
-        rendered.append((r.html, r.text, tuple(terms.tf2), array("I", terms.tf2.values())))
+        rendered.append((_TERM_SEP.join(terms.tf2), array("I", terms.tf2.values())))
         analyses.append(terms)
-    return rendered, spart.pack_partial(spart.partial_index(lo, analyses))
+        fragments.append(sfiles.fragment(search_doc(a, r.text)))
+    packed = spart.pack_partial(spart.partial_index(lo, analyses))
+    staging = payload["staging"]
+    if staging is not None:  # the index job reads it from there: the parent never holds it
+        packed = _spill(staging, lo, packed)
+    return rendered, packed, _fragment_files(lo, fragments, staging, payload["made"])
+
+
+SPILL = ".partials"  # in the search staging folder, removed by the index job before the commit
+
+
+@dataclass(frozen=True)
+class Spilled:
+    """A packed partial written to a file, and the document frequencies the parent needs of it."""
+    path: str
+    terms: str
+    term_counts: array
+
+    def document_frequencies(self):
+        return zip(self.terms.split(spart._KEY_SEP) if self.terms else [], self.term_counts)
+
+    def load(self) -> spart.PackedPartial:
+        with open(self.path, "rb") as fh:
+            return pickle.load(fh)
+
+
+def _spill(staging: Path, lo: int, packed: spart.PackedPartial) -> Spilled:
+    folder = os.path.join(staging, SPILL)
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, f"{lo}.pickle")
+    with open(path, "wb") as fh:
+        pickle.dump(packed, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return Spilled(path, packed.terms, packed.term_counts)
+
+
+_TERM_SEP = "\n"  # no term holds one (partial._KEY_SEP)
+
+
+def _fragment_files(first: int, fragments: list[dict], staging: Path | None, made: set[str]) -> dict:
+    """f/<g>.js of documents first… : name → bytes, or with a staging folder, written there and
+    name → (digest, size)."""
+    out: dict = {}
+    for k in range(0, len(fragments), FRAGMENT_GROUP):
+        group = (first + k) // FRAGMENT_GROUP
+        data = sfiles.fragment_file(group, fragments[k:k + FRAGMENT_GROUP])
+        name = f"f/{group}.js"
+        if staging is None:
+            out[name] = data
+        else:
+            files.write_file(staging, name, data, made)
+            out[name] = (files.digest(data), len(data))
+    return out
 
 
 def _index_job(payload: dict) -> tuple[dict, dict, dict]:
-    """Build the index; with a staging folder, write the files there (6,000 of them, not sent
-    back through a pipe) and return only their digests and sizes."""
-    built = si.index_documents(payload["docs"], payload["partials"])
+    """Build the index (but the fragment files, which the Markdown workers made); with a staging
+    folder, write the files there (6,000 of them, not sent back through a pipe) and return only
+    their digests and sizes."""
+    partials = [p.load() if isinstance(p, Spilled) else p for p in payload["partials"]]
     staging = payload["staging"]
+    if staging is not None:
+        shutil.rmtree(os.path.join(staging, SPILL), ignore_errors=True)
+    built = si.index_documents(payload["docs"], partials, fragments=False)
+    del partials
     if staging is None:
         return built.files, built.state, {}
     made: set[str] = set()
@@ -116,25 +183,35 @@ def build_search(articles: list[Article], fp: str, previous: dict | None,
             return _update(articles, fp, previous, old_related or {}, old_article, read, jobs)
         except NeedsFullBuild as exc:
             reason = str(exc)
-    chunks = chunked_map(_render_job, len(articles), {"articles": articles}, jobs)
-    rendered = [r for chunk, _ in chunks for r in chunk]
-    partials = [partial for _, partial in chunks]
-    docs = [search_doc(a, r[1]) for a, r in zip(articles, rendered)]
+    chunks = chunked_map(_render_job, len(articles), {"articles": articles, "staging": staging, "made": set()},
+                         jobs, align=FRAGMENT_GROUP)
+    partials = [partial for _, partial, _ in chunks]
+    fragment_files: dict = {}
+    for _, _, made in chunks:
+        fragment_files.update(made)
+    fragment_staged = fragment_files if staging is not None else {}
+    fragment_files = {} if staging is not None else fragment_files
     # The index builds in a forked process while the caller renders pages; related briefings
     # are needed first, so they come from the term weights the Markdown workers returned.
+    docs = [search_doc(a, "") for a in articles]  # the index job reads no text: fragments are made
     index = Background(_index_job, {"docs": docs, "partials": partials, "staging": staging},
                        enabled=jobs > 1 and len(docs) >= PARALLEL_MIN)
+    del docs
     n = len(articles)
     df: dict[str, int] = {}
     for partial in partials:
         for term, count in partial.document_frequencies():
             df[term] = df.get(term, 0) + count
+    del partials
     idf_of = rel.idf_table(df, n)
-    vectors = [rel.vector_of(terms, values, idf_of.get) for _, _, terms, values in rendered]
-    related = rel.related_all(articles, vectors)
+    del df
+    vectors = [rel.vector_of(terms.split(_TERM_SEP) if terms else (), values, idf_of.get)
+               for chunk, _, _ in chunks for terms, values in chunk]
+    del chunks, idf_of
+    related = rel.related_all(articles, vectors, jobs=jobs)
     return SearchOutcome(files={}, full=True, related=related, state=_state(fp, articles, None, vectors),
-                         html={a.slug: r[0] for a, r in zip(articles, rendered)}, reason=reason,
-                         pending=index)
+                         reason=reason, pending=index, fragment_files=fragment_files,
+                         fragment_staged=fragment_staged)
 
 
 def _state(fp, articles, index_state, vectors, stored: list | None = None,
