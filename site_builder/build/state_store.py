@@ -4,20 +4,21 @@ record of every output, file and related list.
 
 - outputs: output path → fingerprint, digest, size (the OutputRecord of each file written);
 - files: article file → its stat key and digest as that build saw them;
-- related: slug → the related briefings the search stage gave;
-- meta: out dir, site fingerprint, page count, related fingerprint, when the files were looked
+- meta: the related briefings the search stage gave (slug → slugs, one JSON value), out dir, site fingerprint, page count, related fingerprint, when the files were looked
   at, the plan store's token, and `valid`, cleared before outputs change (BuildCache.before_commit).
 """
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from site_builder.build.writer import is_safe_path
 
-FORMAT = "1"
+_PLAIN_PATH = re.compile(r"[\w-][\w.-]*(?:/[\w-][\w.-]*)*\Z")  # no "." or ".." segment: safe at a glance
+FORMAT = "2"  # 2: file stats as integer columns, related briefings as one value
 NAME = "state.sqlite"
 
 
@@ -49,8 +50,8 @@ def _connect(path: Path) -> sqlite3.Connection:
     db.executescript(
         "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);"
         "CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, fp TEXT, digest TEXT, size INTEGER);"
-        "CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, stat TEXT, digest TEXT);"
-        "CREATE TABLE IF NOT EXISTS related (slug TEXT PRIMARY KEY, slugs TEXT);")
+        "CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, ctime INTEGER,"
+        " ino INTEGER, link INTEGER, digest TEXT);")
     return db
 
 
@@ -67,15 +68,15 @@ def load_state(root: Path, warnings: list[str]) -> BuildState:
             if meta.get("format") != FORMAT or meta.get("valid") != "1":
                 return BuildState()
             pages = _valid_outputs(db.execute("SELECT path, fp, digest, size FROM outputs"), path, warnings)
-            files = {"stat": {}, "digests": {}}
-            for name, stat, digest in db.execute("SELECT name, stat, digest FROM files"):
-                files["stat"][name] = json.loads(stat)
+            files: dict = {"stat": {}, "digests": {}}
+            stat, digests = files["stat"], files["digests"]
+            for name, size, mtime, ctime, ino, link, digest in db.execute("SELECT * FROM files"):
+                stat[name] = [size, mtime, ctime, ino, bool(link)]  # content.loader.stat_key's form
                 if digest:
-                    files["digests"][name] = digest
+                    digests[name] = digest
             if meta.get("files_at"):
                 files["at"] = int(meta["files_at"])
-            related = {"fp": meta.get("related_fp", ""),
-                       "slugs": {slug: json.loads(s) for slug, s in db.execute("SELECT slug, slugs FROM related")}}
+            related = {"fp": meta.get("related_fp", ""), "slugs": json.loads(meta.get("related_slugs") or "{}")}
             return BuildState(pages, meta.get("out_dir", ""), related if related["fp"] else {},
                               meta.get("site_fp", ""), int(meta.get("page_count", "0")),
                               files if "at" in files else {}, meta.get("plans", ""), on_disk=True)
@@ -91,7 +92,7 @@ def _valid_outputs(rows, path: Path, warnings: list[str]) -> dict[str, OutputRec
     otherwise none (a full build follows)."""
     valid = {}
     for name, fp, digest, size in rows:
-        if not (is_safe_path(name) and isinstance(fp, str) and isinstance(digest, str) and isinstance(size, int)):
+        if not ((_PLAIN_PATH.match(name) or is_safe_path(name)) and isinstance(fp, str) and isinstance(digest, str) and isinstance(size, int)):
             warnings.append(f"{path}: ignored: it names {name!r}, which is not a file of the output")
             return {}
         valid[name] = OutputRecord(fp, digest, size)
@@ -126,13 +127,13 @@ def write_state(root: Path, new: BuildState, old: BuildState) -> None:
     try:
         db.execute("BEGIN")
         if not old.on_disk:  # rows of unknown standing (records made invalid, or none read)
-            for table in ("meta", "outputs", "files", "related"):
+            for table in ("meta", "outputs", "files"):
                 db.execute(f"DELETE FROM {table}")
             old = BuildState()
         _write_rows(db, new, old)
         meta = {"format": FORMAT, "out_dir": new.out_dir, "site_fp": new.site_fp, "page_count": str(new.page_count),
                 "related_fp": new.related.get("fp", ""), "files_at": str(new.files.get("at", "")),
-                "plans": new.plans_token, "valid": "1"}
+                "plans": new.plans_token, "valid": "1", "related_slugs": json.dumps(new.related.get("slugs", {}), ensure_ascii=False, separators=(",", ":"), sort_keys=True)}
         db.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)", meta.items())
         db.execute("COMMIT")
         new.on_disk = True
@@ -151,11 +152,8 @@ def _write_rows(db: sqlite3.Connection, new: BuildState, old: BuildState) -> Non
     db.executemany("DELETE FROM outputs WHERE path=?", ((p,) for p in before.keys() - pages.keys()))
     stat, digests = new.files.get("stat", {}), new.files.get("digests", {})
     old_stat, old_digests = old.files.get("stat", {}), old.files.get("digests", {})
-    db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?)",
-                   ((n, json.dumps(k), digests.get(n, "")) for n, k in stat.items()
+    db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?)",
+                   ((n, *k[:4], int(bool(k[4])), digests.get(n, "")) for n, k in stat.items()
                     if old_stat.get(n) != k or old_digests.get(n) != digests.get(n)))
     db.executemany("DELETE FROM files WHERE name=?", ((n,) for n in old_stat.keys() - stat.keys()))
-    slugs, old_slugs = new.related.get("slugs", {}), old.related.get("slugs", {})
-    db.executemany("INSERT OR REPLACE INTO related VALUES (?,?)",
-                   ((s, json.dumps(v)) for s, v in slugs.items() if old_slugs.get(s) != v))
-    db.executemany("DELETE FROM related WHERE slug=?", ((s,) for s in old_slugs.keys() - slugs.keys()))
+
