@@ -6,12 +6,12 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from typing import Iterable, Mapping
 
-from site_builder.search.codec import _js, encode_ids, read_js
+from site_builder.search.codec import _js, encode_ids, pack_text, read_js, unpack_text
 from site_builder.search.layout import CHUNK_KEY_LEN, FRAGMENT_GROUP, file_key
 from site_builder.search.scoring import IMPACT_LEVELS, K1, QUERY_RANKING
 from site_builder.text.locale import language_name
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 TEXT_LIMIT = 4000         # characters of plain text kept per document for snippets
 
 
@@ -99,12 +99,25 @@ def fragment(d: SearchDoc) -> dict:
 
 
 def fragment_file(group: int, fragments: list[dict]) -> bytes:
-    """Fragments of documents group·FRAGMENT_GROUP … in id order."""
-    return _js(f"f/{group}", fragments)
+    """Fragments of documents group·FRAGMENT_GROUP … in id order, deflated (codec.pack_text)."""
+    return _js(f"f/{group}", pack_text(fragments))
 
 
-def manifest_file(params: dict, set_bits: int, vocab_keys: Iterable[str], typo_keys_: Iterable[str]) -> bytes:
+def read_fragments(data: bytes) -> list[dict]:
+    """Inverse of fragment_file."""
+    return unpack_text(read_js(data))
+
+
+def languages(docs: Iterable[SearchDoc]) -> dict[str, str]:
+    """Language code → name, for the manifest: a result shows its language before facets.js
+    (which grows with the archive) is loaded."""
+    return {code: language_name(code) for code in sorted({d.lang for d in docs})}
+
+
+def manifest_file(params: dict, set_bits: int, vocab_keys: Iterable[str], typo_keys_: Iterable[str],
+                  langs: Mapping[str, str]) -> bytes:
     return _js("manifest", {"version": FORMAT_VERSION, "docs": params["docs"], "setBits": set_bits,
+                            "languages": dict(langs),
                             "fragments": FRAGMENT_GROUP,
                             "vocab": " ".join(sorted(vocab_keys)), "typo": " ".join(sorted(typo_keys_)),
                             "k1": K1, "levels": IMPACT_LEVELS, "chunkKey": CHUNK_KEY_LEN,

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from site_builder.search.codec import _js, encode_ids, fnv1a
 from site_builder.search.files import (
-    SearchDoc, facets_file, form_info, fragment, fragment_file, manifest_file, typo_file, vocab_file,
+    SearchDoc, facets_file, form_info, fragment, fragment_file, languages, manifest_file, typo_file, vocab_file,
 )
 from site_builder.search.layout import (
     FRAGMENT_GROUP, chunk_key, file_key, index_params, is_typo_term, set_bits_for, set_record_size,
@@ -116,7 +116,7 @@ def _index_documents(docs: list[SearchDoc], part: PartialIndex) -> IndexBuild:
     files["facets.js"] = facets_file(docs)
     for g in range(0, n, FRAGMENT_GROUP):
         files[f"f/{g // FRAGMENT_GROUP}.js"] = fragment_file(g // FRAGMENT_GROUP, list(map(fragment, docs[g:g + FRAGMENT_GROUP])))
-    files["manifest.js"] = manifest_file(params, set_bits, map(file_key, chunks), map(file_key, typo))
+    files["manifest.js"] = manifest_file(params, set_bits, map(file_key, chunks), map(file_key, typo), languages(docs))
     state = {"params": params, "setBits": set_bits, "setTotal": set_total, "lengths": lengths,
              "terms": terms, "df": df, "forms": {t: dict(sorted(c.items())) for t, c in sorted(forms.items())}}
     return IndexBuild(files=dict(sorted(files.items())), state=state)

@@ -134,7 +134,7 @@ def _update(state, docs, changes, read, facets_unchanged) -> IndexUpdate:
     if not facets_unchanged:
         files["facets.js"] = sfiles.facets_file(docs)
     _fragment_files(read, docs, [d for d, _, _ in changes], files)
-    files["manifest.js"] = sfiles.manifest_file(params, old.set_bits, vocab_keys, typo_keys)
+    files["manifest.js"] = sfiles.manifest_file(params, old.set_bits, vocab_keys, typo_keys, sfiles.languages(docs))
     new_state = {"params": params, "setBits": old.set_bits, "setTotal": set_total, "lengths": lengths,
                  "terms": post.terms, "df": post.df, "forms": dict(sorted(forms.items()))}
     return IndexUpdate(files=files, state=new_state, postings={t: post.ids_now[t] for t in sorted(post.affected)},
@@ -371,7 +371,7 @@ def _fragment_files(read, docs, changed_docs: list[int], files: dict) -> None:
     group_size = layout.FRAGMENT_GROUP
     for group in sorted({d // group_size for d in changed_docs}):
         data = read(f"f/{group}.js")
-        fragments = codec.read_js(data) if data is not None else []
+        fragments = sfiles.read_fragments(data) if data is not None else []
         for d in range(group * group_size, min(n, (group + 1) * group_size)):
             k = d - group * group_size
             if d in changed_set:

@@ -18,6 +18,14 @@
   var VAL = new Int8Array(128).fill(-1);
   for (var ai = 0; ai < 64; ai++) VAL[ALPHABET.charCodeAt(ai)] = ai;
 
+  /* fragment files hold JSON as raw DEFLATE in standard base64 (codec.pack_text) → Promise of the data */
+  function unpackText(text) {
+    var bin = atob(text), bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+
   /* sorted doc ids from 'b' + bitmap or 'g' + gap varints */
   function decodeIds(text) {
     var ids = [], i, c;
@@ -141,7 +149,8 @@
 
   /* ------------------------------------------------------------- manifest */
 
-  var MANIFEST_KEYS = ["docs", "setBits", "fragments", "vocab", "typo", "k1", "levels", "chunkKey", "query"];
+  var MANIFEST_KEYS = ["docs", "setBits", "fragments", "vocab", "typo", "k1", "levels", "chunkKey", "query",
+    "languages"];
   var RANKING_KEYS = ["title_bonus", "accent_boost", "phrase_bonus", "phrase_min_idf", "completion_weight",
     "completions", "prefix_min_length", "typo_weight", "typos", "typo_min_length", "fill_below"];
 
@@ -156,7 +165,7 @@
     });
     return {
       docs: m.docs, setBits: m.setBits, fragments: m.fragments, k1: m.k1, levels: m.levels,
-      chunkKey: m.chunkKey, rank: m.query,
+      chunkKey: m.chunkKey, rank: m.query, languages: m.languages,
       vocabKeys: new Set(m.vocab ? m.vocab.split(" ") : []),
       typoKeys: new Set(m.typo ? m.typo.split(" ") : [])
     };
@@ -331,16 +340,15 @@
   /* A searcher over one index. load(name) → Promise of a file's registered data, or null when
    * the file does not exist ("manifest", "v/ab", …); each file is asked for once. */
   function createSearcher(load) {
-    var files = {}, settings = null, facets = null, termLists = new WeakMap();
+    var files = {}, unpacked = {}, settings = null, facets = null, termLists = new WeakMap();
 
     function get(name) { return files[name] || (files[name] = Promise.resolve(load(name))); }
 
-    /* the manifest is needed to plan a query; the facets only to show results */
+    /* the manifest is needed to plan a query; the facets (a file that grows with the archive)
+     * only to count and filter, so the page asks for them after the first results */
     function ready() {
-      var facetsLoaded = get("facets");
       return get("manifest").then(function (m) {
         if (!settings) settings = readManifest(m);
-        facetsLoaded.then(function (data) { if (!facets) facets = prepareFacets(data, settings.docs); });
         return settings;
       });
     }
@@ -549,17 +557,24 @@
     function documents(ids) {
       return ready().then(function () {
         return Promise.all(ids.map(function (d) {
-          return get(fragmentName(d, settings)).then(function (g) { return g ? g[d % settings.fragments] : null; });
+          var name = fragmentName(d, settings);
+          if (!unpacked[name]) {
+            unpacked[name] = get(name).then(function (g) { return typeof g === "string" ? unpackText(g) : null; });
+          }
+          return unpacked[name].then(function (g) { return g ? g[d % settings.fragments] || null : null; });
         }));
       });
     }
 
-    return { ready: ready, facets: facetsReady, search: search, documents: documents };
+    /* language code → its name (manifest.languages), for a result's meta line */
+    function languageName(code) { return settings && settings.languages[code] || code; }
+
+    return { ready: ready, facets: facetsReady, search: search, documents: documents, languageName: languageName };
   }
 
   return {
     ALPHABET: ALPHABET, FACET_FIELDS: FACET_FIELDS,
-    decodeIds: decodeIds, impact: impact, fnv1a: fnv1a,
+    decodeIds: decodeIds, unpackText: unpackText, impact: impact, fnv1a: fnv1a,
     casefold: casefold, fold: fold, word: word, tokenize: tokenize,
     fileKey: fileKey, vocabName: vocabName, typoChunkKeys: typoChunkKeys, setName: setName,
     fragmentName: fragmentName, withinOneEdit: withinOneEdit, readManifest: readManifest,
