@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from typing import Iterable, Mapping
 
 from site_builder.search.codec import _js, encode_ids, pack_text, read_js, unpack_text
+from site_builder.search import codec, layout
 from site_builder.search.layout import CHUNK_KEY_LEN, FRAGMENT_GROUP, file_key
 from site_builder.search.scoring import IMPACT_LEVELS, K1, QUERY_RANKING
 from site_builder.text.locale import language_name
@@ -45,6 +46,66 @@ def form_info(counts: Mapping[str, int], term: str):
         (only,) = counts
         return only if only != term else None
     return None
+
+
+def split_postings(ids: str, chars: str, head: int) -> tuple[list, str]:
+    """A long postings record [ids, impacts] → ([ids, head positions, head impacts, cut], tail).
+    The head is the `head` highest impacts (ties: the newer document), by position in ids; the
+    tail the other impacts in id order; cut an impact at least as high as any in the tail (its
+    level the tail's highest, the title bit if any tail posting has it). search-core.js ranks
+    with the head alone when the bound proves the first page, so a common word costs its ids
+    and a thousand impacts, not an impact per document."""
+    buckets: list[list[int]] = [[] for _ in codec.ALPHABET]
+    for i, c in enumerate(chars):
+        buckets[_VALUE[c]].append(i)
+    top: list[int] = []
+    cut_title, cut_level = 0, 0
+    for v in range(len(buckets) - 1, -1, -1):
+        bucket = buckets[v]
+        take = min(len(bucket), head - len(top))
+        if take:
+            top.extend(bucket[len(bucket) - take:])
+        if take < len(bucket):
+            cut_title |= v & 32
+            cut_level = max(cut_level, v & 31)
+    top.sort()
+    in_head = set(top)
+    tail = "".join(c for i, c in enumerate(chars) if i not in in_head)
+    return [ids, encode_ids(top), "".join(chars[i] for i in top), codec.ALPHABET[cut_title | cut_level]], tail
+
+
+_VALUE = {c: i for i, c in enumerate(codec.ALPHABET)}
+
+
+def join_postings(record: list, tail: str) -> list:
+    """Inverse of split_postings: [ids, impacts]."""
+    ids, positions, head_chars, _ = record
+    n = len(codec.decode_ids(ids))
+    out, k, t = [], 0, 0
+    pos = codec.decode_ids(positions)
+    for i in range(n):
+        if k < len(pos) and pos[k] == i:
+            out.append(head_chars[k])
+            k += 1
+        else:
+            out.append(tail[t])
+            t += 1
+    if t != len(tail) or k != len(pos):
+        raise ValueError("postings head and tail do not add up")
+    return [ids, "".join(out)]
+
+
+def postings_files(name: str, shard: Mapping[str, list]) -> dict[str, bytes | None]:
+    """p/<name>.js (terms → [ids, impacts], long ones split) and t/<name>.js (their tails), or
+    None for a t/ file the shard does not need."""
+    records: dict[str, list] = {}
+    tails: dict[str, str] = {}
+    for term, (ids, chars) in shard.items():
+        if len(chars) >= layout.HEAD_MIN_DF:
+            records[term], tails[term] = split_postings(ids, chars, layout.HEAD_POSTINGS)
+        else:
+            records[term] = [ids, chars]
+    return {f"p/{name}.js": _js(f"p/{name}", records), f"t/{name}.js": _js(f"t/{name}", tails) if tails else None}
 
 
 def vocab_file(key: str, records: Mapping[str, tuple]) -> bytes:

@@ -8,6 +8,8 @@ docs/search.md. In short, under search/:
   v/<key>.js        vocabulary: folded terms starting with <key> (first 2 letters),
                     with document frequency, postings shard and surface forms
   p/<n>.js          postings: for each folded term its doc ids and one impact char per doc
+                    (a term in 3,000+ docs: its 1,000 highest impacts and a bound on the rest)
+  t/<n>.js          the rest of those impacts, loaded only when the head cannot rank a page
   s/<hash>.js       id sets keyed by hash: word pairs "w1 w2" (phrases) and exact
                     accented forms "=tội" (for terms written several ways)
   x/<key>.js        typo candidates: every term t of 4+ letters is listed under the keys
@@ -26,7 +28,7 @@ from dataclasses import dataclass
 
 from site_builder.search.codec import _js, encode_ids, fnv1a
 from site_builder.search.files import (
-    SearchDoc, facets_file, form_info, fragment, fragment_file, languages, manifest_file, typo_file, vocab_file,
+    SearchDoc, facets_file, form_info, fragment, fragment_file, languages, manifest_file, postings_files, typo_file, vocab_file,
 )
 from site_builder.search.layout import (
     FRAGMENT_GROUP, chunk_key, file_key, index_params, is_typo_term, set_bits_for, set_record_size,
@@ -84,7 +86,7 @@ def _index_documents(docs: list[SearchDoc], part: PartialIndex) -> IndexBuild:
         chars = "".join(map(impacts.__getitem__, zip(values, map(length_of, ids))))
         shard[term] = [encode_ids(ids), chars]
         if i + 1 == len(terms) or names[i + 1] != names[i]:
-            files[f"p/{names[i]}.js"] = _js(f"p/{names[i]}", shard)
+            files.update((k, v) for k, v in postings_files(names[i], shard).items() if v is not None)
             shard = {}
 
     sets: dict[str, str] = {key: encode_ids(ids) for key, ids in part.pairs.items()}

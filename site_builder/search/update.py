@@ -67,6 +67,7 @@ class _OldIndex:
         self.set_bits: int = state["setBits"]
         self.ids_of: dict[str, list[int]] = {}
         self.set_ids: dict[str, list[int] | None] = {}
+        self.joined: dict[tuple[str, str], list] = {}
 
     def file(self, name: str):
         if name not in self.decoded:
@@ -78,10 +79,20 @@ class _OldIndex:
         return self.decoded[name]
 
     def posting(self, term: str) -> list:
-        shard = self.file(f"p/{self.names[self.pos[term]]}.js")
+        """[ids, impacts] (a split record joined with its tail in t/)."""
+        name = self.names[self.pos[term]]
+        shard = self.file(f"p/{name}.js")
         if shard is None or term not in shard:
             raise NeedsFullBuild(f"postings of {term!r} missing")
-        return shard[term]
+        record = shard[term]
+        if len(record) == 2:
+            return record
+        if (name, term) not in self.joined:
+            tails = self.file(f"t/{name}.js")
+            if tails is None or term not in tails:
+                raise NeedsFullBuild(f"impacts of {term!r} missing")
+            self.joined[name, term] = sfiles.join_postings(record, tails[term])
+        return self.joined[name, term]
 
     def ids(self, term: str) -> list[int]:
         if term not in self.ids_of:
@@ -221,9 +232,9 @@ def _shard_files(old: _OldIndex, post: _Postings, files: dict) -> set[str]:
         shard = {}
         for t in post.terms[lo:hi]:
             shard[t] = post.new_post[t] if t in post.affected else old.posting(t)
-        files[f"p/{name}.js"] = codec._js(f"p/{name}", shard)
+        files.update(sfiles.postings_files(name, shard))
     for name in touched_old - new_span.keys():
-        files[f"p/{name}.js"] = None
+        files[f"p/{name}.js"] = files[f"t/{name}.js"] = None
     return name_changed
 
 

@@ -11,8 +11,10 @@ and lunr-style sites ship) and a page that fetches it, folds the text and scans 
 headless Debian chromium over a local http server, it measures for each:
 
   index size         bytes of the index on disk (search/ tree vs the one JSON file)
-  first query        bytes of every response until the first results show: page, CSS,
-                     script and index files (Chromium's responseBodySize, summed)
+  first query        bytes of every response requested before the first results show:
+                     page, CSS, script and index files (Chromium's responseBodySize, summed)
+  … with facets      the same and what the page loads after them for the same query
+                     (facets.js: the sidebar's counts fill in after the results)
   second query       bytes downloaded for a different query typed afterwards
   first results      ms from navigation start until the first results are in the page
   second query time  ms from submitting the second query until its results are in the page
@@ -162,13 +164,14 @@ def measure(browser, url: str, q2: str, done_js: str, result_selector: str, type
     context = browser.new_context(bypass_csp=True)   # the pages' CSP forbids wait_for_function's eval
     page = context.new_page()
     page.add_init_script(FIRST_RESULT_OBSERVER % json.dumps(result_selector))
-    started, sizes, by_url = [], [], {}
+    started, sizes, by_url, early = [], [], {}, []
     page.on("request", lambda r: started.append(r.url))
 
     def finished(r):
         size = r.sizes()["responseBodySize"]
         sizes.append(size)
         by_url[r.url] = by_url.get(r.url, 0) + size
+        early.append((r.timing["startTime"], r.url, size))
 
     page.on("requestfinished", finished)
     page.on("requestfailed", lambda r: sizes.append(0))
@@ -181,9 +184,15 @@ def measure(browser, url: str, q2: str, done_js: str, result_selector: str, type
 
     page.goto(url)
     page.wait_for_function(done_js, arg=url.split("q=")[1].replace("+", " ").replace("%20", " "), timeout=60_000)
-    first_ms = page.evaluate("window.__benchFirstResult")
-    first_bytes, first_requests = settle(), len(started)
-    first_kinds = kinds_of(by_url)
+    first_ms, origin = page.evaluate("[window.__benchFirstResult, performance.timeOrigin]")
+    all_bytes, all_requests = settle(), len(started)
+    shown_at = origin + first_ms           # requests started after this are not the first results'
+    before = [(url, size) for start, url, size in early if start <= shown_at]
+    first_bytes, first_requests = sum(size for _, size in before), len(before)
+    first_kinds: dict[str, int] = {}
+    for url, size in before:
+        first_kinds[url] = first_kinds.get(url, 0) + size
+    first_kinds = kinds_of(first_kinds)
     started.clear(), sizes.clear()
     t0 = time.perf_counter()
     page.evaluate(type_js, q2)
@@ -192,6 +201,7 @@ def measure(browser, url: str, q2: str, done_js: str, result_selector: str, type
     second_bytes = settle()
     context.close()
     return {"first_bytes": first_bytes, "first_requests": first_requests, "first_ms": first_ms,
+            "first_all_bytes": all_bytes, "first_all_requests": all_requests,
             "second_bytes": second_bytes, "second_ms": second_ms, "first_kinds": first_kinds}
 
 
@@ -254,6 +264,7 @@ def print_one(n: int, seconds: float | None, runs: dict, sharded_size: int, naiv
           f" median of {len(runs['sharded'])} runs, headless chromium over http://127.0.0.1\n")
     rows = [("index size on disk", sharded_size, naive_size, "bytes"),
             ("first query: downloaded", "first_bytes", "bytes"), ("first query: requests", "first_requests", ""),
+            ("… with facets: downloaded", "first_all_bytes", "bytes"),
             ("second query: downloaded", "second_bytes", "bytes"),
             ("time to first results", "first_ms", "ms from navigation"), ("second query: time", "second_ms", "ms")]
     print(f"{'':28}{'sharded (ours)':>16}{'single JSON' if runs['naive'] else '':>16}")
@@ -273,13 +284,13 @@ KIND_ORDER = ("page", "css", "js", "manifest", "facets", "v/", "p/", "s/", "x/",
 def print_scaling(rows: list[dict]) -> None:
     """One line per size; first-query bytes by kind from the median run (by total bytes)."""
     print(f"\nscaling: first query {FIRST_QUERY!r} (bytes until the first results show)\n")
-    print(f"{'articles':>9} {'index B/article':>15} {'first query B':>13} {'requests':>8} {'first results ms':>16}"
-          f" {'2nd query B':>11}   first query by kind")
+    print(f"{'articles':>9} {'index B/article':>15} {'first query B':>13} {'requests':>8} {'+ facets B':>10}"
+          f" {'first results ms':>16} {'2nd query B':>11}   first query by kind")
     for r in rows:
         kinds = r["kinds"]
         order = [k for k in KIND_ORDER if k in kinds] + sorted(k for k in kinds if k not in KIND_ORDER)
         print(f"{r['n']:>9,} {r['per_article']:>15,.0f} {r['first_bytes']:>13,.0f} {r['requests']:>8.0f}"
-              f" {r['first_ms']:>16,.0f} {r['second_bytes']:>11,.0f}   " + ", ".join(f"{k} {kinds[k]:,}" for k in order))
+              f" {r['all_bytes']:>10,.0f} {r['first_ms']:>16,.0f} {r['second_bytes']:>11,.0f}   " + ", ".join(f"{k} {kinds[k]:,}" for k in order))
 
 
 def bench_size(n: int, args, site: Path) -> dict:
@@ -296,6 +307,7 @@ def bench_size(n: int, args, site: Path) -> dict:
     ordered = sorted(runs["sharded"], key=lambda r: r["first_bytes"])
     return {"n": n, "per_article": sharded_size / n, "first_bytes": med(runs["sharded"], "first_bytes"),
             "requests": med(runs["sharded"], "first_requests"), "first_ms": med(runs["sharded"], "first_ms"),
+            "all_bytes": med(runs["sharded"], "first_all_bytes"),
             "second_bytes": med(runs["sharded"], "second_bytes"), "kinds": ordered[len(ordered) // 2]["first_kinds"]}
 
 
