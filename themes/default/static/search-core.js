@@ -334,12 +334,41 @@
       var diff = Math.round((total[b] - total[a]) * 1e6);
       return diff || b - a;
     });
-    return { docs: result, masks: masks };
+    return { docs: result, masks: masks, total: total };
+  }
+
+  /* Postings of a term in many documents come split (docs/search.md): p/ holds [ids, head
+   * positions, head impacts, cut], t/ the other impacts in id order. → [ids, impacts], the
+   * missing impacts taken from `tail` when it is given, else all `fill`. */
+  function joinPostings(rec, tail, fill) {
+    var n = decodeIds(rec[0]).length, pos = decodeIds(rec[1]), head = rec[2], out = new Array(n);
+    for (var i = 0, h = 0, t = 0; i < n; i++) {
+      if (h < pos.length && pos[h] === i) out[i] = head.charAt(h++);
+      else out[i] = tail != null ? tail.charAt(t++) : fill;
+    }
+    return [rec[0], out.join("")];
+  }
+  var LOWEST = ALPHABET.charAt(1);          /* level 1, not in the title: below any impact */
+
+  /* Scored with every missing impact at its lowest (lower) and at the cut (upper): how many of
+   * lower's first documents are surely in the right order — all of them when no other document
+   * could reach the k-th even at its upper bound (ties go to the higher id) — or 0 */
+  function provenTop(lower, upper, k) {
+    var top = lower.docs.slice(0, k), L = lower.total, U = upper.total;
+    for (var i = 0; i < top.length; i++) if (L[top[i]] !== U[top[i]]) return 0;
+    if (lower.docs.length <= k) return lower.docs.length;
+    var last = top[top.length - 1], bar = L[last], inTop = new Set(top);
+    for (var j = 0; j < upper.docs.length; j++) {
+      var d = upper.docs[j];
+      if (!inTop.has(d) && (U[d] > bar + 1e-6 || (U[d] >= bar - 1e-6 && d > last))) return 0;
+    }
+    return top.length;
   }
 
   /* A searcher over one index. load(name) → Promise of a file's registered data, or null when
    * the file does not exist ("manifest", "v/ab", …); each file is asked for once. */
-  function createSearcher(load) {
+  function createSearcher(load, options) {
+    var top = options && options.top || 10;   /* results a page shows first: ranked from heads when they can */
     var files = {}, unpacked = {}, settings = null, facets = null, termLists = new WeakMap();
 
     function get(name) { return files[name] || (files[name] = Promise.resolve(load(name))); }
@@ -495,34 +524,65 @@
       });
     }
 
+    /* score a loaded plan; terms whose postings are split are first scored from their heads,
+     * and their tails loaded only when the heads cannot prove the first `top` in order.
+     * → the score result with `exact`: how many of its first documents are in their final order */
     function scorePlan(p, relaxed, atLeast) {
-      return fetchPlan(p).then(function (pairSets) { return score(p, pairSets, settings, relaxed, atLeast); });
+      return fetchPlan(p).then(function (pairSets) {
+        var run = function () { return score(p, pairSets, settings, relaxed, atLeast); }, split = [];
+        p.groups.forEach(function (g) {
+          g.alts.forEach(function (alt) { if (alt.post && alt.post.length === 4 && split.indexOf(alt) < 0) split.push(alt); });
+        });
+        if (!split.length) return withExact(run(), Infinity);
+        if (!p.full) {
+          var lower = withPostings(split, function (rec) { return joinPostings(rec, null, LOWEST); }, run);
+          var upper = withPostings(split, function (rec) { return joinPostings(rec, null, rec[3]); }, run);
+          var proven = provenTop(lower, upper, top);
+          if (proven) return withExact(lower, proven);
+        }
+        return Promise.all(split.map(function (alt) {
+          return get("t/" + alt.entry.shard).then(function (t) { alt.tail = t && t[alt.entry.term] || ""; });
+        })).then(function () {
+          return withExact(withPostings(split, function (rec, alt) { return joinPostings(rec, alt.tail, LOWEST); }, run), Infinity);
+        });
+      });
     }
+    function withPostings(split, make, run) {
+      var records = split.map(function (alt) { return alt.post; });
+      split.forEach(function (alt, i) { alt.post = make(records[i], alt); });
+      try { return run(); } finally { split.forEach(function (alt, i) { alt.post = records[i]; }); }
+    }
+    function withExact(r, exact) { r.exact = Math.min(exact, r.docs.length); return r; }
 
     /* query → {docs: ids best first, full: how many of them have every word (the others have
      * all but one), terms: Set of folded terms used, prefixes, spelling: typo terms, partial: null
-     * or, when no document has every word, {all: the query's words, some: the words the results have}} */
-    function search(query) {
-      return ready().then(function () { return plan(query, false); }).then(function (p) {
+     * or, when no document has every word, {all: the query's words, some: the words the results have},
+     * exact: how many of the first docs are in their final order (the rest are all there, in an
+     * order that may change)}; `whole`: rank every document (loads the tails of split postings) */
+    function search(query, whole) {
+      var ranked = function (p) { if (p) p.full = !!whole; return p; };
+      return ready().then(function () { return plan(query, false); }).then(ranked).then(function (p) {
         if (!p) return { docs: [], groups: [] };
         return scorePlan(p).then(function (r) {
           var typoMin = settings.rank.typo_min_length;
           if (r.docs.length >= settings.rank.fill_below || (r.docs.length && p.groups.length < 2)) {
-            return { docs: r.docs, groups: p.groups };
+            return { docs: r.docs, groups: p.groups, exact: r.exact };
           }
           if (r.docs.length) {      /* few have every word: those that lack one follow them */
             return scorePlan(p, false, p.groups.length - 1).then(function (more) {
-              var have = new Set(r.docs);
-              return { docs: r.docs.concat(more.docs.filter(function (d) { return !have.has(d); })),
-                groups: p.groups, full: r.docs.length };
+              var have = new Set(r.docs), rest = more.docs.filter(function (d) { return !have.has(d); });
+              var sure = more.docs.slice(0, more.exact).filter(function (d) { return !have.has(d); }).length;
+              return { docs: r.docs.concat(rest), groups: p.groups, full: r.docs.length,
+                exact: r.exact < r.docs.length ? r.exact : r.docs.length + sure };
             });
           }
           if (!p.groups.some(function (g) { return chars(g.word.f).length >= typoMin; })) {
             return p.groups.length < 2 ? { docs: [], groups: p.groups } : relax(p);
           }
-          return plan(query, true).then(function (p2) {    /* nothing: try one-edit spellings */
+          return plan(query, true).then(ranked).then(function (p2) {    /* nothing: try one-edit spellings */
             return scorePlan(p2).then(function (r2) {
-              return r2.docs.length || p2.groups.length < 2 ? { docs: r2.docs, groups: p2.groups } : relax(p2);
+              return r2.docs.length || p2.groups.length < 2 ? { docs: r2.docs, groups: p2.groups, exact: r2.exact }
+                : relax(p2);
             });
           });
         });
@@ -537,6 +597,7 @@
         });
         return { docs: r.docs, terms: terms, spelling: spelling, partial: r.partial || null,
           full: r.partial ? 0 : r.full == null ? r.docs.length : r.full,
+          exact: r.exact == null ? r.docs.length : r.exact,
           prefixes: r.groups.filter(function (g) { return g.prefix; }).map(function (g) { return g.word.f; }) };
       });
     }
@@ -547,7 +608,7 @@
         if (!r.docs.length) return { docs: [], groups: p.groups };
         var mask = r.masks[r.docs[0]];
         var some = p.groups.filter(function (g, gi) { return gi < 30 && mask & (1 << gi); });
-        return { docs: r.docs, groups: some, partial: {
+        return { docs: r.docs, groups: some, exact: r.exact, partial: {
           all: p.groups.map(function (g) { return g.word.e; }),
           some: some.map(function (g) { return g.word.e; }) } };
       });

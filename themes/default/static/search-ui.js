@@ -32,7 +32,7 @@
       document.head.appendChild(s);
     });
   }
-  var searcher = core.createSearcher(loadScript);
+  var searcher = core.createSearcher(loadScript, { top: PAGE });
 
   var input = document.getElementById("search-input");
   var form = document.getElementById("search-form");
@@ -115,8 +115,30 @@
     return li;
   }
 
+  /* the result ranked in whole: needed before showing past the documents the heads ranked, or a filtered view */
+  function ranked(token) {
+    var r = state.result;
+    if (r.exact >= r.docs.length) return Promise.resolve(r);
+    return searcher.search(state.q, true).then(function (whole) {
+      if (token === seq && state.result === r) state.result = whole;
+      return whole;
+    });
+  }
+  function filteredDocs(r) {
+    return state.facets ? r.docs.filter(function (d) { return core.passes(state.facets, state.filters, d, null); })
+      : r.docs;
+  }
+
   function showMore(token) {
-    var from = state.shown, to = Math.min(state.filtered.length, from + PAGE), r = state.result;
+    var from = state.shown, to = Math.min(state.filtered.length, from + PAGE);
+    if (to > state.result.exact) {
+      return ranked(token).then(function (whole) {
+        if (token !== seq) return;
+        state.filtered = filteredDocs(whole);
+        return showMore(token);
+      });
+    }
+    var r = state.result;
     return searcher.documents(state.filtered.slice(from, to)).then(function (docs) {
       if (token !== seq) return;
       docs.forEach(function (doc, i) {
@@ -135,8 +157,10 @@
 
   /* without filters the results need no facets: they are counted once the first page shows */
   function show(r, token) {
-    var filtered = state.facets ? r.docs.filter(function (d) { return core.passes(state.facets, state.filters, d, null); })
-      : r.docs;
+    if (Object.keys(state.filters).length && r.exact < r.docs.length) {
+      return ranked(token).then(function (whole) { if (token === seq) return show(whole, token); });
+    }
+    var filtered = filteredDocs(r);
     list.textContent = "";
     state.shown = 0;
     state.filtered = filtered;
