@@ -15,8 +15,8 @@ docs/search.md. In short, under search/:
   x/<key>.js        typo candidates: every term t of 4+ letters is listed under the keys
                     t[:2], t[1:3] and t[0]+t[2], so a word one edit away from t always
                     finds it in one of three chunks
-  f/<g>.js          documents g·4 … g·4+3 (FRAGMENT_GROUP): title, url, date, language,
-                    source, tags, text; four to a file, so 10,000 documents are 2,500 files
+  f/<g>.js          documents g·2, g·2+1 (FRAGMENT_GROUP): title, url, date, language,
+                    source, tags, text, deflated; two to a file, so 10,000 documents are 5,000 files
 
 Every file is a tiny script, `window.__sbSearch.register("<name>", {...});`, so it loads
 with a <script> tag from file:// as well as over http(s).

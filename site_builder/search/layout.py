@@ -6,7 +6,7 @@ import math
 import re
 import zlib
 
-FRAGMENT_GROUP = 4        # documents per f/ file: creating a file costs more than its bytes here
+FRAGMENT_GROUP = 2        # documents per f/ file: a page of results loads up to 10 of them; a file costs build time
 POSTINGS_TARGET = 6000    # bytes: terms are packed into postings shards up to about this size
 SETS_TARGET = 3000        # bytes: average size aimed at for the hashed id-set shards
 TYPO_MIN_LEN = 4          # typo candidates: terms of at least this many characters
