@@ -75,7 +75,8 @@ def test_split_postings_join_back():
     head = sorted(chars, key=codec.ALPHABET.index)[-10:]
     assert sorted(record[2], key=codec.ALPHABET.index) == head
     value = codec.ALPHABET.index
-    cut = value(record[3])
+    highest, cut = value(record[3][0]), value(record[3][1])
+    assert highest == max(map(value, tail))
     assert all((value(c) & 31) <= (cut & 31) and (value(c) & 32) <= (cut & 32) for c in tail)
 
 

@@ -51,27 +51,29 @@ def form_info(counts: Mapping[str, int], term: str):
 def split_postings(ids: str, chars: str, head: int) -> tuple[list, str]:
     """A long postings record [ids, impacts] → ([ids, head positions, head impacts, cut], tail).
     The head is the `head` highest impacts (ties: the newer document), by position in ids; the
-    tail the other impacts in id order; cut an impact at least as high as any in the tail (its
-    level the tail's highest, the title bit if any tail posting has it). search-core.js ranks
+    tail the other impacts in id order; cut two impact characters: the tail's highest (title bit
+    first), and one no tail impact exceeds in level or title bit. search-core.js ranks
     with the head alone when the bound proves the first page, so a common word costs its ids
     and a thousand impacts, not an impact per document."""
     buckets: list[list[int]] = [[] for _ in codec.ALPHABET]
     for i, c in enumerate(chars):
         buckets[_VALUE[c]].append(i)
     top: list[int] = []
-    cut_title, cut_level = 0, 0
+    highest, cut_title, cut_level = -1, 0, 0
     for v in range(len(buckets) - 1, -1, -1):
         bucket = buckets[v]
         take = min(len(bucket), head - len(top))
         if take:
             top.extend(bucket[len(bucket) - take:])
         if take < len(bucket):
+            highest = max(highest, v)
             cut_title |= v & 32
             cut_level = max(cut_level, v & 31)
     top.sort()
     in_head = set(top)
     tail = "".join(c for i, c in enumerate(chars) if i not in in_head)
-    return [ids, encode_ids(top), "".join(chars[i] for i in top), codec.ALPHABET[cut_title | cut_level]], tail
+    cut = codec.ALPHABET[highest] + codec.ALPHABET[cut_title | cut_level]
+    return [ids, encode_ids(top), "".join(chars[i] for i in top), cut], tail
 
 
 _VALUE = {c: i for i, c in enumerate(codec.ALPHABET)}

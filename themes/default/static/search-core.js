@@ -536,7 +536,10 @@
         if (!split.length) return withExact(run(), Infinity);
         if (!p.full) {
           var lower = withPostings(split, function (rec) { return joinPostings(rec, null, LOWEST); }, run);
-          var upper = withPostings(split, function (rec) { return joinPostings(rec, null, rec[3]); }, run);
+          /* the tail's highest impact bounds the rest when a title outweighs any level; else the
+           * impact with the tail's highest level and title bit */
+          var cut = settings.rank.title_bonus >= settings.k1 + 1 ? 0 : 1;
+          var upper = withPostings(split, function (rec) { return joinPostings(rec, null, rec[3].charAt(cut)); }, run);
           var proven = provenTop(lower, upper, top);
           if (proven) return withExact(lower, proven);
         }
