@@ -17,6 +17,7 @@ from site_builder.search import partial
 from site_builder.search import tokens as stok
 from site_builder.content.article import Article
 from site_builder.search.related import related_slugs
+from site_builder.text.locale import language_name
 
 REGISTER = re.compile(r'^window\.__sbSearch\.register\("([^"]+)",(.*)\);\n$', re.S)
 
@@ -171,10 +172,10 @@ def test_build_index_layout_and_registration_names():
         json.loads(m[2])
     manifest = load(files, "manifest")
     assert manifest["docs"] == 5 and manifest["version"] == sfiles.FORMAT_VERSION
-    # five documents, four to a fragment file: ids 0-3 in f/0, id 4 in f/1
-    assert {n for n in files if n.startswith("f/")} == {"f/0.js", "f/1.js"}
-    assert manifest["fragments"] == layout.FRAGMENT_GROUP == 4
-    assert [f["u"] for f in load(files, "f/0")] == [d.url for d in CORPUS[:4]]
+    # five documents, two to a fragment file: ids 0-1 in f/0, 2-3 in f/1, id 4 in f/2
+    assert {n for n in files if n.startswith("f/")} == {"f/0.js", "f/1.js", "f/2.js"}
+    assert manifest["fragments"] == layout.FRAGMENT_GROUP == 2
+    assert [f["u"] for f in sfiles.read_fragments(files["f/1.js"])] == [d.url for d in CORPUS[2:4]]
     assert set(manifest["vocab"].split()) == {n[2:-3] for n in files if n.startswith("v/")}
     assert set(manifest["typo"].split()) == {n[2:-3] for n in files if n.startswith("x/")}
 
@@ -222,8 +223,22 @@ def test_facets_and_years():
 
 def test_fragment_keeps_hostile_text_as_plain_data():
     files = si.build_index(CORPUS)
-    (frag,) = load(files, "f/1")
+    (frag,) = sfiles.read_fragments(files["f/2.js"])
     assert frag["t"] == "Undated <img src=x onerror=alert(1)>" and frag["x"].startswith("<script>")
+
+
+def test_fragments_are_deflated_json():
+    files = si.build_index(CORPUS)
+    packed = load(files, "f/0")
+    assert re.fullmatch(r"[A-Za-z0-9+/]+=*", packed)
+    frags = sfiles.read_fragments(files["f/0.js"])
+    assert frags == [sfiles.fragment(d) for d in CORPUS[:2]]
+    assert codec.unpack_text(codec.pack_text(frags)) == frags
+
+
+def test_manifest_names_the_languages_so_results_need_no_facets():
+    files = si.build_index(CORPUS)
+    assert load(files, "manifest")["languages"] == {d.lang: language_name(d.lang) for d in CORPUS}
 
 
 def test_index_is_deterministic():

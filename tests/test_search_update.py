@@ -3,11 +3,13 @@ again from scratch, whatever the edit."""
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
+from site_builder.search import codec, layout
 from site_builder.search import related as rel
 from site_builder.search import files as sfiles
 from site_builder.search import index as si
@@ -42,6 +44,43 @@ def apply(files: dict[str, bytes], update: dict[str, bytes | None]) -> dict[str,
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(sentence, text), min_size=2, max_size=12), st.data())
 def test_update_equals_full_build(corpus, data):
+    _check_update(corpus, data)
+
+
+@contextmanager
+def split_postings_from(df: int, head: int):
+    """Postings of a term in `df` documents split into a head of `head` impacts and a tail."""
+    was = layout.HEAD_MIN_DF, layout.HEAD_POSTINGS
+    layout.HEAD_MIN_DF, layout.HEAD_POSTINGS = df, head
+    try:
+        yield
+    finally:
+        layout.HEAD_MIN_DF, layout.HEAD_POSTINGS = was
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(st.lists(st.tuples(sentence, text), min_size=2, max_size=12), st.data())
+def test_update_equals_full_build_with_split_postings(corpus, data):
+    with split_postings_from(2, 1):
+        files = si.index_documents(make_docs(corpus)).files
+        assume(any(n.startswith("t/") for n in files))
+        _check_update(corpus, data)
+
+
+def test_split_postings_join_back():
+    ids = codec.encode_ids(range(0, 300, 3))
+    chars = "".join(codec.ALPHABET[(i * 7) % 63 + 1] for i in range(100))
+    record, tail = sfiles.split_postings(ids, chars, 10)
+    assert sfiles.join_postings(record, tail) == [ids, chars]
+    head = sorted(chars, key=codec.ALPHABET.index)[-10:]
+    assert sorted(record[2], key=codec.ALPHABET.index) == head
+    value = codec.ALPHABET.index
+    highest, cut = value(record[3][0]), value(record[3][1])
+    assert highest == max(map(value, tail))
+    assert all((value(c) & 31) <= (cut & 31) and (value(c) & 32) <= (cut & 32) for c in tail)
+
+
+def _check_update(corpus, data):
     before = si.index_documents(make_docs(corpus))
     edits = data.draw(st.lists(st.tuples(st.integers(0, len(corpus) - 1), sentence, text), min_size=1, max_size=3))
     after_pairs = list(corpus)

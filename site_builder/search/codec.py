@@ -1,10 +1,12 @@
 """Compact encodings of the search index: id sets as gap varints or bitmaps (all ASCII from
-ALPHABET, so JSON needs no escapes), the FNV-1a hash of set keys, and the script wrapper every
-index file is (search-core.js reads the same)."""
+ALPHABET, so JSON needs no escapes), the FNV-1a hash of set keys, deflated document text, and the script
+wrapper every index file is (search-core.js reads the same)."""
 from __future__ import annotations
 
+import base64
 import json
 import re
+import zlib
 from collections import deque
 from functools import lru_cache
 from itertools import chain, repeat
@@ -105,6 +107,24 @@ def fnv1a(text: str) -> int:
     for byte in text.encode("utf-8"):
         h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
     return h
+
+
+def pack_text(data) -> str:
+    """JSON data as raw DEFLATE in standard base64: what a fragment file registers. Document text
+    is most of the index and most of what a page of results loads; deflated it is about half
+    (search-core.js inflates it with DecompressionStream). Level 9, so the bytes are a function
+    of the data."""
+    raw = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    z = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return base64.b64encode(z.compress(raw) + z.flush()).decode("ascii")
+
+
+def unpack_text(text: str):
+    """Inverse of pack_text."""
+    try:
+        return json.loads(zlib.decompress(base64.b64decode(text), -15))
+    except zlib.error as exc:
+        raise ValueError(f"not deflated text: {exc}") from None
 
 
 def _js(name: str, data) -> bytes:

@@ -6,13 +6,14 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from typing import Iterable, Mapping
 
-from site_builder.search.codec import _js, encode_ids, read_js
+from site_builder.search import codec, layout
+from site_builder.search.codec import _js, encode_ids, pack_text, read_js, unpack_text
 from site_builder.search.glossary import chunk_entries
 from site_builder.search.layout import CHUNK_KEY_LEN, FRAGMENT_GROUP, file_key
 from site_builder.search.scoring import IMPACT_LEVELS, K1, QUERY_RANKING
 from site_builder.text.locale import language_name
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 TEXT_LIMIT = 4000         # characters of plain text kept per document for snippets
 
 
@@ -46,6 +47,68 @@ def form_info(counts: Mapping[str, int], term: str):
         (only,) = counts
         return only if only != term else None
     return None
+
+
+def split_postings(ids: str, chars: str, head: int) -> tuple[list, str]:
+    """A long postings record [ids, impacts] → ([ids, head positions, head impacts, cut], tail).
+    The head is the `head` highest impacts (ties: the newer document), by position in ids; the
+    tail the other impacts in id order; cut two impact characters: the tail's highest (title bit
+    first), and one no tail impact exceeds in level or title bit. search-core.js ranks
+    with the head alone when the bound proves the first page, so a common word costs its ids
+    and a thousand impacts, not an impact per document."""
+    buckets: list[list[int]] = [[] for _ in codec.ALPHABET]
+    for i, c in enumerate(chars):
+        buckets[_VALUE[c]].append(i)
+    top: list[int] = []
+    highest, cut_title, cut_level = -1, 0, 0
+    for v in range(len(buckets) - 1, -1, -1):
+        bucket = buckets[v]
+        take = min(len(bucket), head - len(top))
+        if take:
+            top.extend(bucket[len(bucket) - take:])
+        if take < len(bucket):
+            highest = max(highest, v)
+            cut_title |= v & 32
+            cut_level = max(cut_level, v & 31)
+    top.sort()
+    in_head = set(top)
+    tail = "".join(c for i, c in enumerate(chars) if i not in in_head)
+    cut = codec.ALPHABET[highest] + codec.ALPHABET[cut_title | cut_level]
+    return [ids, encode_ids(top), "".join(chars[i] for i in top), cut], tail
+
+
+_VALUE = {c: i for i, c in enumerate(codec.ALPHABET)}
+
+
+def join_postings(record: list, tail: str) -> list:
+    """Inverse of split_postings: [ids, impacts]."""
+    ids, positions, head_chars, _ = record
+    n = len(codec.decode_ids(ids))
+    out, k, t = [], 0, 0
+    pos = codec.decode_ids(positions)
+    for i in range(n):
+        if k < len(pos) and pos[k] == i:
+            out.append(head_chars[k])
+            k += 1
+        else:
+            out.append(tail[t])
+            t += 1
+    if t != len(tail) or k != len(pos):
+        raise ValueError("postings head and tail do not add up")
+    return [ids, "".join(out)]
+
+
+def postings_files(name: str, shard: Mapping[str, list]) -> dict[str, bytes | None]:
+    """p/<name>.js (terms → [ids, impacts], long ones split) and t/<name>.js (their tails), or
+    None for a t/ file the shard does not need."""
+    records: dict[str, list] = {}
+    tails: dict[str, str] = {}
+    for term, (ids, chars) in shard.items():
+        if len(chars) >= layout.HEAD_MIN_DF:
+            records[term], tails[term] = split_postings(ids, chars, layout.HEAD_POSTINGS)
+        else:
+            records[term] = [ids, chars]
+    return {f"p/{name}.js": _js(f"p/{name}", records), f"t/{name}.js": _js(f"t/{name}", tails) if tails else None}
 
 
 def vocab_file(key: str, records: Mapping[str, tuple]) -> bytes:
@@ -111,12 +174,25 @@ def fragment(d: SearchDoc) -> dict:
 
 
 def fragment_file(group: int, fragments: list[dict]) -> bytes:
-    """Fragments of documents group·FRAGMENT_GROUP … in id order."""
-    return _js(f"f/{group}", fragments)
+    """Fragments of documents group·FRAGMENT_GROUP … in id order, deflated (codec.pack_text)."""
+    return _js(f"f/{group}", pack_text(fragments))
 
 
-def manifest_file(params: dict, set_bits: int, vocab_keys: Iterable[str], typo_keys_: Iterable[str]) -> bytes:
+def read_fragments(data: bytes) -> list[dict]:
+    """Inverse of fragment_file."""
+    return unpack_text(read_js(data))
+
+
+def languages(docs: Iterable[SearchDoc]) -> dict[str, str]:
+    """Language code → name, for the manifest: a result shows its language before facets.js
+    (which grows with the archive) is loaded."""
+    return {code: language_name(code) for code in sorted({d.lang for d in docs})}
+
+
+def manifest_file(params: dict, set_bits: int, vocab_keys: Iterable[str], typo_keys_: Iterable[str],
+                  langs: Mapping[str, str]) -> bytes:
     return _js("manifest", {"version": FORMAT_VERSION, "docs": params["docs"], "setBits": set_bits,
+                            "languages": dict(langs),
                             "fragments": FRAGMENT_GROUP,
                             "vocab": " ".join(sorted(vocab_keys)), "typo": " ".join(sorted(typo_keys_)),
                             "k1": K1, "levels": IMPACT_LEVELS, "chunkKey": CHUNK_KEY_LEN,

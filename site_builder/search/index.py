@@ -8,13 +8,15 @@ docs/search.md. In short, under search/:
   v/<key>.js        vocabulary: folded terms starting with <key> (first 2 letters),
                     with document frequency, postings shard and surface forms
   p/<n>.js          postings: for each folded term its doc ids and one impact char per doc
+                    (a term in 3,000+ docs: its 1,000 highest impacts and a bound on the rest)
+  t/<n>.js          the rest of those impacts, loaded only when the head cannot rank a page
   s/<hash>.js       id sets keyed by hash: word pairs "w1 w2" (phrases) and exact
                     accented forms "=tội" (for terms written several ways)
   x/<key>.js        typo candidates: every term t of 4+ letters is listed under the keys
                     t[:2], t[1:3] and t[0]+t[2], so a word one edit away from t always
                     finds it in one of three chunks
-  f/<g>.js          documents g·4 … g·4+3 (FRAGMENT_GROUP): title, url, date, language,
-                    source, tags, text; four to a file, so 10,000 documents are 2,500 files
+  f/<g>.js          documents g·2, g·2+1 (FRAGMENT_GROUP): title, url, date, language,
+                    source, tags, text, deflated; two to a file, so 10,000 documents are 5,000 files
 
 Every file is a tiny script, `window.__sbSearch.register("<name>", {...});`, so it loads
 with a <script> tag from file:// as well as over http(s).
@@ -26,7 +28,7 @@ from dataclasses import dataclass
 
 from site_builder.search.codec import _js, encode_ids, fnv1a
 from site_builder.search.files import (
-    SearchDoc, facets_file, form_info, fragment, fragment_file, manifest_file, typo_file, vocab_file,
+    SearchDoc, facets_file, form_info, fragment, fragment_file, languages, manifest_file, postings_files, typo_file, vocab_file,
 )
 from site_builder.search.glossary import glossary
 from site_builder.search.layout import (
@@ -87,7 +89,7 @@ def _index_documents(docs: list[SearchDoc], part: PartialIndex, fragments: bool 
         chars = "".join(map(impacts.__getitem__, zip(values, map(length_of, ids))))
         shard[term] = [encode_ids(ids), chars]
         if i + 1 == len(terms) or names[i + 1] != names[i]:
-            files[f"p/{names[i]}.js"] = _js(f"p/{names[i]}", shard)
+            files.update((k, v) for k, v in postings_files(names[i], shard).items() if v is not None)
             shard = {}
 
     sets: dict[str, str] = {key: encode_ids(ids) for key, ids in part.pairs.items()}
@@ -121,7 +123,7 @@ def _index_documents(docs: list[SearchDoc], part: PartialIndex, fragments: bool 
     files["facets.js"] = facets_file(docs)
     for g in range(0, n if fragments else 0, FRAGMENT_GROUP):
         files[f"f/{g // FRAGMENT_GROUP}.js"] = fragment_file(g // FRAGMENT_GROUP, list(map(fragment, docs[g:g + FRAGMENT_GROUP])))
-    files["manifest.js"] = manifest_file(params, set_bits, map(file_key, chunks), map(file_key, typo))
+    files["manifest.js"] = manifest_file(params, set_bits, map(file_key, chunks), map(file_key, typo), languages(docs))
     state = {"params": params, "setBits": set_bits, "setTotal": set_total, "lengths": lengths,
              "terms": terms, "df": df, "forms": {t: dict(sorted(c.items())) for t, c in sorted(forms.items())}}
     return IndexBuild(files=dict(sorted(files.items())), state=state)

@@ -6,12 +6,14 @@ import math
 import re
 import zlib
 
-FRAGMENT_GROUP = 4        # documents per f/ file: creating a file costs more than its bytes here
+FRAGMENT_GROUP = 2        # documents per f/ file: a page of results loads up to 10 of them; a file costs build time
 POSTINGS_TARGET = 6000    # bytes: terms are packed into postings shards up to about this size
 SETS_TARGET = 3000        # bytes: average size aimed at for the hashed id-set shards
 TYPO_MIN_LEN = 4          # typo candidates: terms of at least this many characters
 CHUNK_KEY_LEN = 2         # a vocabulary chunk holds the terms that start with the same 2 characters
 BIG_DF = 1500          # a term in this many documents gets a postings shard to itself
+HEAD_POSTINGS = 1000   # a term in at least HEAD_MIN_DF documents ships these highest impacts first
+HEAD_MIN_DF = 3000     # … and the others in t/<shard>.js, loaded only when the head cannot rank
 
 
 def chunk_key(term: str) -> str:

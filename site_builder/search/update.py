@@ -67,6 +67,7 @@ class _OldIndex:
         self.set_bits: int = state["setBits"]
         self.ids_of: dict[str, list[int]] = {}
         self.set_ids: dict[str, list[int] | None] = {}
+        self.joined: dict[tuple[str, str], list] = {}
 
     def file(self, name: str):
         if name not in self.decoded:
@@ -78,10 +79,20 @@ class _OldIndex:
         return self.decoded[name]
 
     def posting(self, term: str) -> list:
-        shard = self.file(f"p/{self.names[self.pos[term]]}.js")
+        """[ids, impacts] (a split record joined with its tail in t/)."""
+        name = self.names[self.pos[term]]
+        shard = self.file(f"p/{name}.js")
         if shard is None or term not in shard:
             raise NeedsFullBuild(f"postings of {term!r} missing")
-        return shard[term]
+        record = shard[term]
+        if len(record) == 2:
+            return record
+        if (name, term) not in self.joined:
+            tails = self.file(f"t/{name}.js")
+            if tails is None or term not in tails:
+                raise NeedsFullBuild(f"impacts of {term!r} missing")
+            self.joined[name, term] = sfiles.join_postings(record, tails[term])
+        return self.joined[name, term]
 
     def ids(self, term: str) -> list[int]:
         if term not in self.ids_of:
@@ -134,7 +145,7 @@ def _update(state, docs, changes, read, facets_unchanged) -> IndexUpdate:
     if not facets_unchanged:
         files["facets.js"] = sfiles.facets_file(docs)
     _fragment_files(read, docs, [d for d, _, _ in changes], files)
-    files["manifest.js"] = sfiles.manifest_file(params, old.set_bits, vocab_keys, typo_keys)
+    files["manifest.js"] = sfiles.manifest_file(params, old.set_bits, vocab_keys, typo_keys, sfiles.languages(docs))
     new_state = {"params": params, "setBits": old.set_bits, "setTotal": set_total, "lengths": lengths,
                  "terms": post.terms, "df": post.df, "forms": dict(sorted(forms.items()))}
     return IndexUpdate(files=files, state=new_state, postings={t: post.ids_now[t] for t in sorted(post.affected)},
@@ -221,9 +232,9 @@ def _shard_files(old: _OldIndex, post: _Postings, files: dict) -> set[str]:
         shard = {}
         for t in post.terms[lo:hi]:
             shard[t] = post.new_post[t] if t in post.affected else old.posting(t)
-        files[f"p/{name}.js"] = codec._js(f"p/{name}", shard)
+        files.update(sfiles.postings_files(name, shard))
     for name in touched_old - new_span.keys():
-        files[f"p/{name}.js"] = None
+        files[f"p/{name}.js"] = files[f"t/{name}.js"] = None
     return name_changed
 
 
@@ -372,7 +383,7 @@ def _fragment_files(read, docs, changed_docs: list[int], files: dict) -> None:
     group_size = layout.FRAGMENT_GROUP
     for group in sorted({d // group_size for d in changed_docs}):
         data = read(f"f/{group}.js")
-        fragments = codec.read_js(data) if data is not None else []
+        fragments = sfiles.read_fragments(data) if data is not None else []
         for d in range(group * group_size, min(n, (group + 1) * group_size)):
             k = d - group * group_size
             if d in changed_set:

@@ -121,3 +121,12 @@ test("a glossary concept meets its other spellings and languages; word forms mee
 test("a Vietnamese query ranks Vietnamese articles first", { skip: NO_VECTORS }, async () => {
   assert.deepEqual((await top10(searcher(), "quillbrook triều cường")).full, ["articles/tide-vi.html", "articles/tide-en.html"]);
 });
+
+test("facets.js is asked for before the results only by a query the language boost applies to", { skip: NO_VECTORS }, async () => {
+  const asked = (q) => {
+    const names = [], load = indexLoader(vectors.index);
+    return core.createSearcher((name) => { names.push(name); return load(name); }).search(q).then(() => names);
+  };
+  assert.ok(!(await asked("quillbrook saigon")).includes("facets"));
+  assert.ok((await asked("quillbrook triều cường")).includes("facets"));
+});

@@ -18,6 +18,14 @@
   var VAL = new Int8Array(128).fill(-1);
   for (var ai = 0; ai < 64; ai++) VAL[ALPHABET.charCodeAt(ai)] = ai;
 
+  /* fragment files hold JSON as raw DEFLATE in standard base64 (codec.pack_text) → Promise of the data */
+  function unpackText(text) {
+    var bin = atob(text), bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+
   /* sorted doc ids from 'b' + bitmap or 'g' + gap varints */
   function decodeIds(text) {
     var ids = [], i, c;
@@ -196,7 +204,8 @@
 
   /* ------------------------------------------------------------- manifest */
 
-  var MANIFEST_KEYS = ["docs", "setBits", "fragments", "vocab", "typo", "k1", "levels", "chunkKey", "query"];
+  var MANIFEST_KEYS = ["docs", "setBits", "fragments", "vocab", "typo", "k1", "levels", "chunkKey", "query",
+    "languages"];
   var RANKING_KEYS = ["title_bonus", "accent_boost", "phrase_bonus", "phrase_min_idf", "completion_weight",
     "completions", "prefix_min_length", "typo_weight", "typos", "typo_min_length", "fill_below", "concept_weight",
     "language_boost"];
@@ -212,7 +221,7 @@
     });
     return {
       docs: m.docs, setBits: m.setBits, fragments: m.fragments, k1: m.k1, levels: m.levels,
-      chunkKey: m.chunkKey, rank: m.query,
+      chunkKey: m.chunkKey, rank: m.query, languages: m.languages,
       vocabKeys: new Set(m.vocab ? m.vocab.split(" ") : []),
       typoKeys: new Set(m.typo ? m.typo.split(" ") : [])
     };
@@ -384,22 +393,50 @@
       var diff = Math.round((total[b] - total[a]) * 1e6);
       return diff || b - a;
     });
-    return { docs: result, masks: masks };
+    return { docs: result, masks: masks, total: total };
+  }
+
+  /* Postings of a term in many documents come split (docs/search.md): p/ holds [ids, head
+   * positions, head impacts, cut], t/ the other impacts in id order. → [ids, impacts], the
+   * missing impacts taken from `tail` when it is given, else all `fill`. */
+  function joinPostings(rec, tail, fill) {
+    var n = decodeIds(rec[0]).length, pos = decodeIds(rec[1]), head = rec[2], out = new Array(n);
+    for (var i = 0, h = 0, t = 0; i < n; i++) {
+      if (h < pos.length && pos[h] === i) out[i] = head.charAt(h++);
+      else out[i] = tail != null ? tail.charAt(t++) : fill;
+    }
+    return [rec[0], out.join("")];
+  }
+  var LOWEST = ALPHABET.charAt(1);          /* level 1, not in the title: below any impact */
+
+  /* Scored with every missing impact at its lowest (lower) and at the cut (upper): how many of
+   * lower's first documents are surely in the right order — all of them when no other document
+   * could reach the k-th even at its upper bound (ties go to the higher id) — or 0 */
+  function provenTop(lower, upper, k) {
+    var top = lower.docs.slice(0, k), L = lower.total, U = upper.total;
+    for (var i = 0; i < top.length; i++) if (L[top[i]] !== U[top[i]]) return 0;
+    if (lower.docs.length <= k) return lower.docs.length;
+    var last = top[top.length - 1], bar = L[last], inTop = new Set(top);
+    for (var j = 0; j < upper.docs.length; j++) {
+      var d = upper.docs[j];
+      if (!inTop.has(d) && (U[d] > bar + 1e-6 || (U[d] >= bar - 1e-6 && d > last))) return 0;
+    }
+    return top.length;
   }
 
   /* A searcher over one index. load(name) → Promise of a file's registered data, or null when
    * the file does not exist ("manifest", "v/ab", …); each file is asked for once. */
-  function createSearcher(load) {
-    var files = {}, settings = null, facets = null, termLists = new WeakMap();
+  function createSearcher(load, options) {
+    var top = options && options.top || 10;   /* results a page shows first: ranked from heads when they can */
+    var files = {}, unpacked = {}, settings = null, facets = null, termLists = new WeakMap();
 
     function get(name) { return files[name] || (files[name] = Promise.resolve(load(name))); }
 
-    /* the manifest is needed to plan a query; the facets only to show results */
+    /* the manifest is needed to plan a query; the facets (a file that grows with the archive)
+     * only to count and filter, so the page asks for them after the first results */
     function ready() {
-      var facetsLoaded = get("facets");
       return get("manifest").then(function (m) {
         if (!settings) settings = readManifest(m);
-        facetsLoaded.then(function (data) { if (!facets) facets = prepareFacets(data, settings.docs); });
         return settings;
       });
     }
@@ -580,7 +617,9 @@
     /* load what a plan needs: postings, exact-form sets, pair sets */
     function fetchPlan(p) {
       var jobs = [], pairSets = [], fac = null;
-      jobs.push(facetsReady().then(function (f) { fac = f; }));
+      /* the language boost needs each document's language (facets.js, which the page otherwise
+       * loads after the first results): asked for only by a query it can apply to */
+      if (vietnameseQuery(p)) jobs.push(facetsReady().then(function (f) { fac = f; }));
       p.groups.forEach(function (g) {
         g.alts.forEach(function (alt) {
           jobs.push(postings(alt.entry).then(function (post) { alt.post = post; }));
@@ -604,40 +643,76 @@
 
     /* a query with a letter only Vietnamese uses ("Sài Gòn", "bão") is Vietnamese: per doc 1
      * when it is in Vietnamese, or null (no such letter, or no Vietnamese documents) */
+    function vietnameseQuery(p) {
+      return p.groups.some(function (g) { return VI_LETTERS_RE.test(g.word.e); });
+    }
     function queryLanguage(p, fac) {
       var lang = fac && fac.lang, vi = lang ? lang.values.indexOf("vi") : -1;
-      if (vi < 0 || !p.groups.some(function (g) { return VI_LETTERS_RE.test(g.word.e); })) return null;
+      if (vi < 0 || !vietnameseQuery(p)) return null;
       var mark = new Uint8Array(settings.docs);
       lang.docs[vi].forEach(function (d) { mark[d] = 1; });
       return mark;
     }
 
+    /* score a loaded plan; terms whose postings are split are first scored from their heads,
+     * and their tails loaded only when the heads cannot prove the first `top` in order.
+     * → the score result with `exact`: how many of its first documents are in their final order */
     function scorePlan(p, relaxed, atLeast) {
-      return fetchPlan(p).then(function (pairSets) { return score(p, pairSets, settings, relaxed, atLeast); });
+      return fetchPlan(p).then(function (pairSets) {
+        var run = function () { return score(p, pairSets, settings, relaxed, atLeast); }, split = [];
+        p.groups.forEach(function (g) {
+          g.alts.forEach(function (alt) { if (alt.post && alt.post.length === 4 && split.indexOf(alt) < 0) split.push(alt); });
+        });
+        if (!split.length) return withExact(run(), Infinity);
+        if (!p.full) {
+          var lower = withPostings(split, function (rec) { return joinPostings(rec, null, LOWEST); }, run);
+          /* the tail's highest impact bounds the rest when a title outweighs any level; else the
+           * impact with the tail's highest level and title bit */
+          var cut = settings.rank.title_bonus >= settings.k1 + 1 ? 0 : 1;
+          var upper = withPostings(split, function (rec) { return joinPostings(rec, null, rec[3].charAt(cut)); }, run);
+          var proven = provenTop(lower, upper, top);
+          if (proven) return withExact(lower, proven);
+        }
+        return Promise.all(split.map(function (alt) {
+          return get("t/" + alt.entry.shard).then(function (t) { alt.tail = t && t[alt.entry.term] || ""; });
+        })).then(function () {
+          return withExact(withPostings(split, function (rec, alt) { return joinPostings(rec, alt.tail, LOWEST); }, run), Infinity);
+        });
+      });
     }
+    function withPostings(split, make, run) {
+      var records = split.map(function (alt) { return alt.post; });
+      split.forEach(function (alt, i) { alt.post = make(records[i], alt); });
+      try { return run(); } finally { split.forEach(function (alt, i) { alt.post = records[i]; }); }
+    }
+    function withExact(r, exact) { r.exact = Math.min(exact, r.docs.length); return r; }
 
     /* query → {docs: ids best first, full: how many of them have every word (the others have
      * all but one), terms: Set of folded terms used, prefixes, spelling: typo terms, partial: null
-     * or, when no document has every word, {all: the query's words, some: the words the results have}} */
-    function search(query) {
-      return ready().then(function () { return plan(query, false); }).then(function (p) {
+     * or, when no document has every word, {all: the query's words, some: the words the results have},
+     * exact: how many of the first docs are in their final order (the rest are all there, in an
+     * order that may change)}; `whole`: rank every document (loads the tails of split postings) */
+    function search(query, whole) {
+      var ranked = function (p) { if (p) p.full = !!whole; return p; };
+      return ready().then(function () { return plan(query, false); }).then(ranked).then(function (p) {
         if (!p) return { docs: [], groups: [] };
         return scorePlan(p).then(function (r) {
           var typoMin = settings.rank.typo_min_length;
           if (r.docs.length >= settings.rank.fill_below || (r.docs.length && p.groups.length < 2)) {
-            return { docs: r.docs, groups: p.groups };
+            return { docs: r.docs, groups: p.groups, exact: r.exact };
           }
           if (r.docs.length) {      /* few have every word: those that lack one follow them, … */
-            return fill(p, r.docs, p.groups.length - 1).then(function (docs) {
-              return { docs: docs, groups: p.groups, full: r.docs.length };
+            return fill(p, r.docs, r.exact, p.groups.length - 1).then(function (f) {
+              return { docs: f.docs, groups: p.groups, full: r.docs.length, exact: f.exact };
             });
           }
           if (!p.groups.some(function (g) { return chars(g.word.f).length >= typoMin; })) {
             return p.groups.length < 2 ? { docs: [], groups: p.groups } : relax(p);
           }
-          return plan(query, true).then(function (p2) {    /* nothing: try one-edit spellings */
+          return plan(query, true).then(ranked).then(function (p2) {    /* nothing: try one-edit spellings */
             return scorePlan(p2).then(function (r2) {
-              return r2.docs.length || p2.groups.length < 2 ? { docs: r2.docs, groups: p2.groups } : relax(p2);
+              return r2.docs.length || p2.groups.length < 2 ? { docs: r2.docs, groups: p2.groups, exact: r2.exact }
+                : relax(p2);
             });
           });
         });
@@ -652,18 +727,23 @@
         });
         return { docs: r.docs, terms: terms, spelling: spelling, partial: r.partial || null,
           full: r.partial ? 0 : r.full == null ? r.docs.length : r.full,
+          exact: r.exact == null ? r.docs.length : r.exact,
           prefixes: r.groups.filter(function (g) { return g.prefix; }).map(function (g) { return g.word.f; }) };
       });
     }
 
     /* … then, while there are still fewer than fill_below, those that lack two, and so on down
-     * to one word: more words first (a page of the best partial matches, after the full ones) */
-    function fill(p, docs, atLeast) {
+     * to one word: more words first (a page of the best partial matches, after the full ones).
+     * → {docs, exact}: while every document so far is in its final order, each step adds those
+     * of its own proven first ones (scorePlan's exact) that are new */
+    function fill(p, docs, exact, atLeast) {
       return scorePlan(p, false, atLeast).then(function (more) {
-        var have = new Set(docs);
-        docs = docs.concat(more.docs.filter(function (d) { return !have.has(d); }));
+        var have = new Set(docs), fresh = function (d) { return !have.has(d); };
+        if (exact >= docs.length) exact = docs.length + more.docs.slice(0, more.exact).filter(fresh).length;
+        docs = docs.concat(more.docs.filter(fresh));
         var floor = 1;
-        return docs.length >= settings.rank.fill_below || atLeast <= floor ? docs : fill(p, docs, atLeast - 1);
+        if (docs.length >= settings.rank.fill_below || atLeast <= floor) return { docs: docs, exact: exact };
+        return fill(p, docs, exact, atLeast - 1);
       });
     }
 
@@ -673,7 +753,7 @@
         if (!r.docs.length) return { docs: [], groups: p.groups };
         var mask = r.masks[r.docs[0]];
         var some = p.groups.filter(function (g, gi) { return gi < 30 && mask & (1 << gi); });
-        return { docs: r.docs, groups: some, partial: {
+        return { docs: r.docs, groups: some, exact: r.exact, partial: {
           all: p.groups.map(function (g) { return g.word.e; }),
           some: some.map(function (g) { return g.word.e; }) } };
       });
@@ -683,17 +763,24 @@
     function documents(ids) {
       return ready().then(function () {
         return Promise.all(ids.map(function (d) {
-          return get(fragmentName(d, settings)).then(function (g) { return g ? g[d % settings.fragments] : null; });
+          var name = fragmentName(d, settings);
+          if (!unpacked[name]) {
+            unpacked[name] = get(name).then(function (g) { return typeof g === "string" ? unpackText(g) : null; });
+          }
+          return unpacked[name].then(function (g) { return g ? g[d % settings.fragments] || null : null; });
         }));
       });
     }
 
-    return { ready: ready, facets: facetsReady, search: search, documents: documents };
+    /* language code → its name (manifest.languages), for a result's meta line */
+    function languageName(code) { return settings && settings.languages[code] || code; }
+
+    return { ready: ready, facets: facetsReady, search: search, documents: documents, languageName: languageName };
   }
 
   return {
     ALPHABET: ALPHABET, FACET_FIELDS: FACET_FIELDS,
-    decodeIds: decodeIds, impact: impact, fnv1a: fnv1a,
+    decodeIds: decodeIds, unpackText: unpackText, impact: impact, fnv1a: fnv1a,
     VI_LETTERS: VI_LETTERS, casefold: casefold, fold: fold, stem: stem, word: word, tokenize: tokenize,
     fileKey: fileKey, vocabName: vocabName, typoChunkKeys: typoChunkKeys, setName: setName,
     fragmentName: fragmentName, withinOneEdit: withinOneEdit, readManifest: readManifest,

@@ -32,7 +32,7 @@
       document.head.appendChild(s);
     });
   }
-  var searcher = core.createSearcher(loadScript);
+  var searcher = core.createSearcher(loadScript, { top: PAGE });
 
   var input = document.getElementById("search-input");
   var form = document.getElementById("search-form");
@@ -99,7 +99,7 @@
   }
 
   function resultItem(doc, r) {
-    var li = el("li", "result"), langs = state.facets.lang;
+    var li = el("li", "result");
     li.setAttribute("lang", doc.l || "");
     var a = el("a", "result-title");
     a.href = ROOT + doc.u;
@@ -107,7 +107,7 @@
     var h = el("h2", "entry-title");
     h.appendChild(a);
     li.appendChild(h);
-    var meta = [doc.d, doc.s, langs.labels[langs.values.indexOf(doc.l)] || doc.l].filter(Boolean);
+    var meta = [doc.d, doc.s, doc.l && searcher.languageName(doc.l)].filter(Boolean);
     li.appendChild(el("p", "entry-meta", meta.join(" · ")));
     var p = el("p", "result-snippet");
     p.appendChild(snippetNode(doc.x || "", r));
@@ -115,8 +115,30 @@
     return li;
   }
 
+  /* the result ranked in whole: needed before showing past the documents the heads ranked, or a filtered view */
+  function ranked(token) {
+    var r = state.result;
+    if (r.exact >= r.docs.length) return Promise.resolve(r);
+    return searcher.search(state.q, true).then(function (whole) {
+      if (token === seq && state.result === r) state.result = whole;
+      return whole;
+    });
+  }
+  function filteredDocs(r) {
+    return state.facets ? r.docs.filter(function (d) { return core.passes(state.facets, state.filters, d, null); })
+      : r.docs;
+  }
+
   function showMore(token) {
-    var from = state.shown, to = Math.min(state.filtered.length, from + PAGE), r = state.result;
+    var from = state.shown, to = Math.min(state.filtered.length, from + PAGE);
+    if (to > state.result.exact) {
+      return ranked(token).then(function (whole) {
+        if (token !== seq) return;
+        state.filtered = filteredDocs(whole);
+        return showMore(token);
+      });
+    }
+    var r = state.result;
     return searcher.documents(state.filtered.slice(from, to)).then(function (docs) {
       if (token !== seq) return;
       docs.forEach(function (doc, i) {
@@ -133,12 +155,16 @@
     });
   }
 
+  /* without filters the results need no facets: they are counted once the first page shows */
   function show(r, token) {
-    var filtered = r.docs.filter(function (d) { return core.passes(state.facets, state.filters, d, null); });
+    if (Object.keys(state.filters).length && r.exact < r.docs.length) {
+      return ranked(token).then(function (whole) { if (token === seq) return show(whole, token); });
+    }
+    var filtered = filteredDocs(r);
     list.textContent = "";
     state.shown = 0;
     state.filtered = filtered;
-    renderFacets(r.docs);
+    if (state.facets) renderFacets(r.docs); else facetBox.textContent = "";
     var n = filtered.length;
     status.textContent = (n ? n + (n === 1 ? " result" : " results") + " for “" + state.q + "”"
       : "No results for “" + state.q + "”") + (r.spelling.length ? " — also spelt " + r.spelling.join(", ") : "");
@@ -169,11 +195,18 @@
       moreButton.hidden = true; list.setAttribute("data-state", "done");
       return Promise.resolve();
     }
-    return Promise.all([searcher.search(q), searcher.facets()]).then(function (both) {
+    var filtering = Object.keys(state.filters).length > 0;
+    return Promise.all([searcher.search(q), filtering ? searcher.facets() : state.facets]).then(function (both) {
       if (token !== seq) return;
       state.result = both[0];
       state.facets = both[1];
-      return show(both[0], token);
+      return show(both[0], token).then(function () {
+        if (state.facets) return;
+        return searcher.facets().then(function (facets) {
+          state.facets = facets;
+          if (token === seq) renderFacets(state.result.docs);
+        });
+      });
     }).catch(function (err) {
       if (token !== seq) return;
       status.textContent = "Search is not available: " + err.message;
