@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import tree_bytes, write_article
+from test_incremental import cold, edit, rebuild
 from corpus import generate
 from site_builder.build.pipeline import build_site
 from site_builder.build.plans import STORE_NAME
@@ -22,22 +23,6 @@ def site(tmp_path: Path) -> Path:
                   "Các vụ tội phạm mạng tăng mạnh ở Hà Nội. Xem [bài kia](article-000001.md).\n")
     build_site(load_config(site))
     return site
-
-
-def rebuild(site: Path):
-    return build_site(load_config(site))
-
-
-def cold(site: Path, tmp: Path) -> dict[str, bytes]:
-    out = tmp / f"cold{len(list(tmp.glob('cold*')))}"
-    build_site(load_config(site, out), use_cache=False)
-    return tree_bytes(out)
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, (path, old)
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def articles(site: Path) -> list[Path]:
