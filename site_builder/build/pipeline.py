@@ -213,11 +213,8 @@ def _save_plans(store: PlanStore, made: Rendition, articles: list[Article], edit
                 expected: dict[str, str]) -> str:
     """Keep the plans of what was built, for the next build's edits: the token they are known
     by ("" if they could not be kept, and then the next build plans everything)."""
-    if made.plans is not None:
-        return made.plans.commit()
-    if edit is None:
-        store.forget()
-        return ""
+    if edit is None:  # a full plan: written by FullPlans while the pages rendered
+        return made.plans.commit() if made.plans is not None else ""
     token = new_token()
     try:
         planned, shared = encode_pages(made.planned.pages)

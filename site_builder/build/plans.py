@@ -25,6 +25,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Callable, Iterable
 
+from site_builder.build.state_store import remove_database
 from site_builder.content.article import Article
 from site_builder.site.graph import LangLink, Page, Pager, ShownDate, TermRef
 from site_builder.site.tags import TagRef
@@ -213,7 +214,7 @@ class PlanStore:
 
     def replace_all(self, planned: list[PlannedPage], shared: dict[str, str], feed_reads: dict[str, tuple[str, ...]],
                     articles: list[Article], meta: dict[str, str]) -> None:
-        """Every plan of a full build (the token last: until it is written the store is not trusted)."""
+        """Every plan of a full build, into an empty store (FullPlans writes a new file)."""
         readers: dict[str, list[str]] = defaultdict(list)
         for page in planned:
             for slug in page.reads:
@@ -224,8 +225,6 @@ class PlanStore:
         db = self._connect()
         db.execute("BEGIN")
         try:
-            for table in ("meta", "pages", "readers", "articles", "shared"):
-                db.execute(f"DELETE FROM {table}")
             db.executemany("INSERT INTO pages VALUES (?,?,?,?,?,?)",
                            ((p.path, p.template, p.lang, p.source, p.context, json.dumps(p.reads)) for p in planned))
             db.executemany("INSERT INTO readers VALUES (?,?)",
@@ -277,8 +276,7 @@ class PlanStore:
                 self._connect().execute("DELETE FROM meta WHERE key='token'")
         except sqlite3.Error:
             self.close()
-            for suffix in ("", "-wal", "-shm"):
-                Path(str(self.path) + suffix).unlink(missing_ok=True)
+            remove_database(self.path)
 
 
 def new_token() -> str:
@@ -289,8 +287,7 @@ def _replace_all_job(payload: dict) -> str:
     """Write a full build's plans into a new store file (in a forked process, while pages
     render); the caller moves it into place once the output is committed."""
     new = Path(payload["path"])
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(new) + suffix).unlink(missing_ok=True)
+    remove_database(new)
     store = PlanStore(new.parent, new.name)
     try:
         planned, shared = encode_pages(payload["pages"])
@@ -322,8 +319,7 @@ class FullPlans:
         if not token:
             self.store.forget()
             return ""
-        for suffix in ("-wal", "-shm"):
-            Path(str(self.store.path) + suffix).unlink(missing_ok=True)
+        remove_database(self.store.path, main_file=False)
         os.replace(self.new, self.store.path)
         return token
 

@@ -74,8 +74,7 @@ def _render_page_job(payload: dict, i: int) -> tuple[str, int, str]:
     from site_builder.render.pages import render_page
     page = payload["pages"][i]
     chain = payload["chain"]
-    fp = "" if chain is None else fingerprint((chain, page.template, page.path, page.lang, page.context),
-                                              payload["memo"])  # before rendering: as the parent would
+    fp = "" if chain is None else page_fingerprint(chain, page, payload["memo"])  # before rendering: as the parent would
     data = render_page(payload["env"], page, payload["site"], payload["html_of"])
     files.write_file(payload["staging"], page.path, data, payload["made"])  # per worker: fork copies it
     return files.digest(data), len(data), fp
@@ -191,6 +190,12 @@ class Planned:
     feeds: set[str]          # an edit's feeds to remake (a full plan remakes them all)
 
 
+def page_fingerprint(chain: str, page: Page, memo: dict) -> str:
+    """What a page's rendering reads: the template chain, its template, path, language and
+    context. One rule for the parent, the cold build's workers and an edit's re-plan."""
+    return fingerprint((chain, page.template, page.path, page.lang, page.context), memo)
+
+
 def _plan_all(config: SiteConfig, design: Design, articles: list[Article], targets: LinkTargets,
               related: dict[str, tuple[str, ...]], prior: dict[str, OutputRecord]) -> Planned:
     graph = site_graph(articles, design.aliases, config.language)
@@ -199,7 +204,7 @@ def _plan_all(config: SiteConfig, design: Design, articles: list[Article], targe
     if not prior:  # nothing to keep: every page is rendered, and the workers make the fingerprints
         return Planned(pages, None, graph, set())
     memo: dict = {}
-    fps = [fingerprint((design.chain, page.template, page.path, page.lang, page.context), memo) for page in pages]
+    fps = [page_fingerprint(design.chain, page, memo) for page in pages]
     return Planned(pages, fps, graph, set())
 
 
@@ -208,7 +213,7 @@ def _plan_edit(config: SiteConfig, design: Design, articles: list[Article], targ
     moved = related_moved(related, old_related)
     pages, feeds = replan(edit, articles, related, moved, targets, config.articles_dir)
     memo: dict = {}
-    fps = [fingerprint((design.chain, page.template, page.path, page.lang, page.context), memo) for page in pages]
+    fps = [page_fingerprint(design.chain, page, memo) for page in pages]
     graph = site_graph(articles, design.aliases, config.language) if feeds else None
     return Planned(pages, fps, graph, feeds)
 

@@ -43,6 +43,13 @@ class BuildState:
     on_disk: bool = False  # these rows are what the file holds (so a write need only change the rest)
 
 
+def remove_database(path: Path, main_file: bool = True) -> None:
+    """Delete an SQLite file with its write-ahead log and shared-memory index (only those when
+    `main_file` is false: before another file is moved into its place)."""
+    for suffix in ("", "-wal", "-shm") if main_file else ("-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     db.execute("PRAGMA journal_mode=WAL")
@@ -111,8 +118,7 @@ def invalidate(root: Path) -> None:
         finally:
             db.close()
     except sqlite3.Error:
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
+        remove_database(path)
 
 
 def write_state(root: Path, new: BuildState, old: BuildState) -> None:
@@ -121,8 +127,7 @@ def write_state(root: Path, new: BuildState, old: BuildState) -> None:
     try:
         db = _connect(root / NAME)
     except sqlite3.DatabaseError:  # not a database: start again
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(root / NAME) + suffix).unlink(missing_ok=True)
+        remove_database(root / NAME)
         db, old = _connect(root / NAME), BuildState()
     try:
         db.execute("BEGIN")
