@@ -55,3 +55,20 @@ def test_a_damaged_file_is_ignored_with_a_warning_and_replaced(tmp_path: Path):
     assert warnings and NAME in warnings[0]
     write_state(tmp_path, state(3), BuildState())
     assert load_state(tmp_path, []).page_count == 3
+
+
+def test_records_of_an_older_format_are_ignored_and_replaced_by_this_one(tmp_path: Path):
+    """A cache left by an earlier release (format 1 had three columns for files) must not stop the
+    build that upgrades it: it is read as no records, and the write starts a fresh file."""
+    db = sqlite3.connect(tmp_path / NAME)
+    db.executescript("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
+                     "CREATE TABLE outputs (path TEXT PRIMARY KEY, fp TEXT, digest TEXT, size INTEGER);"
+                     "CREATE TABLE files (name TEXT PRIMARY KEY, stat TEXT, digest TEXT);"
+                     "INSERT INTO meta VALUES ('format', '1'), ('valid', '1');"
+                     "INSERT INTO files VALUES ('a.md', '[1,2,3,4,false]', 'd');")
+    db.close()
+    old = load_state(tmp_path, [])
+    assert old.pages == {} and not old.on_disk
+    fresh = state(4)
+    write_state(tmp_path, fresh, old)
+    assert fields(load_state(tmp_path, [])) == fields(fresh)

@@ -124,6 +124,9 @@ def invalidate(root: Path) -> None:
 def write_state(root: Path, new: BuildState, old: BuildState) -> None:
     """Write `new`, given that `old` is what the file holds: only the rows that differ."""
     root.mkdir(parents=True, exist_ok=True)
+    if not old.on_disk:  # rows of unknown standing, perhaps of another format's tables: start again
+        remove_database(root / NAME)
+        old = BuildState()
     try:
         db = _connect(root / NAME)
     except sqlite3.DatabaseError:  # not a database: start again
@@ -131,10 +134,6 @@ def write_state(root: Path, new: BuildState, old: BuildState) -> None:
         db, old = _connect(root / NAME), BuildState()
     try:
         db.execute("BEGIN")
-        if not old.on_disk:  # rows of unknown standing (records made invalid, or none read)
-            for table in ("meta", "outputs", "files"):
-                db.execute(f"DELETE FROM {table}")
-            old = BuildState()
         _write_rows(db, new, old)
         meta = {"format": FORMAT, "out_dir": new.out_dir, "site_fp": new.site_fp, "page_count": str(new.page_count),
                 "related_fp": new.related.get("fp", ""), "files_at": str(new.files.get("at", "")),
