@@ -23,7 +23,8 @@ import threading
 from pathlib import Path
 
 from site_builder.content.article import Article, article_to_json
-from site_builder.build.state_store import BuildState, OutputRecord, invalidate, load_state, write_state
+from site_builder.build.state_store import (BuildState, OutDirs, OutputRecord, StateSummary, invalidate, load_state,
+                                            load_summary, save_out_dirs, write_state)
 from site_builder.errors import ContentError
 
 FORMAT = 2  # 2: articles carry draft, date_line and links
@@ -58,12 +59,8 @@ class BuildCache:
         self.root = root
         self.write_behind = write_behind
         self._articles: dict[str, dict] | None = None  # read on first use: a no-op build never needs them
-        self.pages: dict[str, OutputRecord] = {}
-        self.out_dir = ""
-        self.related: dict = {}
-        self.site_fp, self.page_count = "", 0
-        self.plans_token = ""
-        self.files: dict = {}                     # {"at": ns, "stat": {article file: stat key}}
+        self._state: BuildState | None = None if root is not None else BuildState()  # read on first use
+        self._state_on_disk = BuildState()
         self.snapshot: dict[str, tuple] = {}      # article file → (stat key, Article), in memory only
         self._bodies_now: dict[str, Article] = {}  # digest → the last build's article (its body)
         self._body_shards: dict[str, dict[str, str]] = {}
@@ -73,13 +70,35 @@ class BuildCache:
         self._invalidated = False
         self._lock = threading.Lock()
         self.warnings: list[str] = []             # what was wrong with the cache on disk
-        self._state_on_disk = BuildState()
-        if root is not None:
-            state = load_state(root, self.warnings)
-            self._state_on_disk = state
-            self.pages, self.out_dir, self.related = state.pages, state.out_dir, state.related
-            self.site_fp, self.page_count, self.files = state.site_fp, state.page_count, state.files
-            self.plans_token = state.plans_token  # the plan store that matches these records
+
+    @property
+    def state(self) -> BuildState:
+        """The last build's records (output records, file stats, related briefings), read on
+        first use: a build with nothing to do needs only their summary."""
+        if self._state is None:
+            self._state = self._state_on_disk = load_state(self.root, self.warnings)
+        return self._state
+
+    def summary(self) -> StateSummary | None:
+        """The records' summary (read from disk unless the records are in memory)."""
+        if self._state is not None:
+            return None if self.root is None else self._state.summary()
+        return load_summary(self.root)
+
+    def record_out_dirs(self, out_dirs: OutDirs) -> None:
+        """Remember the output's folder times, checked by the next build with nothing to do."""
+        if self.root is not None and not self.write_behind:
+            save_out_dirs(self.root, out_dirs)
+            if self._state is not None:
+                self._state.out_dirs = out_dirs
+
+    pages = property(lambda self: self.state.pages)
+    out_dir = property(lambda self: self.state.out_dir)
+    related = property(lambda self: self.state.related)
+    site_fp = property(lambda self: self.state.site_fp)
+    page_count = property(lambda self: self.state.page_count)
+    files = property(lambda self: self.state.files)  # {"at": ns, "stat": {article file: stat key}}
+    plans_token = property(lambda self: self.state.plans_token)
 
     @property
     def articles(self) -> dict[str, dict]:
@@ -155,22 +174,21 @@ class BuildCache:
 
     def save(self, *, articles: dict[str, dict], bodies: dict[str, Article], pages: dict[str, OutputRecord],
              out_dir: Path, related: dict, site_fp: str, page_count: int, files: dict,
-             search: dict | None = None, plans_token: str | None = None) -> None:
+             search: dict | None = None, plans_token: str | None = None, out_dirs: OutDirs | None = None) -> None:
         """What a build made, for the next one. articles: digest → front-matter JSON; bodies:
         digest → the Article, whose body is read only if its shard must be written; pages: the
         output records; related: the search fingerprint and the related slugs it gave; site_fp
         and page_count: of the whole site; files: the article files' stat as the build saw them
-        (see unchanged_files); search: the search index's state, when it changed."""
+        (see unchanged_files); search: the search index's state, when it changed; out_dirs: the
+        output's folders after the commit."""
         with self._lock:
-            changed = (self._invalidated or pages != self.pages
-                       or (plans_token is not None and plans_token != self.plans_token) or str(out_dir) != self.out_dir
-                       or related != self.related or site_fp != self.site_fp or page_count != self.page_count
-                       or files != self.files)
+            last = self.state
+            token = last.plans_token if plans_token is None else plans_token
+            state = BuildState(pages, str(out_dir), related, site_fp, page_count, files, token,
+                               published=sum(1 for p in pages if p.startswith("articles/")), out_dirs=out_dirs)
+            changed = self._invalidated or state != last
             _ = self.articles  # what is on disk, to compare with
-            self._articles, self._bodies_now, self.pages, self.out_dir = articles, bodies, pages, str(out_dir)
-            self.related, self.site_fp, self.page_count, self.files = related, site_fp, page_count, files
-            if plans_token is not None:
-                self.plans_token = plans_token
+            self._articles, self._bodies_now, self._state = articles, bodies, state
             if search is not None:
                 self._search = search
             pending = self._pending or {}
@@ -198,10 +216,8 @@ class BuildCache:
             write_article_shards(self.root, articles, self._bodies_now, on_disk)
             self._on_disk = articles
         if pending["pages"]:
-            state = BuildState(self.pages, self.out_dir, self.related, self.site_fp, self.page_count,
-                               self.files, self.plans_token)
-            write_state(self.root, state, self._state_on_disk)
-            self._state_on_disk = state
+            write_state(self.root, self.state, self._state_on_disk)
+            self._state_on_disk = self.state
         gitignore = self.root / ".gitignore"
         if not gitignore.exists():
             gitignore.write_text("*\n", encoding="utf-8")
@@ -218,10 +234,10 @@ def trusted_files(previous: dict, now: dict[str, list]) -> dict[str, str]:
     if not isinstance(stat, dict) or not isinstance(at, int) or not isinstance(digests, dict):
         return {}
     return {name: digests[name] for name, key in now.items()
-            if stat.get(name) == key and name in digests and not _racy(key[1], at)}
+            if stat.get(name) == key and name in digests and not is_racy(key[1], at)}
 
 
-def _racy(mtime: int, at: int) -> bool:
+def is_racy(mtime: int, at: int) -> bool:
     return mtime >= at - (COARSE_RACY_NS if mtime % 1_000_000_000 == 0 else RACY_NS)
 
 
@@ -236,7 +252,7 @@ def unchanged_files(previous: dict, now: dict[str, list]) -> bool:
     for name, key in now.items():
         if stat[name] != key:
             return False
-        if _racy(key[1], at):
+        if is_racy(key[1], at):
             return False
     return True
 

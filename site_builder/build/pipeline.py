@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Callable
 
 from site_builder.build import writer
-from site_builder.build.cache import BuildCache, OutputRecord, known_json, trusted_files, unchanged_files
+from site_builder.build.cache import BuildCache, OutputRecord, known_json, trusted_files
+from site_builder.build.unchanged import files_unchanged, out_dirs_snapshot, outputs_as_recorded, outputs_unchanged
 from site_builder.build.design import Design
 from site_builder.build.fingerprint import fingerprint
 from site_builder.build.guard import check_articles_dir, check_output_dir
@@ -102,6 +103,21 @@ def _nothing_to_do(articles: int, cache: BuildCache, prior: dict[str, OutputReco
                        digests={p: rec.digest for p, rec in prior.items()}, rendered=0)
 
 
+def _nothing_changed(config: SiteConfig, cache: BuildCache, design: Design, files: dict,
+                     started: float) -> BuildReport | None:
+    """The report of a build with nothing to do, if the records' summary shows it: every article
+    file as the last build saw it, the same site fingerprint, the output as it was written."""
+    summary = cache.summary()
+    if not (summary is not None and summary.outputs and summary.out_dir == str(config.out_dir)
+            and files_unchanged(summary, files["stat"])
+            and summary.site_fp == fingerprint((*design.parts, summary.related_fp))
+            and outputs_unchanged(cache, config.out_dir, summary)):
+        return None
+    return BuildReport(articles=summary.published, pages=summary.page_count, files=summary.outputs,
+                       bytes_written=0, seconds=time.perf_counter() - started, digests={}, rendered=0,
+                       warnings=tuple(cache.warnings) + replay_warnings(config, cache.root))
+
+
 def _changed_articles(config: SiteConfig, changed: set[Path] | None) -> set[str] | None:
     if changed is None:
         return None
@@ -114,18 +130,15 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
                 cache: BuildCache, changed: set[Path] | None, templates: TemplateMemo) -> BuildReport:
     started = time.perf_counter()
     design = Design.of(config)
-    prior = cache.previous_outputs(config.out_dir) if config.out_dir.is_dir() else {}
     # A command-line build first looks at the article files' stat: all as the last build saw
     # them, and nothing else changed, and every output still what was written → done, without
-    # reading an article. (A dev server knows what changed from its watcher instead.)
+    # reading an article or an output record. (A dev server knows what changed from its watcher.)
     files = (_article_stats(config.articles_dir)
              if cache.root is not None and changed is None and not cache.write_behind else {})
-    if (prior and files and unchanged_files(cache.files, files["stat"])
-            and cache.site_fp == fingerprint((*design.parts, cache.related.get("fp", "")))
-            and outputs_intact(prior, config.out_dir)):
-        warnings = replay_warnings(config, cache.root)
-        published = sum(1 for p in prior if p.startswith("articles/"))  # drafts have no page
-        return _nothing_to_do(published, cache, prior, started, warnings)
+    quick = _nothing_changed(config, cache, design, files, started) if files and previous is None else None
+    if quick is not None:
+        return quick
+    prior = cache.previous_outputs(config.out_dir) if config.out_dir.is_dir() else {}
     trusted = trusted_files(cache.files, files["stat"]) if files else None
     articles = load_articles(config.articles_dir, cache.articles, config.jobs,
                              snapshot=cache.snapshot if cache.write_behind else None,
@@ -137,7 +150,10 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
     # Search index and related briefings depend on every article's text.
     search_fp = fingerprint((design.code, [a.digest for a in articles]))
     site_fp = fingerprint((*design.parts, search_fp))
-    if prior and cache.site_fp == site_fp and outputs_intact(prior, config.out_dir):
+    # Outputs removed or cut short by hand since the last build: no edit path (it keeps outputs by
+    # name), the full plan finds and remakes them. A dev server's records are its own.
+    intact = None if previous is not None else bool(prior) and outputs_as_recorded(cache, config.out_dir, prior)
+    if prior and cache.site_fp == site_fp and (outputs_intact(prior, config.out_dir) if intact is None else intact):
         if files:  # the stat check could not vouch for them (touched, just changed, no record):
             # record what they are now, so that the next build can
             cache.save(articles=cache.articles, bodies={a.digest: a for a in articles}, pages=cache.pages,
@@ -147,7 +163,8 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
         return _nothing_to_do(len(articles), cache, prior, started, checked.warnings)
     store = PlanStore(config.cache_dir) if cache.root is not None else None
     expected = {"token": cache.plans_token, "out_dir": str(config.out_dir), "design": fingerprint(design.parts)}
-    edit = find_edit(store, expected, articles) if store is not None and prior and cache.plans_token else None
+    edit = (find_edit(store, expected, articles)
+            if store is not None and prior and intact is not False and cache.plans_token else None)
     keep = KeepPlans(store, {k: v for k, v in expected.items() if k != "token"},
                      background=not cache.write_behind) if store is not None else None
     try:
@@ -168,7 +185,8 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
     cache.save(articles=known_articles, bodies={a.digest: a for a in articles}, pages=records,
                out_dir=config.out_dir, site_fp=site_fp, page_count=made.page_count, files=files,
                related={"fp": search_fp, "slugs": {k: list(v) for k, v in sorted(made.related.items())}},
-               search={**search.state, "code": design.code} if search is not None else None, plans_token=token)
+               search={**search.state, "code": design.code} if search is not None else None, plans_token=token,
+               out_dirs=out_dirs_snapshot(config.out_dir, records) if files else None)  # late: older folder times
     written_paths = sorted(p for p in digests.keys() | known.keys() if digests.get(p) != known.get(p))
     return BuildReport(articles=len(articles), pages=made.page_count, files=len(digests),
                        bytes_written=written, seconds=time.perf_counter() - started,
@@ -194,7 +212,7 @@ def _stage_and_commit(config: SiteConfig, cache: BuildCache, design: Design, art
             made.out.reuse(prior, config.out_dir)
             digests = made.out.digests()
             known = previous if previous is not None else {p: rec.digest for p, rec in prior.items()}
-            if digests != known or not config.out_dir.is_dir():
+            if digests != known or not config.out_dir.is_dir() or made.out.restores(config.out_dir, known):
                 cache.before_commit()
                 written = staged.commit(made.out, known)  # known: the live tree's paths
             else:

@@ -301,9 +301,7 @@ def _claim_unplanned(out: writer.OutputSet, config: SiteConfig, design: Design, 
         summary = lambda a: a.summary or summary_of(a, render_markdown(a.body))  # noqa: E731
         for path, data in feeds.atom_feeds(planned.graph, design.site, summary).items():
             out.add(path, data, "feed")
-    for path, rec in prior.items():
-        if path not in out.sources and not path.startswith(SEARCH_DIR):
-            out.keep(path, rec.digest, "kept output", rec.size)
+    out.keep_records(((p, rec) for p, rec in prior.items() if not p.startswith(SEARCH_DIR)), "kept output")
 
 
 def _claim_search_files(out: writer.OutputSet, search: SearchOutcome | None,

@@ -9,7 +9,9 @@ record of every output, file and related list.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import marshal
 import re
 import sqlite3
 from dataclasses import dataclass, field
@@ -19,6 +21,7 @@ from typing import NamedTuple
 from site_builder.build.writer import is_safe_path
 
 _PLAIN_PATH = re.compile(r"[\w-][\w.-]*(?:/[\w-][\w.-]*)*\Z")  # no "." or ".." segment: safe at a glance
+_ALL_PLAIN = re.compile(r"(?:[\w-][\w.-]*(?:/[\w-][\w.-]*)*\n)*")  # the same, for names joined by newlines
 FORMAT = "2"  # 2: file stats as integer columns, related briefings as one value
 NAME = "state.sqlite"
 
@@ -31,6 +34,17 @@ class OutputRecord(NamedTuple):
 
 
 @dataclass
+class OutDirs:
+    """The output's folders as a build with nothing to do found them: a file added, removed or
+    renamed anywhere in the output moves its folder's mtime, so while every folder has the mtime
+    recorded here (and none was changed just before it was recorded) the output's files are the
+    ones the records name, without a stat of each."""
+    root: tuple[int, int]     # the output folder's (device, inode): another tree in its place is not it
+    stamp: int                # time.time_ns() before the folders were looked at
+    dirs: dict[str, int]      # folder (relative, "" for the output itself) → mtime_ns
+
+
+@dataclass
 class BuildState:
     """What one build recorded for the next."""
     pages: dict[str, OutputRecord] = field(default_factory=dict)
@@ -40,7 +54,34 @@ class BuildState:
     page_count: int = 0
     files: dict = field(default_factory=dict)     # {"at": ns, "stat": {file: key}, "digests": {file: digest}}
     plans_token: str = ""
-    on_disk: bool = False  # these rows are what the file holds (so a write need only change the rest)
+    published: int = 0    # articles with a page
+    out_dirs: OutDirs | None = field(default=None, compare=False)  # recorded by a later build
+    on_disk: bool = field(default=False, compare=False)  # these rows are what the file holds
+
+    def summary(self) -> StateSummary:
+        return StateSummary(self.out_dir, self.site_fp, self.related.get("fp", ""), self.page_count,
+                            self.published, len(self.pages), stat_signature(self.files.get("stat", {})),
+                            self.files.get("at", 0), self.out_dirs)
+
+
+@dataclass(frozen=True)
+class StateSummary:
+    """What a build with nothing to do needs of the records: a few values of the meta table,
+    not the rows of every output and article file."""
+    out_dir: str
+    site_fp: str
+    related_fp: str
+    page_count: int
+    published: int
+    outputs: int
+    files_sig: str    # stat_signature of the article files as the build saw them
+    files_at: int     # when it looked
+    out_dirs: OutDirs | None
+
+
+def stat_signature(stat: dict[str, list]) -> str:
+    """One value for the stat of every article file (equal signatures: equal stats)."""
+    return hashlib.blake2b(marshal.dumps(sorted(stat.items())), digest_size=16).hexdigest()  # marshal: C speed
 
 
 def remove_database(path: Path, main_file: bool = True) -> None:
@@ -86,7 +127,8 @@ def load_state(root: Path, warnings: list[str]) -> BuildState:
             related = {"fp": meta.get("related_fp", ""), "slugs": json.loads(meta.get("related_slugs") or "{}")}
             return BuildState(pages, meta.get("out_dir", ""), related if related["fp"] else {},
                               meta.get("site_fp", ""), int(meta.get("page_count", "0")),
-                              files if "at" in files else {}, meta.get("plans", ""), on_disk=True)
+                              files if "at" in files else {}, meta.get("plans", ""), int(meta.get("published", "0")),
+                              _out_dirs(meta.get("out_dirs")), on_disk=True)
         finally:
             db.close()
     except (sqlite3.Error, ValueError, TypeError) as exc:
@@ -94,16 +136,77 @@ def load_state(root: Path, warnings: list[str]) -> BuildState:
         return BuildState()
 
 
+def load_summary(root: Path) -> StateSummary | None:
+    """The records' summary from the meta table alone; None when there are none or they are
+    not valid (the full read, load_state, then says why)."""
+    path = root / NAME
+    if not path.exists():
+        return None
+    try:
+        db = _connect(path)
+        try:
+            meta = dict(db.execute("SELECT key, value FROM meta"))
+        finally:
+            db.close()
+        if meta.get("format") != FORMAT or meta.get("valid") != "1" or "files_sig" not in meta:
+            return None
+        return StateSummary(meta.get("out_dir", ""), meta.get("site_fp", ""), meta.get("related_fp", ""),
+                            int(meta.get("page_count", "0")), int(meta.get("published", "0")),
+                            int(meta.get("outputs", "0")), meta["files_sig"], int(meta.get("files_at") or 0),
+                            _out_dirs(meta.get("out_dirs")))
+    except (sqlite3.Error, ValueError, TypeError):
+        return None
+
+
+def _out_dirs(text: str | None) -> OutDirs | None:
+    try:
+        raw = json.loads(text or "null")
+        snap = OutDirs(tuple(raw["root"]), raw["stamp"], raw["dirs"]) if isinstance(raw, dict) else None
+    except (ValueError, TypeError, KeyError):
+        return None
+    if snap is None or not (isinstance(snap.dirs, dict) and type(snap.stamp) is int and len(snap.root) == 2
+                            and all(isinstance(d, str) and type(m) is int for d, m in snap.dirs.items())):
+        return None
+    return snap
+
+
+def _out_dirs_json(snap: OutDirs | None) -> str:
+    if snap is None:
+        return "null"
+    return json.dumps({"root": list(snap.root), "stamp": snap.stamp, "dirs": snap.dirs}, separators=(",", ":"), sort_keys=True)
+
+
+def save_out_dirs(root: Path, snap: OutDirs) -> None:
+    """Record the output's folders beside valid records (nothing when they are not valid)."""
+    try:
+        db = _connect(root / NAME)
+        try:
+            db.execute("UPDATE meta SET value=? WHERE key='out_dirs' AND"
+                       " EXISTS (SELECT 1 FROM meta WHERE key='valid' AND value='1')", (_out_dirs_json(snap),))
+        finally:
+            db.close()
+    except sqlite3.Error:
+        pass  # only a later no-op's shortcut is lost
+
+
 def _valid_outputs(rows, path: Path, warnings: list[str]) -> dict[str, OutputRecord]:
     """Output records, if every one names a file inside the output and has the right shape;
-    otherwise none (a full build follows)."""
-    valid = {}
-    for name, fp, digest, size in rows:
-        if not ((_PLAIN_PATH.match(name) or is_safe_path(name)) and isinstance(fp, str) and isinstance(digest, str) and isinstance(size, int)):
-            warnings.append(f"{path}: ignored: it names {name!r}, which is not a file of the output")
-            return {}
-        valid[name] = OutputRecord(fp, digest, size)
-    return valid
+    otherwise none (a full build follows). The names are checked by one pattern over all of them
+    at once (a call per name cost more than reading them), the odd ones one by one."""
+    rows = rows.fetchall()
+    names = [row[0] for row in rows]
+    if not all(isinstance(n, str) for n in names):
+        warnings.append(f"{path}: ignored: an output record has no path")
+        return {}
+    if not _ALL_PLAIN.fullmatch("\n".join(names) + "\n"):
+        for name in names:
+            if not (_PLAIN_PATH.match(name) or is_safe_path(name)):
+                warnings.append(f"{path}: ignored: it names {name!r}, which is not a file of the output")
+                return {}
+    if not all(type(fp) is str and type(digest) is str and type(size) is int for _, fp, digest, size in rows):
+        warnings.append(f"{path}: ignored: an output record is damaged")
+        return {}
+    return {name: OutputRecord(fp, digest, size) for name, fp, digest, size in rows}
 
 
 def invalidate(root: Path) -> None:
@@ -136,6 +239,8 @@ def write_state(root: Path, new: BuildState, old: BuildState) -> None:
         db.execute("BEGIN")
         _write_rows(db, new, old)
         meta = {"format": FORMAT, "out_dir": new.out_dir, "site_fp": new.site_fp, "page_count": str(new.page_count),
+                "published": str(new.published), "outputs": str(len(new.pages)), "out_dirs": _out_dirs_json(new.out_dirs),
+                "files_sig": stat_signature(new.files.get("stat", {})),
                 "related_fp": new.related.get("fp", ""), "files_at": str(new.files.get("at", "")),
                 "plans": new.plans_token, "valid": "1", "related_slugs": json.dumps(new.related.get("slugs", {}), ensure_ascii=False, separators=(",", ":"), sort_keys=True)}
         db.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)", meta.items())

@@ -51,6 +51,13 @@ class OutputSet:
         self._claim(path, source)
         self.kept[path] = (digest, size)
 
+    def keep_records(self, records: Iterable[tuple[str, OutputRecord]], source: str) -> None:
+        """keep() for many paths of the last build's records (whose names were checked when they
+        were read), but those claimed already: an edit keeps 100,000 of them."""
+        kept = {p: (rec.digest, rec.size) for p, rec in records if p not in self.sources}
+        self.sources.update(dict.fromkeys(kept, source))
+        self.kept.update(kept)
+
     def stage(self, path: str, digest: str, source: str, size: int) -> None:
         """Claim a path a worker has written into the staging folder."""
         self._claim(path, source)
@@ -69,6 +76,13 @@ class OutputSet:
             if rec.digest == digest(data) and _size(os.path.join(base, path)) == len(data) == rec.size:
                 del self.files[path]
                 self.kept[path] = (rec.digest, rec.size)
+
+    def restores(self, out_dir: Path, known: dict[str, str]) -> bool:
+        """A path made again that the live output is known to have is not there with its size
+        (deleted or cut short by hand): the same digests as the records, yet a commit is due."""
+        base = str(out_dir)
+        made = [(p, len(data)) for p, data in self.files.items()] + [(p, n) for p, (_, n) in self.staged.items()]
+        return any(p in known and _size(os.path.join(base, p)) != n for p, n in made)
 
     def digests(self) -> dict[str, str]:
         found = {p: digest(d) for p, d in self.files.items()}

@@ -199,9 +199,20 @@ def article_to_json(a: Article) -> dict | None:
 
 
 def article_from_json(data: dict, path: Path, digest: str, body: str | FileBody) -> Article:
-    """The Article that article_to_json gave `data` for; its body given or read when used."""
-    values = {**data, "body": body, "date": dt.date.fromisoformat(data["date"]) if data["date"] else None}
+    """The Article that article_to_json gave `data` for; its body given or read when used.
+    The fields are set as Article.__init__ would, without it: a frozen dataclass sets each
+    field through a call, and an edit of a large archive makes one of these per article."""
+    if data.keys() != _JSON_FIELDS:
+        raise ValueError(f"not an article's cached form: {sorted(data.keys() ^ _JSON_FIELDS)}")
+    article = object.__new__(Article)
+    values = article.__dict__
+    values.update(data)
+    values["_body"], values["source_path"], values["digest"] = body, path, digest
+    values["date"] = dt.date.fromisoformat(data["date"]) if data["date"] else None
     for key in ("tags", "captions", "translations"):
         values[key] = tuple(values[key])
-    values["links"] = tuple(tuple(link) for link in values.get("links", ()))
-    return Article(**values, source_path=path, digest=digest)
+    values["links"] = tuple(tuple(link) for link in values["links"]) if values["links"] else ()
+    return article
+
+
+_JSON_FIELDS = {f.name for f in fields(Article)} - {"source_path", "digest", "body"}

@@ -47,8 +47,10 @@ def load_articles(articles_dir: Path, known: dict[str, dict] | None = None, jobs
         path = articles_dir / rel
         digest = unchanged.get(rel) if unchanged else None
         if digest in known:
-            articles.append(article_from_json(known[digest], path, digest, FileBody(path, rel, digest)))
-            continue
+            cached = _from_cache(known[digest], path, digest, FileBody(path, rel, digest))
+            if cached is not None:
+                articles.append(cached)
+                continue
         if os.path.islink(full) and not path.resolve().is_relative_to(site_root):
             problems.append(Problem(path, None, "symbolic link points outside the site; refused"))
             continue
@@ -58,9 +60,11 @@ def load_articles(articles_dir: Path, known: dict[str, dict] | None = None, jobs
         with open(full, "rb") as fh:
             data = fh.read()
         digest = file_digest(rel, data)
+        cached = None
         if digest in known:
-            body = body_of(data.decode("utf-8").lstrip("\ufeff"))
-            articles.append(article_from_json(known[digest], path, digest, body))
+            cached = _from_cache(known[digest], path, digest, body_of(data.decode("utf-8").lstrip("\ufeff")))
+        if cached is not None:
+            articles.append(cached)
         else:
             to_parse.append((path, rel, data))
     from site_builder.parallel import ordered_map  # here, not at the top: a no-op build never gets this far
@@ -81,6 +85,14 @@ def load_articles(articles_dir: Path, known: dict[str, dict] | None = None, jobs
     if problems:
         raise ContentError(sorted(problems, key=lambda p: (str(p.path), p.line or 0)))
     return sorted(articles, key=lambda a: a.sort_key)
+
+
+def _from_cache(data: dict, path: Path, digest: str, body) -> Article | None:
+    """The cached article, or None when its cached form is damaged (then the file is parsed)."""
+    try:
+        return article_from_json(data, path, digest, body)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
 
 
 def stat_key(path: str) -> list:

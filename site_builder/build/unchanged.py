@@ -1,0 +1,72 @@
+"""Is there nothing to do? A command-line build's first look, made before it reads a single
+article or output record: the article files' stat against one signature, the site's
+fingerprint, and the output's folders against their recorded mtimes.
+
+The output check trusts folder mtimes once a build with nothing to do has seen every output
+file as written (a stat each) and recorded them: removing, adding or renaming a file moves its
+folder's mtime. A file rewritten in place under its own name is not seen (as by make); deleting
+it, or the output folder, is.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from site_builder.build import spare
+from site_builder.build.cache import BuildCache, is_racy
+from site_builder.build.state_store import OutDirs, OutputRecord, StateSummary, stat_signature
+
+
+def files_unchanged(summary: StateSummary, stat: dict[str, list]) -> bool:
+    """Every article file has the stat the last build saw, and none had changed just before it
+    looked (cache.unchanged_files, from the summary)."""
+    return (summary.files_sig == stat_signature(stat)
+            and not any(is_racy(key[1], summary.files_at) for key in stat.values()))
+
+
+def out_dirs_snapshot(out_dir: Path, records: dict[str, OutputRecord]) -> OutDirs | None:
+    """The output's folders now (those holding recorded files, and the output itself)."""
+    root = spare.dir_id(out_dir)
+    if root is None:
+        return None
+    dirs, stamp = spare.measure(out_dir, spare.ancestors(records))
+    return OutDirs(root, stamp, dirs)
+
+
+def out_dirs_unchanged(out_dir: Path, snap: OutDirs | None) -> bool:
+    """Every recorded folder is there with its mtime, none too close to its recording to tell,
+    and the output folder is the one recorded."""
+    if snap is None or spare.dir_id(out_dir) != snap.root:
+        return False
+    base = str(out_dir)
+    for folder, mtime in snap.dirs.items():
+        window = spare.COARSE_RACY_NS if mtime % 1_000_000_000 == 0 else spare.RACY_NS
+        if mtime >= snap.stamp - window:
+            return False
+        try:
+            if os.lstat(os.path.join(base, folder)).st_mtime_ns != mtime:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def outputs_as_recorded(cache: BuildCache, out_dir: Path, records: dict[str, OutputRecord]) -> bool:
+    """The recorded outputs are all there: by their folders when the snapshot the last build
+    took vouches for them, else by a stat of each file."""
+    from site_builder.build.render_stage import outputs_intact
+    return out_dirs_unchanged(out_dir, cache.state.out_dirs) or outputs_intact(records, out_dir)
+
+
+def outputs_unchanged(cache: BuildCache, out_dir: Path, summary: StateSummary) -> bool:
+    """outputs_as_recorded, from the summary: the records are read only when the folders cannot
+    vouch, and then the folders are recorded for the next build."""
+    if out_dirs_unchanged(out_dir, summary.out_dirs):
+        return True
+    from site_builder.build.render_stage import outputs_intact
+    records = cache.previous_outputs(out_dir)
+    snap = out_dirs_snapshot(out_dir, records)  # before the files: a change after it moves a folder
+    if not records or snap is None or not outputs_intact(records, out_dir):
+        return False
+    cache.record_out_dirs(snap)
+    return True
