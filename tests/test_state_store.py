@@ -72,3 +72,16 @@ def test_records_of_an_older_format_are_ignored_and_replaced_by_this_one(tmp_pat
     fresh = state(4)
     write_state(tmp_path, fresh, old)
     assert fields(load_state(tmp_path, [])) == fields(fresh)
+
+
+def test_a_record_naming_a_path_outside_the_output_voids_all_records(tmp_path: Path):
+    """The names are checked by one pattern over all of them joined by newlines: a name that
+    smuggles a newline and a climb out of the output must not pass as two plain names."""
+    for forged in ("../outside.html", "a/../../outside.html", "ok\n../../outside.html", "/etc/passwd", ""):
+        written = state(3)
+        written.pages[forged] = OutputRecord("fp", "d", 1)
+        write_state(tmp_path, written, BuildState())
+        warnings: list[str] = []
+        assert load_state(tmp_path, warnings).pages == {}, forged
+        assert warnings and "not a file of the output" in warnings[0]
+        (tmp_path / NAME).unlink()
