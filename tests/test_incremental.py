@@ -83,11 +83,11 @@ def test_noop_rebuild_writes_nothing_and_skips_planning(corpus: Path):
 
 
 def test_noop_rebuild_reads_no_article_when_their_stat_is_as_the_last_build_saw_it(corpus: Path, monkeypatch):
-    import site_builder.build.pipeline as pipeline
+    import site_builder.build.rebuild as rebuild_module
     rebuild(corpus)
     time.sleep(0.05)  # past the racy window: files changed just before a build are read again
     rebuild(corpus)   # this one records stats it can trust
-    monkeypatch.setattr(pipeline, "load_articles", lambda *a, **k: pytest.fail("articles were read"))
+    monkeypatch.setattr(rebuild_module, "load_articles", lambda *a, **k: pytest.fail("articles were read"))
     report = rebuild(corpus)
     assert report.changed == () and report.articles == 121
 
@@ -124,7 +124,7 @@ def test_stat_snapshot_distrusts_files_changed_just_before_it_was_taken():
 def test_a_symbolic_link_is_judged_by_its_target(tmp_path: Path):
     """stat_key looks at a link's target (one lstat, then a stat): re-pointing the link at
     another file of the same size and time must change the key."""
-    from site_builder.content.loader import stat_key
+    from site_builder.content.files import stat_key
     a, b, link = tmp_path / "a.md", tmp_path / "b.md", tmp_path / "link.md"
     a.write_text("same size")
     b.write_text("same size")

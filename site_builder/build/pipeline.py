@@ -1,58 +1,31 @@
-"""build_site(config) → BuildReport: the whole build as a short list of stage calls.
+"""build_site(config) → BuildReport: lock, recover, then either "nothing to do" (decided from
+the records' summary, without reading an article or an output record) or build_changed
+(build/rebuild.py, imported only then: a build with nothing to do never pays for it).
 
 Raises ContentError or BuildError and never exits; output/ is only touched by the final commit.
-With a build cache, a page whose fingerprint (template chain + everything its context reads)
-is unchanged is neither rendered nor written.
 """
 from __future__ import annotations
 
-import json
 import os
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from site_builder.build import writer
-from site_builder.build.cache import BuildCache, OutputRecord, known_json, trusted_files
-from site_builder.build.unchanged import files_unchanged, out_dirs_snapshot, outputs_as_recorded, outputs_unchanged
+from site_builder.build.cache import BuildCache
 from site_builder.build.design import Design
 from site_builder.build.fingerprint import fingerprint
 from site_builder.build.guard import check_articles_dir, check_output_dir
-from site_builder.build.incremental import Edit, find_edit
 from site_builder.build.lock import build_lock
-from site_builder.build.plans import NotPlannable, PlanStore, encode_pages, new_token
-from site_builder.build.publish import check_articles, replay_warnings
-from site_builder.build.render_stage import SEARCH_DIR, KeepPlans, Rendition, outputs_intact, render
+from site_builder.build.publish import replay_warnings
+from site_builder.build.report import BuildReport, Progress
+from site_builder.build.unchanged import files_unchanged, outputs_unchanged
 from site_builder.config import SiteConfig
-from site_builder.content.article import Article
-from site_builder.content.loader import article_files, load_articles, stat_key
 from site_builder.errors import BuildError
+from site_builder.content.files import article_files, stat_key
+from site_builder.parallel import gc_paused
 from site_builder.render.themes import TemplateMemo
-from site_builder.search.partial import gc_paused
-from site_builder.site_warnings import SiteWarning, save_warnings
 
-Progress = Callable[[str, int, int], None]
-
-
-@dataclass(frozen=True)
-class BuildReport:
-    articles: int
-    pages: int
-    files: int
-    bytes_written: int
-    seconds: float
-    changed: tuple[str, ...] = ()  # output paths written or removed by this build
-    digests: dict = field(default_factory=dict, compare=False, repr=False)  # output path → digest
-    rendered: int = 0  # pages actually rendered (the rest were current)
-    planned: int = 0   # pages planned and fingerprinted: all, or an edit's readers (build/incremental.py)
-    search: str = "reused"  # search index: reused, updated (in place) or rebuilt
-    warnings: tuple[SiteWarning | str, ...] = ()  # the content's (SiteWarning) and the cache's own notes
-
-    def summary(self) -> str:
-        return (f"built {self.articles} articles into {self.pages} pages "
-                f"({self.rendered} rendered, {len(self.changed)} files written or removed) "
-                f"in {self.seconds:.2f} s")
+__all__ = ["BuildReport", "Progress", "build_site"]
 
 
 def build_site(config: SiteConfig, progress: Progress | None = None,
@@ -84,25 +57,6 @@ def _article_stats(articles_dir: Path) -> dict:
         return {}
 
 
-def _digests_by_file(articles_dir: Path, articles: list[Article], trusted: dict[str, str]) -> dict[str, str]:
-    """Article file → digest. The trusted files' digests are known already: only the others'
-    paths are looked at (turning every path into a name would cost an edit more than the rest)."""
-    digests = dict(trusted)
-    known = set(trusted.values())
-    base = os.path.join(str(articles_dir), "")
-    for a in articles:
-        if a.digest not in known:
-            digests[str(a.source_path)[len(base):].replace(os.sep, "/")] = a.digest
-    return digests
-
-
-def _nothing_to_do(articles: int, cache: BuildCache, prior: dict[str, OutputRecord], started: float,
-                   warnings: tuple[SiteWarning, ...]) -> BuildReport:
-    return BuildReport(articles=articles, pages=cache.page_count, files=len(prior), bytes_written=0,
-                       seconds=time.perf_counter() - started, warnings=tuple(cache.warnings) + warnings,
-                       digests={p: rec.digest for p, rec in prior.items()}, rendered=0)
-
-
 def _nothing_changed(config: SiteConfig, cache: BuildCache, design: Design, files: dict,
                      started: float) -> BuildReport | None:
     """The report of a build with nothing to do, if the records' summary shows it: every article
@@ -118,14 +72,6 @@ def _nothing_changed(config: SiteConfig, cache: BuildCache, design: Design, file
                        warnings=tuple(cache.warnings) + replay_warnings(config, cache.root))
 
 
-def _changed_articles(config: SiteConfig, changed: set[Path] | None) -> set[str] | None:
-    if changed is None:
-        return None
-    root = config.articles_dir.resolve()
-    return {Path(p).resolve().relative_to(root).as_posix() for p in changed
-            if Path(p).resolve().is_relative_to(root)}
-
-
 def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[str, str] | None,
                 cache: BuildCache, changed: set[Path] | None, templates: TemplateMemo) -> BuildReport:
     started = time.perf_counter()
@@ -138,110 +84,5 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
     quick = _nothing_changed(config, cache, design, files, started) if files and previous is None else None
     if quick is not None:
         return quick
-    prior = cache.previous_outputs(config.out_dir) if config.out_dir.is_dir() else {}
-    trusted = trusted_files(cache.files, files["stat"]) if files else None
-    articles = load_articles(config.articles_dir, cache.articles, config.jobs,
-                             snapshot=cache.snapshot if cache.write_behind else None,
-                             changed=_changed_articles(config, changed), unchanged=trusted)
-    if files:  # what each file held when looked at: the next build trusts it while its stat holds
-        files["digests"] = _digests_by_file(config.articles_dir, articles, trusted)
-    checked = check_articles(articles, config)  # drafts left out; warnings (--strict stops here)
-    articles = checked.articles
-    # Search index and related briefings depend on every article's text.
-    search_fp = fingerprint((design.code, [a.digest for a in articles]))
-    site_fp = fingerprint((*design.parts, search_fp))
-    # Outputs removed or cut short by hand since the last build: no edit path (it keeps outputs by
-    # name), the full plan finds and remakes them. A dev server's records are its own.
-    intact = None if previous is not None else bool(prior) and outputs_as_recorded(cache, config.out_dir, prior)
-    if prior and cache.site_fp == site_fp and (outputs_intact(prior, config.out_dir) if intact is None else intact):
-        if files:  # the stat check could not vouch for them (touched, just changed, no record):
-            # record what they are now, so that the next build can
-            cache.save(articles=cache.articles, bodies={a.digest: a for a in articles}, pages=cache.pages,
-                       out_dir=config.out_dir, related=cache.related, site_fp=site_fp,
-                       page_count=cache.page_count, files=files)
-        save_warnings(cache.root, list(checked.warnings))
-        return _nothing_to_do(len(articles), cache, prior, started, checked.warnings)
-    store = PlanStore(config.cache_dir) if cache.root is not None else None
-    expected = {"token": cache.plans_token, "out_dir": str(config.out_dir), "design": fingerprint(design.parts)}
-    edit = (find_edit(store, expected, articles)
-            if store is not None and prior and intact is not False and cache.plans_token else None)
-    keep = KeepPlans(store, {k: v for k, v in expected.items() if k != "token"},
-                     background=not cache.write_behind) if store is not None else None
-    try:
-        made, digests, known, written, shards = _stage_and_commit(
-            config, cache, design, articles, checked, prior, previous, search_fp, progress, templates, edit, keep)
-    except NotPlannable:  # the store lacked a plan it should have had: plan everything
-        made, digests, known, written, shards = _stage_and_commit(
-            config, cache, design, articles, checked, prior, previous, search_fp, progress, templates, None, keep)
-    fp_of = dict(made.fp_of)
-    fp_of.update({p: search_fp for p in digests if p.startswith(SEARCH_DIR)})
-    records = {p: OutputRecord(fp_of.get(p, ""), d, made.out.size(p)) for p, d in digests.items()}
-    save_warnings(cache.root, list(checked.warnings))
-    known_articles = cache.articles_written(shards)
-    if known_articles is None:
-        known_articles = known_json(articles, cache.articles)
-    token = _save_plans(store, made, articles, edit, expected) if store is not None else ""
-    search = made.search
-    cache.save(articles=known_articles, bodies={a.digest: a for a in articles}, pages=records,
-               out_dir=config.out_dir, site_fp=site_fp, page_count=made.page_count, files=files,
-               related={"fp": search_fp, "slugs": {k: list(v) for k, v in sorted(made.related.items())}},
-               search={**search.state, "code": design.code} if search is not None else None, plans_token=token,
-               out_dirs=out_dirs_snapshot(config.out_dir, records) if files else None)  # late: older folder times
-    written_paths = sorted(p for p in digests.keys() | known.keys() if digests.get(p) != known.get(p))
-    return BuildReport(articles=len(articles), pages=made.page_count, files=len(digests),
-                       bytes_written=written, seconds=time.perf_counter() - started,
-                       changed=tuple(written_paths), digests=digests, rendered=made.rendered,
-                       planned=len(made.planned.pages),
-                       search="reused" if search is None else "rebuilt" if search.full else "updated",
-                       warnings=tuple(cache.warnings) + made.notes + checked.warnings)
-
-
-def _stage_and_commit(config: SiteConfig, cache: BuildCache, design: Design, articles: list[Article],
-                      checked, prior: dict[str, OutputRecord], previous: dict[str, str] | None, search_fp: str,
-                      progress: Progress | None, templates: TemplateMemo, edit: Edit | None,
-                      keep_plans: KeepPlans | None):
-    """Render into a staging tree and swap it in if any output changed. Returns what was made,
-    the new and the known output digests, the bytes written and the cache-shard job."""
-    cold = not prior and previous is None
-    made = None
-    with writer.StagedOutput(config.out_dir) as staged:
-        shards = cache.write_articles_now(articles) if cold else None  # the cache, beside the pages
-        try:
-            made = render(config, cache, design, articles, checked.targets, prior, staged.root, search_fp, progress,
-                           templates, edit, keep_plans)
-            made.out.reuse(prior, config.out_dir)
-            digests = made.out.digests()
-            known = previous if previous is not None else {p: rec.digest for p, rec in prior.items()}
-            if digests != known or not config.out_dir.is_dir() or made.out.restores(config.out_dir, known):
-                cache.before_commit()
-                written = staged.commit(made.out, known)  # known: the live tree's paths
-            else:
-                staged.release(made.out)
-                written = 0
-        except BaseException:
-            if shards is not None:
-                shards.discard()  # its process must not outlive the build
-            if made is not None and made.plans is not None:
-                made.plans.discard()
-            raise
-    return made, digests, known, written, shards
-
-
-def _save_plans(store: PlanStore, made: Rendition, articles: list[Article], edit: Edit | None,
-                expected: dict[str, str]) -> str:
-    """Keep the plans of what was built, for the next build's edits: the token they are known
-    by ("" if they could not be kept, and then the next build plans everything)."""
-    if edit is None:  # a full plan: written by FullPlans while the pages rendered
-        return made.plans.commit() if made.plans is not None else ""
-    token = new_token()
-    try:
-        planned, shared = encode_pages(made.planned.pages)
-        edited = set(edit.edited)
-        store.update(planned, shared, [a for a in articles if a.slug in edited],
-                     {**expected, "token": token, "notes": json.dumps(list(made.notes))})
-    except NotPlannable:
-        store.forget()
-        return ""
-    finally:
-        store.close()
-    return token
+    from site_builder.build.rebuild import build_changed
+    return build_changed(config, cache, design, files, started, progress, previous, changed, templates)

@@ -119,7 +119,7 @@ def load_state(root: Path, warnings: list[str]) -> BuildState:
             files: dict = {"stat": {}, "digests": {}}
             stat, digests = files["stat"], files["digests"]
             for name, size, mtime, ctime, ino, link, digest in db.execute("SELECT * FROM files"):
-                stat[name] = [size, mtime, ctime, ino, bool(link)]  # content.loader.stat_key's form
+                stat[name] = [size, mtime, ctime, ino, bool(link)]  # content.files.stat_key's form
                 if digest:
                     digests[name] = digest
             if meta.get("files_at"):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from stat import S_ISLNK
 
+from site_builder.content.files import article_files, stat_key
 from site_builder.content.article import Article, FileBody, article_from_json, file_digest, parse_article
 from site_builder.content.front_matter import body_of
 from site_builder.errors import ContentError, Problem
@@ -95,16 +95,6 @@ def _from_cache(data: dict, path: Path, digest: str, body) -> Article | None:
         return None
 
 
-def stat_key(path: str) -> list:
-    """What says a file is as it was: size, mtime, ctime, inode (of the target) and whether it is
-    a symbolic link. One lstat, and a stat only for a link: a call per file, not two."""
-    st = os.lstat(path)
-    if S_ISLNK(st.st_mode):
-        st = os.stat(path)
-        return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, True]
-    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, False]
-
-
 def _parse_job(payload: dict, i: int) -> Article | list[Problem]:
     path, rel, data = payload["files"][i]
     lazy = data is None  # a worker that read the file itself: the body stays in the file
@@ -125,17 +115,6 @@ def _parse_job(payload: dict, i: int) -> Article | list[Problem]:
     if lazy:  # read again where it is rendered: a cold build of 50,000 held 200 MB of bodies
         article.__dict__["_body"] = FileBody(path, rel, digest)
     return article
-
-
-def article_files(articles_dir: Path) -> list[str]:
-    """Relative posix paths of every *.md below articles_dir, sorted (hidden folders skipped)."""
-    found = []
-    for folder, dirs, files in os.walk(articles_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        prefix = os.path.relpath(folder, articles_dir).replace(os.sep, "/")
-        prefix = "" if prefix == "." else prefix + "/"
-        found += [prefix + f for f in files if f.endswith(".md") and not f.startswith(".")]
-    return sorted(found)
 
 
 def _slug_collisions(articles: list[Article]) -> list[Problem]:

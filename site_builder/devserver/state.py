@@ -21,7 +21,8 @@ from collections import deque
 from pathlib import Path
 from typing import Callable
 
-from site_builder.build.pipeline import BuildReport, build_site
+from site_builder.build.pipeline import build_site
+from site_builder.build.report import BuildReport
 from site_builder.config import load_config
 from site_builder.render.theme_errors import template_frame
 from site_builder.errors import ContentError, Problem, SiteError

@@ -35,7 +35,8 @@ from site_builder.search.layout import (
     FRAGMENT_GROUP, chunk_key, file_key, index_params, is_typo_term, set_bits_for, set_record_size,
     shard_names, typo_keys,
 )
-from site_builder.search.partial import PackedPartial, PartialIndex, gc_paused, merge_partials, partial_index
+from site_builder.parallel import gc_paused
+from site_builder.search.partial import PackedPartial, PartialIndex, merge_partials, partial_index
 from site_builder.search.scoring import _Impacts
 from site_builder.search.tokens import analyse
 

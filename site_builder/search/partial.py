@@ -2,10 +2,8 @@
 merged back in order."""
 from __future__ import annotations
 
-import gc
 from array import array
 from collections import Counter, defaultdict, deque
-from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import repeat
 from typing import Iterable, Iterator
@@ -153,17 +151,3 @@ def merge_partials(partials: list[PackedPartial]) -> PartialIndex:
                 have[1].extend(ids)
         merged.form_count.update(part.form_count)
     return merged
-
-
-@contextmanager
-def gc_paused():
-    """Millions of small, long-lived objects and no cycles: the cyclic GC would only rescan them
-    again and again (it tripled the time of a 10,000-article index)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-

@@ -16,7 +16,7 @@ from itertools import compress, repeat
 from operator import is_not, mul
 from typing import Callable, Iterable, Mapping
 
-from site_builder.search.partial import gc_paused
+from site_builder.parallel import gc_paused
 
 TOP_TERMS = 10        # distinctive words kept per article
 POSTING_CAP = 25      # per word, only the articles where it weighs most are candidates

@@ -16,10 +16,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
+from site_builder.parallel import gc_paused
 from site_builder.search import codec
 from site_builder.search import files as sfiles
 from site_builder.search import layout
-from site_builder.search import partial
 from site_builder.search import scoring
 from site_builder.search import tokens as stok
 
@@ -42,7 +42,7 @@ def update_index(state: dict, docs: Sequence[sfiles.SearchDoc], changes: list[tu
     the changed ones need their text); facets_unchanged: no document was added and none changed
     its language, source, tags or date, so facets.js stays as it is (it is the one file that
     reads every document)."""
-    with partial.gc_paused():
+    with gc_paused():
         try:
             return _update(state, docs, changes, read, facets_unchanged)
         except (KeyError, IndexError, TypeError, ValueError) as exc:  # a state that does not fit the files
