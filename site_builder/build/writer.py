@@ -77,12 +77,12 @@ class OutputSet:
                 del self.files[path]
                 self.kept[path] = (rec.digest, rec.size)
 
-    def restores(self, out_dir: Path, known: dict[str, str]) -> bool:
-        """A path made again that the live output is known to have is not there with its size
-        (deleted or cut short by hand): the same digests as the records, yet a commit is due."""
+    def missing_from(self, out_dir: Path, known: dict[str, str]) -> set[str]:
+        """Paths made again that the live output is known to have but has not, with their size
+        (deleted or cut short by hand): the records say more than the live tree holds."""
         base = str(out_dir)
         made = [(p, len(data)) for p, data in self.files.items()] + [(p, n) for p, (_, n) in self.staged.items()]
-        return any(p in known and _size(os.path.join(base, p)) != n for p, n in made)
+        return {p for p, n in made if p in known and _size(os.path.join(base, p)) != n}
 
     def digests(self) -> dict[str, str]:
         found = {p: digest(d) for p, d in self.files.items()}
