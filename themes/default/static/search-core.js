@@ -346,6 +346,13 @@
 
   /* ------------------------------------------------------------- querying */
 
+  /* sorted id lists → their sorted union */
+  function union(lists) {
+    var seen = new Set();
+    lists.forEach(function (ids) { ids.forEach(function (d) { seen.add(d); }); });
+    return Array.from(seen).sort(function (a, b) { return a - b; });
+  }
+
   function idf(n, df) { return Math.log(1 + (n - df + 0.5) / (df + 0.5)); }
 
   /* a loaded plan → {docs: matching doc ids best first, masks: per doc the groups it matched}.
@@ -384,9 +391,9 @@
     if (!need) return { docs: result, masks: masks };
     if (atLeast) need = Math.max(1, atLeast);
     for (var d = 0; d < n; d++) if (hits[d] >= need) result.push(d);
-    pairSets.forEach(function (ids) {
-      var bonus = rank.phrase_bonus * Math.max(idf(n, ids.length), rank.phrase_min_idf);
-      ids.forEach(function (d) { if (hits[d] >= need) total[d] += bonus; });
+    pairSets.forEach(function (set) {
+      var bonus = set.weight * rank.phrase_bonus * Math.max(idf(n, set.df), rank.phrase_min_idf);
+      set.ids.forEach(function (d) { if (hits[d] >= need) total[d] += bonus; });
     });
     if (p.prefer) result.forEach(function (d) { if (p.prefer[d]) total[d] *= rank.language_boost; });
     result.sort(function (a, b) {
@@ -537,13 +544,20 @@
         groups = groups.filter(function (g) {
           return g.alts.length || !(g.prefix && chars(g.word.f).length < rank.prefix_min_length);
         });
-        var pairs = [];
+        var pairs = {};
         for (var i = 0; i + 1 < toks.length; i++) {
           var a = toks[i], b = toks[i + 1];
-          if (a && b && a.f !== b.f) pairs.push(a.f + " " + b.f);
+          if (a && b && a.f !== b.f) pairs[a.f + " " + b.f] = [];
         }
         return Promise.all([joinedPairs(groups), conceptAlts(words, groups)]).then(function (r) {
-          return { groups: groups, pairs: pairs, joins: r[0] };
+          /* a joined name or a glossary expression spanning a pair is that pair's phrase too */
+          r[0].concat(r[1]).forEach(function (span) {
+            for (var k = 0; k + 1 < span.words.length; k++) {
+              var key = span.words[k] + " " + span.words[k + 1];
+              if (key in pairs) pairs[key].push(span.alt);
+            }
+          });
+          return { groups: groups, pairs: pairs };
         });
       });
     }
@@ -574,17 +588,19 @@
           if (!entry) { i++; continue; }
           var owners = words.slice(i, i + len).map(function (w) { return byWord[w.f]; })
             .filter(function (g, k, all) { return g && all.indexOf(g) === k; });
-          jobs.push(conceptJob(entry[0], owners, len));
+          jobs.push(conceptJob(entry[0], owners, len, words.slice(i, i + len)));
           i += len;
         }
-        return Promise.all(jobs);
+        return Promise.all(jobs).then(function (spans) { return spans.filter(Boolean); });
       });
     }
-    function conceptJob(concept, owners, len) {
+    /* → {words: the run's folded words, alt}, or null when the index has no such concept */
+    function conceptJob(concept, owners, len, run) {
       return lookup(concept).then(function (entry) {
-        if (!entry) return;
+        if (!entry) return null;
         var alt = { entry: entry, weight: settings.rank.concept_weight / len, kind: "concept", capped: len === 1 };
         owners.forEach(function (g) { g.alts.push(alt); });
+        return { words: run.map(function (w) { return w.f; }), alt: alt };
       });
     }
 
@@ -607,7 +623,7 @@
             if (!entry) return null;
             var alt = { entry: entry, weight: 0.5, kind: "joined" };
             a.alts.push(alt); b.alts.push(alt);
-            return alt;
+            return { words: [a.word.f, b.word.f], alt: alt };
           }));
         }(groups[i], groups[i + 1]));
       }
@@ -631,11 +647,26 @@
           else g.exact = exact.form === e ? "all" : [];
         }
       });
-      p.pairs.forEach(function (key) {
-        jobs.push(idSet(key).then(function (ids) { if (ids) pairSets.push(ids); }));
+      var pairIds = {};
+      Object.keys(p.pairs).forEach(function (key) {
+        jobs.push(idSet(key).then(function (ids) { pairIds[key] = ids; }));
       });
       return Promise.all(jobs).then(function () {
-        (p.joins || []).forEach(function (alt) { if (alt.post) pairSets.push(decodeIds(alt.post[0])); });
+        /* a phrase is found once, as the pair or as a joined name or expression spanning it */
+        Object.keys(p.pairs).sort().forEach(function (key) {
+          var sets = [pairIds[key] || []], concepts = [];
+          p.pairs[key].forEach(function (alt) {
+            if (alt.post) (alt.kind === "concept" ? concepts : sets).push(decodeIds(alt.post[0]));
+          });
+          var ids = sets.length > 1 ? union(sets) : sets[0];
+          var all = concepts.length ? union(concepts.concat([ids])) : ids;
+          if (ids.length) pairSets.push({ ids: ids, df: all.length, weight: 1 });
+          if (all.length > ids.length) {     /* an expression of the same concept: worth concept_weight */
+            var have = new Set(ids);
+            pairSets.push({ ids: all.filter(function (d) { return !have.has(d); }), df: all.length,
+              weight: settings.rank.concept_weight });
+          }
+        });
         p.prefer = queryLanguage(p, fac);
         return pairSets;
       });
