@@ -45,7 +45,10 @@ test("one edit: insert, delete, substitute, swap neighbours; two is too many", (
 test("a manifest without the ranking numbers is refused with the reason", async () => {
   const old = { docs: 1, setBits: 0, fragments: 4, vocab: "", typo: "", k1: 1.2, levels: 31 };
   const s = core.createSearcher((name) => (name === "manifest" ? old : null));
-  await assert.rejects(s.search("toi"), /has no 'chunkKey': rebuild the site/);
+  await assert.rejects(s.search("toi"), /has no 'curve': rebuild the site/);
+  const linear = Object.assign({}, old, { curve: 1 });   /* an index from before the level curve */
+  await assert.rejects(core.createSearcher((name) => (name === "manifest" ? linear : null)).search("toi"),
+    /has no 'chunkKey': rebuild the site/);
   await assert.rejects(core.createSearcher(() => null).search("toi"), /search index missing/);
 });
 

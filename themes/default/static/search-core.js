@@ -204,11 +204,19 @@
 
   /* ------------------------------------------------------------- manifest */
 
-  var MANIFEST_KEYS = ["docs", "setBits", "fragments", "vocab", "typo", "k1", "levels", "chunkKey", "query",
+  var MANIFEST_KEYS = ["docs", "setBits", "fragments", "vocab", "typo", "k1", "levels", "curve", "chunkKey", "query",
     "languages"];
   var RANKING_KEYS = ["title_bonus", "accent_boost", "phrase_bonus", "phrase_min_idf", "completion_weight",
     "completions", "prefix_min_length", "typo_weight", "typos", "typo_min_length", "fill_below", "concept_weight",
     "language_boost"];
+
+  /* impact level → its BM25 part: levels are spaced on 1 − (1 − x)^curve of the share x of
+   * k1 + 1 (search/scoring.py impact_char) */
+  function levelWeights(k1, levels, curve) {
+    var out = new Float64Array(levels + 1);
+    for (var l = 1; l <= levels; l++) out[l] = (1 - Math.pow(1 - l / levels, 1 / curve)) * (k1 + 1);
+    return out;
+  }
 
   /* manifest.js data → the settings a query needs; an index from an older build is refused */
   function readManifest(m) {
@@ -221,6 +229,7 @@
     });
     return {
       docs: m.docs, setBits: m.setBits, fragments: m.fragments, k1: m.k1, levels: m.levels,
+      levelWeight: levelWeights(m.k1, m.levels, m.curve),
       chunkKey: m.chunkKey, rank: m.query, languages: m.languages,
       vocabKeys: new Set(m.vocab ? m.vocab.split(" ") : []),
       typoKeys: new Set(m.typo ? m.typo.split(" ") : [])
@@ -361,7 +370,7 @@
    * bonus; a document in the query's language (p.prefer) is boosted; ties go to the newer
    * document (higher id) */
   function score(p, pairSets, settings, relaxed, atLeast) {
-    var n = settings.docs, rank = settings.rank, k1 = settings.k1, levels = settings.levels;
+    var n = settings.docs, rank = settings.rank, levelWeight = settings.levelWeight;
     var total = new Float64Array(n), hits = new Uint8Array(n), best = new Float64Array(n);
     var masks = new Int32Array(n), exactMark = new Uint8Array(n), need = p.groups.length;
     p.groups.forEach(function (g, gi) {
@@ -377,7 +386,7 @@
         var w = alt.weight * (alt.kind === "prefix" || alt.capped ? Math.min(idf(n, ids.length), cap) : idf(n, ids.length));
         for (var k = 0; k < ids.length; k++) {
           var d = ids[k], v = impact(imp.charAt(k));
-          var s = w * (v.level / levels * (k1 + 1) + (v.title ? rank.title_bonus : 0));
+          var s = w * (levelWeight[v.level] + (v.title ? rank.title_bonus : 0));
           if (alt.kind === "exact" && (g.exact === "all" || (g.exact && exactMark[d]))) s *= rank.accent_boost;
           if (best[d] === 0) touched.push(d);
           if (s > best[d]) best[d] = s;
