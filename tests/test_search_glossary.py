@@ -92,6 +92,6 @@ def test_vocabulary_chunks_carry_the_glossary_of_their_key():
 
 
 def test_the_core_knows_the_same_vietnamese_letters_as_the_language_guess():
-    core = (REPO / "themes" / "default" / "static" / "search-core.js").read_text(encoding="utf-8")
+    core = (REPO / "themes" / "default" / "static" / "search-text.js").read_text(encoding="utf-8")
     letters = re.search(r'var VI_LETTERS = "([^"]+)"', core).group(1)
     assert set(letters) == set(_VI_LETTERS)
