@@ -49,7 +49,8 @@
       g.alts.forEach(function (alt) {
         if (!alt.post) return;
         var ids = decodeIds(alt.post[0]), imp = alt.post[1];
-        var w = alt.weight * (alt.kind === "prefix" || alt.capped ? Math.min(idf(n, ids.length), cap) : idf(n, ids.length));
+        var top = alt.capDf != null ? idf(n, alt.capDf) : cap;
+        var w = alt.weight * (alt.kind === "prefix" || alt.capped ? Math.min(idf(n, ids.length), top) : idf(n, ids.length));
         for (var k = 0; k < ids.length; k++) {
           var d = ids[k], v = impact(imp.charAt(k));
           var s = w * (levelWeight[v.level] + (v.title ? rank.title_bonus : 0));
@@ -266,8 +267,26 @@
           jobs.push(conceptJob(entry[0], owners, len, words.slice(i, i + len)));
           i += len;
         }
-        return Promise.all(jobs).then(function (spans) { return spans.filter(Boolean); });
+        return Promise.all(jobs.concat(groups.map(typoConcepts))).then(function (spans) {
+          return spans.filter(function (x) { return x && !Array.isArray(x); });
+        });
       });
+    }
+    /* a word taken as a one-edit spelling ("typhon" → typhoon) also finds the concept its
+     * spelling is an expression of (typhoon → bão), at typo_weight · concept_weight */
+    function typoConcepts(g) {
+      var typos = g.alts.filter(function (a) { return a.kind === "typo"; });
+      return Promise.all(typos.map(function (t) {
+        return loadVocab(t.entry.term).then(function (chunk) {
+          var e = chunk && chunk.c && chunk.c[t.entry.term];
+          return e ? lookup(e[0]) : null;
+        }).then(function (entry) {
+          if (!entry || g.alts.some(function (a) { return a.entry.term === entry.term; })) return;
+          var rank = settings.rank;
+          g.alts.push({ entry: entry, weight: rank.typo_weight * rank.concept_weight, kind: "concept",
+            capped: true, capDf: t.entry.df });
+        });
+      }));
     }
     /* → {words: the run's folded words, alt}, or null when the index has no such concept */
     function conceptJob(concept, owners, len, run) {
