@@ -58,6 +58,14 @@ test("highlighting marks whole words that match, whatever their accents", () => 
   assert.deepEqual(core.highlight("toilet", new Set(), ["toi"]), [["toilet", true]]);
 });
 
+test("a glossary expression the query stands for is marked word by word, across punctuation", () => {
+  const phrases = [["tp", "hcm"], ["ho", "chi", "minh", "city"], ["kẹt", "xe"]];
+  const parts = core.highlight("Kẹt xe ở TP.HCM, not tp alone; kết xe", new Set(), [], 0, null, phrases);
+  assert.deepEqual(parts.filter((p) => p[1]).map((p) => p[0]), ["Kẹt", "xe", "TP", "HCM"]);
+  const s = core.snippet("a b c d e f g h i j k l m n Ho Chi Minh City", new Set(), [], 10, phrases);
+  assert.deepEqual(s.parts.filter((p) => p[1]).map((p) => p[0]), ["Ho", "Chi", "Minh", "City"]);
+});
+
 test("the snippet is the window with the most distinct matches", () => {
   const text = Array.from({ length: 60 }, (_, i) => "w" + i).join(" ") + " tội phạm end";
   const s = core.snippet(text, new Set(["toi", "pham"]), [], 10);

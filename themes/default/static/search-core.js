@@ -272,6 +272,17 @@
         });
       });
     }
+    /* a concept term's entry, with `spelled`: its expressions' exact words (its chunk's `e`), so
+     * that a result can mark "TP.HCM" for "saigon" */
+    function conceptEntry(concept) {
+      return lookup(concept).then(function (entry) {
+        if (!entry) return null;
+        return loadVocab(concept).then(function (chunk) {
+          entry.spelled = (chunk && chunk.e && chunk.e[concept]) || [];
+          return entry;
+        });
+      });
+    }
     /* a word taken as a one-edit spelling ("typhon" → typhoon) also finds the concept its
      * spelling is an expression of (typhoon → bão), at typo_weight · concept_weight */
     function typoConcepts(g) {
@@ -279,7 +290,7 @@
       return Promise.all(typos.map(function (t) {
         return loadVocab(t.entry.term).then(function (chunk) {
           var e = chunk && chunk.c && chunk.c[t.entry.term];
-          return e ? lookup(e[0]) : null;
+          return e ? conceptEntry(e[0]) : null;
         }).then(function (entry) {
           if (!entry || g.alts.some(function (a) { return a.entry.term === entry.term; })) return;
           var rank = settings.rank;
@@ -290,7 +301,7 @@
     }
     /* → {words: the run's folded words, alt}, or null when the index has no such concept */
     function conceptJob(concept, owners, len, run) {
-      return lookup(concept).then(function (entry) {
+      return conceptEntry(concept).then(function (entry) {
         if (!entry) return null;
         var alt = { entry: entry, weight: settings.rank.concept_weight / len, kind: "concept", capped: len === 1 };
         owners.forEach(function (g) { g.alts.push(alt); });
@@ -442,15 +453,17 @@
           });
         });
       }).then(function (r) {
-        var terms = new Set(), spelling = [];
+        var terms = new Set(), spelling = [], phrases = [];
         r.groups.forEach(function (g) {
           g.alts.forEach(function (a) {
             terms.add(a.entry.term);
             if (a.kind === "typo") spelling.push(a.entry.term);
+            (a.entry.spelled || []).forEach(function (e) { if (phrases.indexOf(e) < 0) phrases.push(e); });
           });
           if (g.prefix) terms.add(g.word.f);
         });
         return { docs: r.docs, terms: terms, spelling: spelling, partial: r.partial || null,
+          phrases: phrases.map(function (e) { return e.split(" "); }),
           full: r.partial ? 0 : r.full == null ? r.docs.length : r.full,
           exact: r.exact == null ? r.docs.length : r.exact,
           prefixes: r.groups.filter(function (g) { return g.prefix; }).map(function (g) { return g.word.f; }) };

@@ -140,16 +140,37 @@
     return false;
   }
 
+  /* the words of a text and which match: {starts, ends, hit: folded word or phrase | null}.
+   * phrases: the exact words of glossary expressions the query stands for ("tp hcm" when it
+   * said "saigon"), matched across punctuation as the build does ("TP.HCM") */
+  function wordHits(text, terms, prefixes, phrases) {
+    var re = /[\p{L}\p{N}]+/gu, m, starts = [], ends = [], hit = [], forms = [];
+    while ((m = re.exec(text)) !== null) {
+      starts.push(m.index); ends.push(m.index + m[0].length);
+      var w = word(m[0]);
+      forms.push(w ? w.e : "");
+      hit.push(w && isMatch(w.f, terms, prefixes) ? w.f : null);
+    }
+    (phrases || []).forEach(function (words) {
+      for (var i = 0; i + words.length <= forms.length; i++) {
+        var k = 0;
+        while (k < words.length && forms[i + k] === words[k]) k++;
+        if (k < words.length) continue;
+        for (k = 0; k < words.length; k++) hit[i + k] = hit[i + k] || words.join(" ");
+      }
+    });
+    return { starts: starts, ends: ends, hit: hit };
+  }
+
   /* text[from:to] → [[text, marked]]: words matching the query marked */
-  function highlight(text, terms, prefixes, from, to) {
+  function highlight(text, terms, prefixes, from, to, phrases) {
     from = from || 0; to = to == null ? text.length : to;
-    var parts = [], m, last = from, re = /[\p{L}\p{N}]+/gu;
-    re.lastIndex = from;
-    while ((m = re.exec(text)) !== null && m.index < to) {
-      if (!isMatch(folded(m[0]), terms, prefixes)) continue;
-      if (m.index > last) parts.push([text.slice(last, m.index), false]);
-      parts.push([m[0], true]);
-      last = m.index + m[0].length;
+    var h = wordHits(text, terms, prefixes, phrases), parts = [], last = from;
+    for (var i = 0; i < h.starts.length && h.starts[i] < to; i++) {
+      if (h.starts[i] < from || !h.hit[i]) continue;
+      if (h.starts[i] > last) parts.push([text.slice(last, h.starts[i]), false]);
+      parts.push([text.slice(h.starts[i], h.ends[i]), true]);
+      last = h.ends[i];
     }
     if (last < to) parts.push([text.slice(last, to), false]);
     return parts;
@@ -157,13 +178,8 @@
 
   /* the window of `size` words with the most distinct matches →
    * {cutBefore, parts: [[text, marked]], cutAfter} */
-  function snippet(text, terms, prefixes, size) {
-    var re = /[\p{L}\p{N}]+/gu, m, starts = [], ends = [], hit = [];
-    while ((m = re.exec(text)) !== null) {
-      starts.push(m.index); ends.push(m.index + m[0].length);
-      var f = folded(m[0]);
-      hit.push(isMatch(f, terms, prefixes) ? f : null);
-    }
+  function snippet(text, terms, prefixes, size, phrases) {
+    var h = wordHits(text, terms, prefixes, phrases), starts = h.starts, ends = h.ends, hit = h.hit;
     if (!starts.length) return { cutBefore: false, parts: [], cutAfter: false };
     var bestStart = 0, bestScore = -1;
     for (var i = 0; i < starts.length; i++) {
@@ -177,7 +193,7 @@
     var first = Math.max(0, bestStart - 4), lastWord = Math.min(starts.length, first + size) - 1;
     var isEnd = lastWord === starts.length - 1;
     return { cutBefore: first > 0,
-      parts: highlight(text, terms, prefixes, first ? starts[first] : 0, isEnd ? text.length : ends[lastWord]),
+      parts: highlight(text, terms, prefixes, first ? starts[first] : 0, isEnd ? text.length : ends[lastWord], phrases),
       cutAfter: !isEnd };
   }
 
