@@ -8,6 +8,7 @@ import pytest
 from conftest import REPO
 from site_builder.search import glossary as sg
 from site_builder.search import tokens as stok
+from site_builder.search.codec import read_js
 from site_builder.search.files import vocab_file, vocab_records
 from site_builder.search.layout import is_typo_term
 from site_builder.search.related import idf
@@ -91,7 +92,17 @@ def test_vocabulary_chunks_carry_the_glossary_of_their_key():
     assert vocab_records(vocab_file("sa", {})) == {}
 
 
+def test_a_concepts_chunk_carries_the_exact_words_of_its_expressions_for_marking():
+    assert GLOSSARY.spelled["_h"]["_hochiminhcity"] == ["ho chi minh city", "hcmc", "tp hcm", "sài gòn"]
+    assert GLOSSARY.spelled["_t"]["_typhoon"] == ["typhoon", "storm", "bão"]
+    data = read_js(vocab_file("_h", {"_hochiminhcity": (3, "_h", None)}))
+    assert "saigon" in data["e"]["_hochiminhcity"] and "tp hcm" in data["e"]["_hochiminhcity"]
+    # only for the concepts the index has: a chunk's `e` follows its terms
+    assert "e" not in read_js(vocab_file("_h", {"_hospital": (3, "_h", None)})) or \
+        "_hochiminhcity" not in read_js(vocab_file("_h", {"_hospital": (3, "_h", None)}))["e"]
+
+
 def test_the_core_knows_the_same_vietnamese_letters_as_the_language_guess():
-    core = (REPO / "themes" / "default" / "static" / "search-core.js").read_text(encoding="utf-8")
+    core = (REPO / "themes" / "default" / "static" / "search-text.js").read_text(encoding="utf-8")
     letters = re.search(r'var VI_LETTERS = "([^"]+)"', core).group(1)
     assert set(letters) == set(_VI_LETTERS)

@@ -8,12 +8,12 @@ from typing import Iterable, Mapping
 
 from site_builder.search import codec, layout
 from site_builder.search.codec import _js, encode_ids, pack_text, read_js, unpack_text
-from site_builder.search.glossary import chunk_entries
+from site_builder.search.glossary import chunk_entries, concept_spellings
 from site_builder.search.layout import CHUNK_KEY_LEN, FRAGMENT_GROUP, file_key
-from site_builder.search.scoring import IMPACT_LEVELS, K1, QUERY_RANKING
+from site_builder.search.scoring import IMPACT_CURVE, IMPACT_LEVELS, K1, QUERY_RANKING
 from site_builder.text.locale import language_name
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 TEXT_LIMIT = 4000         # characters of plain text kept per document for snippets
 
 
@@ -113,7 +113,8 @@ def postings_files(name: str, shard: Mapping[str, list]) -> dict[str, bytes | No
 
 def vocab_file(key: str, records: Mapping[str, tuple]) -> bytes:
     """records: term → (df, postings shard, form info). `c`: the glossary expressions whose
-    first word is in this chunk (search/glossary.py), when there are any."""
+    first word is in this chunk (search/glossary.py), when there are any; `e`: for the concept
+    terms of this chunk, the exact words of their expressions (the page marks them)."""
     terms = sorted(records)
     shards = list(dict.fromkeys(records[t][1] for t in terms))
     index = {s: i for i, s in enumerate(shards)}
@@ -124,6 +125,9 @@ def vocab_file(key: str, records: Mapping[str, tuple]) -> bytes:
     expressions = chunk_entries(key)
     if expressions:
         data["c"] = expressions
+    spelled = {c: v for c, v in (concept_spellings(key) or {}).items() if c in records}
+    if spelled:
+        data["e"] = spelled
     return _js(name, data)
 
 
@@ -195,7 +199,7 @@ def manifest_file(params: dict, set_bits: int, vocab_keys: Iterable[str], typo_k
                             "languages": dict(langs),
                             "fragments": FRAGMENT_GROUP,
                             "vocab": " ".join(sorted(vocab_keys)), "typo": " ".join(sorted(typo_keys_)),
-                            "k1": K1, "levels": IMPACT_LEVELS, "chunkKey": CHUNK_KEY_LEN,
+                            "k1": K1, "levels": IMPACT_LEVELS, "curve": IMPACT_CURVE, "chunkKey": CHUNK_KEY_LEN,
                             "query": asdict(QUERY_RANKING)})
 
 

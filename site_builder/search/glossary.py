@@ -23,6 +23,7 @@ MAX_WORDS = 6              # words of the longest expression (search-core.js tri
 class Glossary:
     by_first: dict          # exact first word → [(exact words, concept)], longest first
     chunks: dict            # vocabulary chunk key → {folded expression: [concept, exact spellings…]}
+    spelled: dict = None    # chunk key of a concept → {concept: [its expressions' exact words, …]}
 
 
 def _words(text: str) -> list[tuple[str, str]]:
@@ -36,6 +37,7 @@ def parse(text: str) -> Glossary:
     by_first: dict[str, list] = defaultdict(list)
     chunks: dict[str, dict[str, list]] = defaultdict(dict)
     seen: dict[str, str] = {}
+    spelled: dict[str, dict[str, list]] = defaultdict(dict)
     for line in text.splitlines():
         line = line.strip()
         if not line or line.startswith("#"):
@@ -48,6 +50,7 @@ def parse(text: str) -> Glossary:
             if not words or len(words) > MAX_WORDS or seen.get(exact, concept) != concept:
                 raise ValueError(f"glossary: {exact!r} is empty, too long or on two lines")
             seen[exact] = concept
+            spelled[chunk_key(concept)].setdefault(concept, []).append(exact)
             by_first[words[0][0]].append((tuple(e for e, _ in words), concept))
             entry = chunks[chunk_key(words[0][1])].setdefault(folded, [concept])
             if entry[0] != concept:
@@ -59,7 +62,7 @@ def parse(text: str) -> Glossary:
             if folded in seen and len(entry) > 1:
                 del entry[1:]
     return Glossary(by_first={w: sorted(v, key=lambda x: -len(x[0])) for w, v in by_first.items()},
-                    chunks=dict(chunks))
+                    chunks=dict(chunks), spelled=dict(spelled))
 
 
 @functools.cache
@@ -95,3 +98,9 @@ def chunk_entries(key: str, known: Glossary | None = None) -> dict | None:
     """The `c` of vocabulary chunk `key`: folded expression → [concept, exact spellings when
     only those match]."""
     return (known or glossary()).chunks.get(key)
+
+
+def concept_spellings(key: str, known: Glossary | None = None) -> dict | None:
+    """The `e` of vocabulary chunk `key`: concept → the exact words of each of its expressions,
+    for the page to mark them in a result ("saigon" marks "TP.HCM")."""
+    return (known or glossary()).spelled.get(key)

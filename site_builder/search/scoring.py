@@ -12,6 +12,8 @@ FIELD_WEIGHTS = (TITLE_WEIGHT, LEAD_WEIGHT, 1)   # title, lead, body
 JOIN_MAX = 5              # letters of a syllable that joins its neighbour in a name (Hà Nội → hanoi)
 K1, B = 1.2, 1.0           # BM25 parameters (B tuned on tests/relevance: 0.75 → 1.0, +0.003 nDCG)
 IMPACT_LEVELS = 31        # BM25 part quantised to 1..31; +32 when the term is in the title
+IMPACT_CURVE = 0.5        # … on the scale 1 − (1 − x)^curve of its share x of k1 + 1: finer near 1, where
+                          # the title matches of a common word crowd (0.5: +0.004 nDCG on tests/relevance)
 
 
 @dataclass(frozen=True)
@@ -37,10 +39,10 @@ QUERY_RANKING = QueryRanking()
 
 
 def impact_char(v: int, length: int, avgdl: int) -> str:
-    """BM25 part of a term's score in one document, quantised; +32 when in the title."""
+    """BM25 part of a term's score in one document, quantised (IMPACT_CURVE); +32 when in the title."""
     tf = v >> 1
     bm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avgdl))
-    level = max(1, min(IMPACT_LEVELS, round(bm / (K1 + 1) * IMPACT_LEVELS)))
+    level = max(1, min(IMPACT_LEVELS, round((1 - (1 - bm / (K1 + 1)) ** IMPACT_CURVE) * IMPACT_LEVELS)))
     return ALPHABET[level + 32 * (v & 1)]
 
 

@@ -45,7 +45,10 @@ test("one edit: insert, delete, substitute, swap neighbours; two is too many", (
 test("a manifest without the ranking numbers is refused with the reason", async () => {
   const old = { docs: 1, setBits: 0, fragments: 4, vocab: "", typo: "", k1: 1.2, levels: 31 };
   const s = core.createSearcher((name) => (name === "manifest" ? old : null));
-  await assert.rejects(s.search("toi"), /has no 'chunkKey': rebuild the site/);
+  await assert.rejects(s.search("toi"), /has no 'curve': rebuild the site/);
+  const linear = Object.assign({}, old, { curve: 1 });   /* an index from before the level curve */
+  await assert.rejects(core.createSearcher((name) => (name === "manifest" ? linear : null)).search("toi"),
+    /has no 'chunkKey': rebuild the site/);
   await assert.rejects(core.createSearcher(() => null).search("toi"), /search index missing/);
 });
 
@@ -53,6 +56,14 @@ test("highlighting marks whole words that match, whatever their accents", () => 
   const parts = core.highlight("Tội phạm, toilet.", new Set(["toi"]), []);
   assert.deepEqual(parts, [["Tội", true], [" phạm, toilet.", false]]);
   assert.deepEqual(core.highlight("toilet", new Set(), ["toi"]), [["toilet", true]]);
+});
+
+test("a glossary expression the query stands for is marked word by word, across punctuation", () => {
+  const phrases = [["tp", "hcm"], ["ho", "chi", "minh", "city"], ["kẹt", "xe"]];
+  const parts = core.highlight("Kẹt xe ở TP.HCM, not tp alone; kết xe", new Set(), [], 0, null, phrases);
+  assert.deepEqual(parts.filter((p) => p[1]).map((p) => p[0]), ["Kẹt", "xe", "TP", "HCM"]);
+  const s = core.snippet("a b c d e f g h i j k l m n Ho Chi Minh City", new Set(), [], 10, phrases);
+  assert.deepEqual(s.parts.filter((p) => p[1]).map((p) => p[0]), ["Ho", "Chi", "Minh", "City"]);
 });
 
 test("the snippet is the window with the most distinct matches", () => {

@@ -1,350 +1,32 @@
-/* Search core: folding, tokens, the index's encodings and file rules, query planning and
- * scoring. No DOM: it reads index files only through the `load(name)` it is given, so the same
- * code runs in the page (search-ui.js loads files with <script> tags) and in Node's tests.
- * A classic script, not a module, so file:// works: it defines window.__sbSearchCore, or
- * module.exports under Node. Every number it ranks with comes from manifest.js.
+/* Search core: query planning and scoring over an index read through search-format.js, with
+ * the words of search-text.js. No DOM: it reads index files only through the `load(name)` it is
+ * given, so the same code runs in the page (search-ui.js loads files with <script> tags) and in
+ * Node's tests. A classic script, not a module, so file:// works: the page loads search-text.js
+ * and search-format.js before it; it defines window.__sbSearchCore (the three scripts' functions
+ * together), or module.exports under Node. Every number it ranks with comes from manifest.js.
  * Format: docs/search.md. Build side: site_builder/search/. */
 (function (root, factory) {
   "use strict";
-  var core = factory();
-  if (typeof module === "object" && module && module.exports) module.exports = core;
-  else root.__sbSearchCore = core;
-}(typeof self !== "undefined" ? self : this, function () {
+  var node = typeof module === "object" && module && module.exports;
+  var made = node ? factory(require("./search-text.js"), require("./search-format.js")) : factory(root.__sbSearchText, root.__sbSearchFormat);
+  if (node) module.exports = made;
+  else root.__sbSearchCore = made;
+}(typeof self !== "undefined" ? self : this, function (T, F) {
   "use strict";
-
-  /* ------------------------------------------------------------- encodings */
-
-  var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  var VAL = new Int8Array(128).fill(-1);
-  for (var ai = 0; ai < 64; ai++) VAL[ALPHABET.charCodeAt(ai)] = ai;
-
-  /* fragment files hold JSON as raw DEFLATE in standard base64 (codec.pack_text) → Promise of the data */
-  function unpackText(text) {
-    var bin = atob(text), bytes = new Uint8Array(bin.length);
-    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-    return new Response(stream).text().then(JSON.parse);
-  }
-
-  /* sorted doc ids from 'b' + bitmap or 'g' + gap varints */
-  function decodeIds(text) {
-    var ids = [], i, c;
-    if (text.charAt(0) === "b") {
-      for (i = 1; i < text.length; i++) {
-        c = VAL[text.charCodeAt(i)];
-        if (!c) continue;
-        for (var bit = 0; bit < 6; bit++) if (c >> bit & 1) ids.push((i - 1) * 6 + bit);
-      }
-      return ids;
-    }
-    var prev = -1, n = 0;
-    for (i = 1; i < text.length; i++) {
-      c = VAL[text.charCodeAt(i)];
-      n = n * 32 + (c & 31);
-      if (c < 32) { prev = prev + 1 + n; ids.push(prev); n = 0; }
-    }
-    return ids;
-  }
-
-  /* one impact character → {level: 1..levels, title: bool} */
-  function impact(ch) {
-    var v = VAL[ch.charCodeAt(0)];
-    return { level: v & 31, title: (v & 32) !== 0 };
-  }
-
-  /* 32-bit FNV-1a of the UTF-8 bytes */
-  function fnv1a(text) {
-    var bytes = new TextEncoder().encode(text), h = 0x811c9dc5;
-    for (var i = 0; i < bytes.length; i++) { h ^= bytes[i]; h = Math.imul(h, 0x01000193) >>> 0; }
-    return h >>> 0;
-  }
-
-  /* ------------------------------------------------------------- text */
-
-  /* letters only Vietnamese uses: site_builder/text/sentences.py _VI_LETTERS (tests check) */
-  var VI_LETTERS = "ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ";
-  var VI_LETTERS_RE = new RegExp("[" + VI_LETTERS + "]");
-  var WORD_SOURCE = "[\\p{L}\\p{N}]+|[.!?;:\\u2026\\u3002\\n]";
-  var BREAK_RE = /^[.!?;:\u2026\u3002\n]$/;
-  var HAS_NOT_ALNUM_RE = /[^\p{L}\p{N}]/u, NOT_ALNUM_RE = /[^\p{L}\p{N}]/gu;
-  /* Python's fold drops the marks of combining class > 0; JavaScript cannot ask for the class,
-   * so it drops every mark but the few of class 0 that a letter's NFD holds (Tamil au length
-   * mark, Tibetan subjoined ssa/ha, Myanmar ii, Balinese tedung) */
-  var MARKS_RE = /[^\P{M}\u0bd7\u0fb5\u0fb7\u102e\u1b35]/gu;
-  var NOT_DOTLESS_I_RE = /[^\u0131]+/g;
-  var CHEROKEE_SMALL_RE = /[\u13f8-\u13fd\uab70-\uabbf]/g;
-
-  /* Python's str.casefold: the lower case of the upper case (µ → μ, ſ → s, ﬁ → fi, ß → ss),
-   * except dotless ı, which stays, and Cherokee, which folds to capitals */
-  function casefold(s) {
-    return s.replace(NOT_DOTLESS_I_RE, function (run) { return run.toUpperCase().toLowerCase(); })
-      .replace(CHEROKEE_SMALL_RE, function (c) { return c.toUpperCase(); })
-      .replace(/\u00df/g, "ss").replace(/\u03c2/g, "\u03c3");
-  }
-  /* accents stripped (NFD, combining marks dropped); đ/Đ have no decomposition */
-  function fold(text) {
-    return text.replace(/\u0111/g, "d").replace(/\u0110/g, "D").normalize("NFD")
-      .replace(MARKS_RE, "").normalize("NFC");
-  }
-  /* English plurals, -ed and -ing (Porter's step 1), as site_builder/search/stem.py */
-  var STEM_KEEP = new Set(("this thus does news plus always perhaps series species yes lens bias gas " +
-    "whereas towards afterwards besides sometimes").split(" "));
-  function consonant(w, i) {
-    var c = w[i];
-    if ("aeiou".indexOf(c) >= 0) return false;
-    return c !== "y" || i === 0 || !consonant(w, i - 1);
-  }
-  function measure(w) {
-    var shape = "";
-    for (var i = 0; i < w.length; i++) shape += consonant(w, i) ? "c" : "v";
-    return (shape.match(/v+c+/g) || []).length;
-  }
-  function hasVowel(w) {
-    for (var i = 0; i < w.length; i++) if (!consonant(w, i)) return true;
-    return false;
-  }
-  function cvc(w) {
-    var n = w.length;
-    return n >= 3 && consonant(w, n - 3) && !consonant(w, n - 2) && consonant(w, n - 1) && "wxy".indexOf(w[n - 1]) < 0;
-  }
-  function stemPlural(w) {
-    if (STEM_KEEP.has(w) || /(ss|us|is)$/.test(w)) return w;
-    if (/ies$/.test(w)) return w.slice(0, -3) + (w.length > 4 ? "y" : "ie");
-    if (/(sses|ches|shes|xes|zes)$/.test(w)) return w.slice(0, -2);
-    return w.slice(0, -1);
-  }
-  function stemEnding(w) {
-    if (/eed$/.test(w)) return measure(w.slice(0, -3)) > 0 ? w.slice(0, -1) : w;
-    if (/ied$/.test(w) && w.length > 4) return w.slice(0, -3) + "y";
-    var m = /(ed|ing)$/.exec(w);
-    if (!m || !hasVowel(w.slice(0, -m[0].length))) return w;
-    w = w.slice(0, -m[0].length);
-    if (/(at|bl|iz)$/.test(w)) return w + "e";
-    var last = w[w.length - 1];
-    if (w.length > 1 && last === w[w.length - 2] && consonant(w, w.length - 1) && "lsz".indexOf(last) < 0) return w.slice(0, -1);
-    if (measure(w) === 1 && cvc(w)) return w + "e";
-    return w;
-  }
-  function stemOnce(w) {
-    if (!/^[a-z]{4,}$/.test(w)) return w;
-    if (w[w.length - 1] === "s") w = stemPlural(w);
-    return w.length >= 4 ? stemEnding(w) : w;
-  }
-  /* repeated until nothing changes, so a stem is its own stem */
-  function stem(w) {
-    for (var s = stemOnce(w); s !== w; s = stemOnce(w)) w = s;
-    return w;
-  }
-  /* a raw word → {e: exact (NFC, case-folded), f: folded}, or null when nothing alphanumeric
-   * is left (search_index.normalize_word and _tokenise_chunk); the folded form is stemmed, the
-   * exact one too when it has no accents */
-  function word(raw) {
-    var e = casefold(raw.normalize("NFC")), f = casefold(fold(e)), s = stem(f);
-    if (e === f) e = s;
-    f = s;
-    if (HAS_NOT_ALNUM_RE.test(f)) {      /* e.g. a letter whose case folding leaves a stray mark */
-      f = f.replace(NOT_ALNUM_RE, "");
-      e = e.replace(NOT_ALNUM_RE, "") || f;
-    }
-    return f ? { e: e, f: f } : null;
-  }
-  /* text → [{e, f} | null (sentence break)], as search_index.tokens */
-  function tokenize(text) {
-    var out = [], m, re = new RegExp(WORD_SOURCE, "gu");
-    text = text.normalize("NFC");
-    while ((m = re.exec(text)) !== null) {
-      out.push(m[0].length === 1 && BREAK_RE.test(m[0]) ? null : word(m[0]));
-    }
-    return out;
-  }
-  /* the folded form of one word as a reader sees it (for highlighting) */
-  function folded(raw) {
-    var w = word(raw);
-    return w ? w.f : "";
-  }
-
-  function chars(s) { return Array.from(s); }
-  function prefix(s, n) { return chars(s).slice(0, n).join(""); }
-
-  /* ------------------------------------------------------------- file rules */
-
-  /* a chunk key as a file name: itself when [a-z0-9]+, else "_" + the hex of its UTF-8 */
-  function fileKey(key) {
-    if (/^[a-z0-9]+$/.test(key)) return key;
-    var bytes = new TextEncoder().encode(key), hex = "_";
-    for (var i = 0; i < bytes.length; i++) hex += (bytes[i] < 16 ? "0" : "") + bytes[i].toString(16);
-    return hex;
-  }
-  function vocabName(term, manifest) { return "v/" + fileKey(prefix(term, manifest.chunkKey)); }
-  /* the typo chunks a query word looks in: q[:2], q[1:3], q[0]+q[2] */
-  function typoChunkKeys(term) {
-    var c = chars(term);
-    return [c[0] + c[1], c[1] + c[2], c[0] + c[2]].map(fileKey)
-      .filter(function (k, i, all) { return all.indexOf(k) === i; });
-  }
-  function setName(key, setBits) {
-    var h = setBits ? (fnv1a(key) & ((1 << setBits) - 1)) >>> 0 : 0;
-    return "s/" + h.toString(16);
-  }
-  function fragmentName(doc, manifest) { return "f/" + Math.floor(doc / manifest.fragments); }
-
-  /* optimal string alignment distance, stopping early above 1 */
-  function withinOneEdit(a, b) {
-    if (a === b) return true;
-    var la = a.length, lb = b.length;
-    if (Math.abs(la - lb) > 1) return false;
-    var i = 0;
-    while (i < la && i < lb && a[i] === b[i]) i++;
-    if (la === lb) {
-      if (a.slice(i + 1) === b.slice(i + 1)) return true;                        // substitution
-      return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2); // swap
-    }
-    return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
-  }
-
-  /* ------------------------------------------------------------- manifest */
-
-  var MANIFEST_KEYS = ["docs", "setBits", "fragments", "vocab", "typo", "k1", "levels", "chunkKey", "query",
-    "languages"];
-  var RANKING_KEYS = ["title_bonus", "accent_boost", "phrase_bonus", "phrase_min_idf", "completion_weight",
-    "completions", "prefix_min_length", "typo_weight", "typos", "typo_min_length", "fill_below", "concept_weight",
-    "language_boost"];
-
-  /* manifest.js data → the settings a query needs; an index from an older build is refused */
-  function readManifest(m) {
-    if (!m) throw new Error("search index missing");
-    MANIFEST_KEYS.forEach(function (k) {
-      if (!(k in m)) throw new Error("search index has no '" + k + "': rebuild the site");
-    });
-    RANKING_KEYS.forEach(function (k) {
-      if (!(k in m.query)) throw new Error("search index has no 'query." + k + "': rebuild the site");
-    });
-    return {
-      docs: m.docs, setBits: m.setBits, fragments: m.fragments, k1: m.k1, levels: m.levels,
-      chunkKey: m.chunkKey, rank: m.query, languages: m.languages,
-      vocabKeys: new Set(m.vocab ? m.vocab.split(" ") : []),
-      typoKeys: new Set(m.typo ? m.typo.split(" ") : [])
-    };
-  }
-
-  /* ------------------------------------------------------------- facets */
-
-  var FACET_FIELDS = ["lang", "source", "tag", "year"];
-
-  /* facets.js data → per field: values, labels, ids per value, and per doc its value indexes */
-  function prepareFacets(data, n) {
-    var fields = {};
-    FACET_FIELDS.forEach(function (name) { fields[name] = { values: [], labels: [], docs: [] }; });
-    if (data) {
-      ["lang", "source", "tag"].forEach(function (name) {
-        var f = fields[name];
-        (data.fields[name] || []).forEach(function (v) {
-          f.values.push(v[0]); f.labels.push(v[2] || v[0]); f.docs.push(decodeIds(v[1]));
-        });
-      });
-      var years = {}, yf = fields.year;
-      data.years.forEach(function (r) {
-        if (!(r[0] in years)) { years[r[0]] = yf.values.length; yf.values.push(r[0]); yf.labels.push(r[0]); yf.docs.push([]); }
-        var list = yf.docs[years[r[0]]];
-        for (var d = r[1]; d < r[2]; d++) list.push(d);
-      });
-    }
-    FACET_FIELDS.forEach(function (name) {
-      var f = fields[name];
-      f.of = new Array(n);
-      f.docs.forEach(function (ids, vi) {
-        ids.forEach(function (d) { (f.of[d] || (f.of[d] = [])).push(vi); });
-      });
-    });
-    return fields;
-  }
-
-  /* does doc d pass every filter ({field: value}) but the one of field `except`? */
-  function passes(facets, filters, d, except) {
-    for (var i = 0; i < FACET_FIELDS.length; i++) {
-      var name = FACET_FIELDS[i], want = filters[name];
-      if (want == null || name === except) continue;
-      var f = facets[name], vi = f.values.indexOf(want), of = f.of[d];
-      if (vi < 0 || !of || of.indexOf(vi) < 0) return false;
-    }
-    return true;
-  }
-
-  /* counts over all matches, each field ignoring its own filter:
-   * [{field, values: [{value, label, count, active}]}] in display order, empty fields left out */
-  function facetCounts(facets, filters, docs) {
-    var out = [];
-    FACET_FIELDS.forEach(function (name) {
-      var f = facets[name], counts = new Array(f.values.length).fill(0);
-      docs.forEach(function (d) {
-        if (!passes(facets, filters, d, name)) return;
-        (f.of[d] || []).forEach(function (vi) { counts[vi]++; });
-      });
-      var order = counts.map(function (c, i) { return i; }).filter(function (i) {
-        return counts[i] > 0 || f.values[i] === filters[name];
-      });
-      if (!order.length) return;
-      order.sort(function (a, b) {
-        return name === "year" ? (f.values[b] > f.values[a] ? 1 : -1)
-          : counts[b] - counts[a] || (f.labels[a] < f.labels[b] ? -1 : 1);
-      });
-      out.push({ field: name, values: order.map(function (vi) {
-        return { value: f.values[vi], label: f.labels[vi], count: counts[vi], active: filters[name] === f.values[vi] };
-      }) });
-    });
-    return out;
-  }
-
-  /* ------------------------------------------------------------- highlighting */
-
-  function isMatch(f, terms, prefixes) {
-    if (terms.has(f)) return true;
-    for (var i = 0; i < prefixes.length; i++) if (f.startsWith(prefixes[i])) return true;
-    return false;
-  }
-
-  /* text[from:to] → [[text, marked]]: words matching the query marked */
-  function highlight(text, terms, prefixes, from, to) {
-    from = from || 0; to = to == null ? text.length : to;
-    var parts = [], m, last = from, re = /[\p{L}\p{N}]+/gu;
-    re.lastIndex = from;
-    while ((m = re.exec(text)) !== null && m.index < to) {
-      if (!isMatch(folded(m[0]), terms, prefixes)) continue;
-      if (m.index > last) parts.push([text.slice(last, m.index), false]);
-      parts.push([m[0], true]);
-      last = m.index + m[0].length;
-    }
-    if (last < to) parts.push([text.slice(last, to), false]);
-    return parts;
-  }
-
-  /* the window of `size` words with the most distinct matches →
-   * {cutBefore, parts: [[text, marked]], cutAfter} */
-  function snippet(text, terms, prefixes, size) {
-    var re = /[\p{L}\p{N}]+/gu, m, starts = [], ends = [], hit = [];
-    while ((m = re.exec(text)) !== null) {
-      starts.push(m.index); ends.push(m.index + m[0].length);
-      var f = folded(m[0]);
-      hit.push(isMatch(f, terms, prefixes) ? f : null);
-    }
-    if (!starts.length) return { cutBefore: false, parts: [], cutAfter: false };
-    var bestStart = 0, bestScore = -1;
-    for (var i = 0; i < starts.length; i++) {
-      if (!hit[i] && i !== 0) continue;
-      var seen = new Set(), score = 0;
-      for (var j = i; j < Math.min(starts.length, i + size); j++) {
-        if (hit[j]) { score += seen.has(hit[j]) ? 0.25 : 1; seen.add(hit[j]); if (j > i && hit[j - 1]) score += 0.5; }
-      }
-      if (score > bestScore) { bestScore = score; bestStart = i; }
-    }
-    var first = Math.max(0, bestStart - 4), lastWord = Math.min(starts.length, first + size) - 1;
-    var isEnd = lastWord === starts.length - 1;
-    return { cutBefore: first > 0,
-      parts: highlight(text, terms, prefixes, first ? starts[first] : 0, isEnd ? text.length : ends[lastWord]),
-      cutAfter: !isEnd };
-  }
+  var ALPHABET = F.ALPHABET, decodeIds = F.decodeIds, unpackText = F.unpackText, impact = F.impact,
+    vocabName = F.vocabName, typoChunkKeys = F.typoChunkKeys, setName = F.setName, fragmentName = F.fragmentName,
+    readManifest = F.readManifest, prepareFacets = F.prepareFacets;
+  var VI_LETTERS_RE = T.VI_LETTERS_RE, stem = T.stem, tokenize = T.tokenize, chars = T.chars,
+    withinOneEdit = T.withinOneEdit;
 
   /* ------------------------------------------------------------- querying */
+
+  /* sorted id lists → their sorted union */
+  function union(lists) {
+    var seen = new Set();
+    lists.forEach(function (ids) { ids.forEach(function (d) { seen.add(d); }); });
+    return Array.from(seen).sort(function (a, b) { return a - b; });
+  }
 
   function idf(n, df) { return Math.log(1 + (n - df + 0.5) / (df + 0.5)); }
 
@@ -354,7 +36,7 @@
    * bonus; a document in the query's language (p.prefer) is boosted; ties go to the newer
    * document (higher id) */
   function score(p, pairSets, settings, relaxed, atLeast) {
-    var n = settings.docs, rank = settings.rank, k1 = settings.k1, levels = settings.levels;
+    var n = settings.docs, rank = settings.rank, levelWeight = settings.levelWeight;
     var total = new Float64Array(n), hits = new Uint8Array(n), best = new Float64Array(n);
     var masks = new Int32Array(n), exactMark = new Uint8Array(n), need = p.groups.length;
     p.groups.forEach(function (g, gi) {
@@ -367,10 +49,11 @@
       g.alts.forEach(function (alt) {
         if (!alt.post) return;
         var ids = decodeIds(alt.post[0]), imp = alt.post[1];
-        var w = alt.weight * (alt.kind === "prefix" || alt.capped ? Math.min(idf(n, ids.length), cap) : idf(n, ids.length));
+        var top = alt.capDf != null ? idf(n, alt.capDf) : cap;
+        var w = alt.weight * (alt.kind === "prefix" || alt.capped ? Math.min(idf(n, ids.length), top) : idf(n, ids.length));
         for (var k = 0; k < ids.length; k++) {
           var d = ids[k], v = impact(imp.charAt(k));
-          var s = w * (v.level / levels * (k1 + 1) + (v.title ? rank.title_bonus : 0));
+          var s = w * (levelWeight[v.level] + (v.title ? rank.title_bonus : 0));
           if (alt.kind === "exact" && (g.exact === "all" || (g.exact && exactMark[d]))) s *= rank.accent_boost;
           if (best[d] === 0) touched.push(d);
           if (s > best[d]) best[d] = s;
@@ -384,9 +67,9 @@
     if (!need) return { docs: result, masks: masks };
     if (atLeast) need = Math.max(1, atLeast);
     for (var d = 0; d < n; d++) if (hits[d] >= need) result.push(d);
-    pairSets.forEach(function (ids) {
-      var bonus = rank.phrase_bonus * Math.max(idf(n, ids.length), rank.phrase_min_idf);
-      ids.forEach(function (d) { if (hits[d] >= need) total[d] += bonus; });
+    pairSets.forEach(function (set) {
+      var bonus = set.weight * rank.phrase_bonus * Math.max(idf(n, set.df), rank.phrase_min_idf);
+      set.ids.forEach(function (d) { if (hits[d] >= need) total[d] += bonus; });
     });
     if (p.prefer) result.forEach(function (d) { if (p.prefer[d]) total[d] *= rank.language_boost; });
     result.sort(function (a, b) {
@@ -537,13 +220,20 @@
         groups = groups.filter(function (g) {
           return g.alts.length || !(g.prefix && chars(g.word.f).length < rank.prefix_min_length);
         });
-        var pairs = [];
+        var pairs = {};
         for (var i = 0; i + 1 < toks.length; i++) {
           var a = toks[i], b = toks[i + 1];
-          if (a && b && a.f !== b.f) pairs.push(a.f + " " + b.f);
+          if (a && b && a.f !== b.f) pairs[a.f + " " + b.f] = [];
         }
         return Promise.all([joinedPairs(groups), conceptAlts(words, groups)]).then(function (r) {
-          return { groups: groups, pairs: pairs, joins: r[0] };
+          /* a joined name or a glossary expression spanning a pair is that pair's phrase too */
+          r[0].concat(r[1]).forEach(function (span) {
+            for (var k = 0; k + 1 < span.words.length; k++) {
+              var key = span.words[k] + " " + span.words[k + 1];
+              if (key in pairs) pairs[key].push(span.alt);
+            }
+          });
+          return { groups: groups, pairs: pairs };
         });
       });
     }
@@ -574,17 +264,48 @@
           if (!entry) { i++; continue; }
           var owners = words.slice(i, i + len).map(function (w) { return byWord[w.f]; })
             .filter(function (g, k, all) { return g && all.indexOf(g) === k; });
-          jobs.push(conceptJob(entry[0], owners, len));
+          jobs.push(conceptJob(entry[0], owners, len, words.slice(i, i + len)));
           i += len;
         }
-        return Promise.all(jobs);
+        return Promise.all(jobs.concat(groups.map(typoConcepts))).then(function (spans) {
+          return spans.filter(function (x) { return x && !Array.isArray(x); });
+        });
       });
     }
-    function conceptJob(concept, owners, len) {
+    /* a concept term's entry, with `spelled`: its expressions' exact words (its chunk's `e`), so
+     * that a result can mark "TP.HCM" for "saigon" */
+    function conceptEntry(concept) {
       return lookup(concept).then(function (entry) {
-        if (!entry) return;
+        if (!entry) return null;
+        return loadVocab(concept).then(function (chunk) {
+          entry.spelled = (chunk && chunk.e && chunk.e[concept]) || [];
+          return entry;
+        });
+      });
+    }
+    /* a word taken as a one-edit spelling ("typhon" → typhoon) also finds the concept its
+     * spelling is an expression of (typhoon → bão), at typo_weight · concept_weight */
+    function typoConcepts(g) {
+      var typos = g.alts.filter(function (a) { return a.kind === "typo"; });
+      return Promise.all(typos.map(function (t) {
+        return loadVocab(t.entry.term).then(function (chunk) {
+          var e = chunk && chunk.c && chunk.c[t.entry.term];
+          return e ? conceptEntry(e[0]) : null;
+        }).then(function (entry) {
+          if (!entry || g.alts.some(function (a) { return a.entry.term === entry.term; })) return;
+          var rank = settings.rank;
+          g.alts.push({ entry: entry, weight: rank.typo_weight * rank.concept_weight, kind: "concept",
+            capped: true, capDf: t.entry.df });
+        });
+      }));
+    }
+    /* → {words: the run's folded words, alt}, or null when the index has no such concept */
+    function conceptJob(concept, owners, len, run) {
+      return conceptEntry(concept).then(function (entry) {
+        if (!entry) return null;
         var alt = { entry: entry, weight: settings.rank.concept_weight / len, kind: "concept", capped: len === 1 };
         owners.forEach(function (g) { g.alts.push(alt); });
+        return { words: run.map(function (w) { return w.f; }), alt: alt };
       });
     }
 
@@ -607,7 +328,7 @@
             if (!entry) return null;
             var alt = { entry: entry, weight: 0.5, kind: "joined" };
             a.alts.push(alt); b.alts.push(alt);
-            return alt;
+            return { words: [a.word.f, b.word.f], alt: alt };
           }));
         }(groups[i], groups[i + 1]));
       }
@@ -631,11 +352,26 @@
           else g.exact = exact.form === e ? "all" : [];
         }
       });
-      p.pairs.forEach(function (key) {
-        jobs.push(idSet(key).then(function (ids) { if (ids) pairSets.push(ids); }));
+      var pairIds = {};
+      Object.keys(p.pairs).forEach(function (key) {
+        jobs.push(idSet(key).then(function (ids) { pairIds[key] = ids; }));
       });
       return Promise.all(jobs).then(function () {
-        (p.joins || []).forEach(function (alt) { if (alt.post) pairSets.push(decodeIds(alt.post[0])); });
+        /* a phrase is found once, as the pair or as a joined name or expression spanning it */
+        Object.keys(p.pairs).sort().forEach(function (key) {
+          var sets = [pairIds[key] || []], concepts = [];
+          p.pairs[key].forEach(function (alt) {
+            if (alt.post) (alt.kind === "concept" ? concepts : sets).push(decodeIds(alt.post[0]));
+          });
+          var ids = sets.length > 1 ? union(sets) : sets[0];
+          var all = concepts.length ? union(concepts.concat([ids])) : ids;
+          if (ids.length) pairSets.push({ ids: ids, df: all.length, weight: 1 });
+          if (all.length > ids.length) {     /* an expression of the same concept: worth concept_weight */
+            var have = new Set(ids);
+            pairSets.push({ ids: all.filter(function (d) { return !have.has(d); }), df: all.length,
+              weight: settings.rank.concept_weight });
+          }
+        });
         p.prefer = queryLanguage(p, fac);
         return pairSets;
       });
@@ -717,15 +453,17 @@
           });
         });
       }).then(function (r) {
-        var terms = new Set(), spelling = [];
+        var terms = new Set(), spelling = [], phrases = [];
         r.groups.forEach(function (g) {
           g.alts.forEach(function (a) {
             terms.add(a.entry.term);
             if (a.kind === "typo") spelling.push(a.entry.term);
+            (a.entry.spelled || []).forEach(function (e) { if (phrases.indexOf(e) < 0) phrases.push(e); });
           });
           if (g.prefix) terms.add(g.word.f);
         });
         return { docs: r.docs, terms: terms, spelling: spelling, partial: r.partial || null,
+          phrases: phrases.map(function (e) { return e.split(" "); }),
           full: r.partial ? 0 : r.full == null ? r.docs.length : r.full,
           exact: r.exact == null ? r.docs.length : r.exact,
           prefixes: r.groups.filter(function (g) { return g.prefix; }).map(function (g) { return g.word.f; }) };
@@ -778,13 +516,7 @@
     return { ready: ready, facets: facetsReady, search: search, documents: documents, languageName: languageName };
   }
 
-  return {
-    ALPHABET: ALPHABET, FACET_FIELDS: FACET_FIELDS,
-    decodeIds: decodeIds, unpackText: unpackText, impact: impact, fnv1a: fnv1a,
-    VI_LETTERS: VI_LETTERS, casefold: casefold, fold: fold, stem: stem, word: word, tokenize: tokenize,
-    fileKey: fileKey, vocabName: vocabName, typoChunkKeys: typoChunkKeys, setName: setName,
-    fragmentName: fragmentName, withinOneEdit: withinOneEdit, readManifest: readManifest,
-    prepareFacets: prepareFacets, passes: passes, facetCounts: facetCounts,
-    highlight: highlight, snippet: snippet, createSearcher: createSearcher
-  };
+  var out = { createSearcher: createSearcher };
+  [T, F].forEach(function (part) { Object.keys(part).forEach(function (k) { out[k] = part[k]; }); });
+  return out;
 }));

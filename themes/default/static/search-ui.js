@@ -65,7 +65,7 @@
   }
 
   function snippetNode(text, r) {
-    var s = core.snippet(text, r.terms, r.prefixes, SNIPPET_WORDS), span = el("span");
+    var s = core.snippet(text, r.terms, r.prefixes, SNIPPET_WORDS, r.phrases), span = el("span");
     if (s.cutBefore) span.appendChild(document.createTextNode("… "));
     span.appendChild(fragmentOf(s.parts));
     if (s.cutAfter) span.appendChild(document.createTextNode(" …"));
@@ -103,7 +103,7 @@
     li.setAttribute("lang", doc.l || "");
     var a = el("a", "result-title");
     a.href = ROOT + doc.u;
-    a.appendChild(fragmentOf(core.highlight(doc.t, r.terms, r.prefixes)));
+    a.appendChild(fragmentOf(core.highlight(doc.t, r.terms, r.prefixes, 0, null, r.phrases)));
     var h = el("h2", "entry-title");
     h.appendChild(a);
     li.appendChild(h);
