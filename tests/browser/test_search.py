@@ -143,6 +143,14 @@ def results(page, q: str):
         text: li.textContent}))""")
 
 
+def until(page, check, timeout_s: float = 15.0) -> None:
+    """Poll `check` until it holds or time is up (no wait_for_function: the CSP forbids eval);
+    the assertion after it says what did not happen."""
+    deadline = time.monotonic() + timeout_s
+    while not check() and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+
+
 def hrefs(items):
     return [i["href"] for i in items]
 
@@ -282,10 +290,11 @@ def test_typing_updates_results_and_url_and_facets_filter(page, http_root):
     facet = page.locator('.facet-value[data-field="lang"][data-value="en"]')
     en_count = int(facet.locator(".facet-count").inner_text())
     facet.click()
-    page.locator("#search-results li.result").first.wait_for()   # (no wait_for_function: the CSP forbids eval)
+    langs = lambda: set(page.eval_on_selector_all("#search-results li.result", "l => l.map(x => x.lang)"))  # noqa: E731
+    until(page, lambda: langs() == {"en"})   # the list is drawn again after the count: wait for both
     assert "lang=en" in page.url
     assert int(page.inner_text("#search-status").split()[0]) == en_count
-    assert set(page.eval_on_selector_all("#search-results li.result", "l => l.map(x => x.lang)")) == {"en"}
+    assert langs() == {"en"}
     for field in ("source", "tag", "year"):
         assert page.locator(f'.facet-value[data-field="{field}"]').count() > 0, field
     page.reload()                                  # the URL brings back the query and the filter
