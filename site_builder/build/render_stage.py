@@ -47,18 +47,23 @@ def summary_of(article: Article, rendered: Rendered) -> str:
 
 
 class RenderedArticles(dict):
-    """slug → body HTML, rendered on first use (in whichever worker renders the page), so a
-    rebuild renders Markdown only for the pages it re-renders."""
+    """slug → body HTML, rendered when asked for (in whichever worker renders the page), so a
+    rebuild renders Markdown only for the pages it re-renders. What a worker renders is not
+    kept but the last one: each body is shown on one page, and a worker renders half the site
+    (at 50,000 articles, keeping them cost each worker 150 MB)."""
 
     def __init__(self, by_slug: dict[str, Article], links: dict[str, tuple] | None = None):
         super().__init__()
         self._by_slug = by_slug
         self._links = links or {}  # slug → its .md links resolved (site.links.attach_links)
+        self._last: tuple[str, str] = ("", "")  # a page that shows its body twice renders it once
 
     def __missing__(self, slug: str) -> str:
+        if self._last[0] == slug:
+            return self._last[1]
         from site_builder.markdown import render_markdown
-        html = render_markdown(body_text(self._by_slug[slug])).html
-        self[slug] = html = rewrite_links(html, self._links.get(slug, ()))
+        html = rewrite_links(render_markdown(body_text(self._by_slug[slug])).html, self._links.get(slug, ()))
+        self._last = (slug, html)
         return html
 
     def add_rendered(self, html_by_slug: dict[str, str]) -> None:
