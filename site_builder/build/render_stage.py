@@ -80,7 +80,11 @@ def _render_page_job(payload: dict, i: int) -> tuple[str, int, str]:
     page = payload["pages"][i]
     chain = payload["chain"]
     fp = "" if chain is None else page_fingerprint(chain, page, payload["memo"])  # before rendering: as the parent would
+    article = page.context.get("article")
+    lazy = vars(article).get("_body") if isinstance(article, Article) else None
     data = render_page(payload["env"], page, payload["site"], payload["html_of"])
+    if lazy is not None and not isinstance(lazy, str):
+        article.__dict__["_body"] = lazy  # a template that read `article.body` does not keep it
     files.write_file(payload["staging"], page.path, data, payload["made"])  # per worker: fork copies it
     return files.digest(data), len(data), fp
 
