@@ -22,7 +22,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from site_builder.content.article import Article, article_to_json
+from site_builder.content.article import Article, article_to_json, body_text
 from site_builder.build.state_store import (BuildState, OutDirs, OutputRecord, StateSummary, invalidate, load_state,
                                             load_summary, save_out_dirs, write_state)
 from site_builder.errors import ContentError
@@ -276,7 +276,7 @@ def write_article_shards(root: Path, articles: dict[str, dict], bodies: dict[str
             body_path.unlink(missing_ok=True)
             continue
         try:
-            shard_bodies = {d: bodies[d].body for d in shards[key]}
+            shard_bodies = {d: body_text(bodies[d]) for d in shards[key]}  # not kept on the article: all of them would be
         except ContentError:  # a file changed during the build: the next build writes it
             continue
         _write_json(meta_path, {"articles": shards[key]})

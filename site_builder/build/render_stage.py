@@ -47,18 +47,23 @@ def summary_of(article: Article, rendered: Rendered) -> str:
 
 
 class RenderedArticles(dict):
-    """slug → body HTML, rendered on first use (in whichever worker renders the page), so a
-    rebuild renders Markdown only for the pages it re-renders."""
+    """slug → body HTML, rendered when asked for (in whichever worker renders the page), so a
+    rebuild renders Markdown only for the pages it re-renders. What a worker renders is not
+    kept but the last one: each body is shown on one page, and a worker renders half the site
+    (at 50,000 articles, keeping them cost each worker 150 MB)."""
 
     def __init__(self, by_slug: dict[str, Article], links: dict[str, tuple] | None = None):
         super().__init__()
         self._by_slug = by_slug
         self._links = links or {}  # slug → its .md links resolved (site.links.attach_links)
+        self._last: tuple[str, str] = ("", "")  # a page that shows its body twice renders it once
 
     def __missing__(self, slug: str) -> str:
+        if self._last[0] == slug:
+            return self._last[1]
         from site_builder.markdown import render_markdown
-        html = render_markdown(body_text(self._by_slug[slug])).html
-        self[slug] = html = rewrite_links(html, self._links.get(slug, ()))
+        html = rewrite_links(render_markdown(body_text(self._by_slug[slug])).html, self._links.get(slug, ()))
+        self._last = (slug, html)
         return html
 
     def add_rendered(self, html_by_slug: dict[str, str]) -> None:
@@ -75,7 +80,11 @@ def _render_page_job(payload: dict, i: int) -> tuple[str, int, str]:
     page = payload["pages"][i]
     chain = payload["chain"]
     fp = "" if chain is None else page_fingerprint(chain, page, payload["memo"])  # before rendering: as the parent would
+    article = page.context.get("article")
+    lazy = vars(article).get("_body") if isinstance(article, Article) else None
     data = render_page(payload["env"], page, payload["site"], payload["html_of"])
+    if lazy is not None and not isinstance(lazy, str):
+        article.__dict__["_body"] = lazy  # a template that read `article.body` does not keep it
     files.write_file(payload["staging"], page.path, data, payload["made"])  # per worker: fork copies it
     return files.digest(data), len(data), fp
 

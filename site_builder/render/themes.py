@@ -108,11 +108,21 @@ def make_environment(theme: Theme) -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True, auto_reload=False)
     catalogues = load_catalogues(theme.i18n_dirs)
+    said: dict[tuple, str] = {}  # every page asks for the same few texts: each is made once
 
     @jinja2.pass_context
     def translate(ctx, key: str, count: int | None = None, in_lang: str | None = None, **params) -> str:
         """`{{ t('articles', count=n) }}`: interface text in the page's language (or `in_lang`)."""
-        return catalogues.translate(in_lang or ctx.get("page_lang") or "en", key, count, **params)
+        lang = in_lang or ctx.get("page_lang") or "en"
+        # only plain values as keys: 1, 1.0 and True are one key but may read differently
+        plain = (type(count) is int or count is None) and all(type(v) in (str, int) for v in params.values())
+        memo = (lang, key, count, *params.items()) if plain and type(key) is str and type(lang) is str else None
+        text = said.get(memo) if memo is not None else None
+        if text is None:
+            text = catalogues.translate(lang, key, count, **params)
+            if memo is not None and len(said) < 100_000:
+                said[memo] = text
+        return text
 
     @jinja2.pass_context
     def month_label(ctx, slug: str, lang: str | None = None) -> str:

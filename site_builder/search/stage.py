@@ -191,23 +191,22 @@ def build_search(articles: list[Article], fp: str, previous: dict | None,
         fragment_files.update(made)
     fragment_staged = fragment_files if staging is not None else {}
     fragment_files = {} if staging is not None else fragment_files
-    # The index builds in a forked process while the caller renders pages; related briefings
-    # are needed first, so they come from the term weights the Markdown workers returned.
-    docs = [search_doc(a, "") for a in articles]  # the index job reads no text: fragments are made
-    index = Background(_index_job, {"docs": docs, "partials": partials, "staging": staging},
-                       enabled=jobs > 1 and len(docs) >= PARALLEL_MIN)
-    del docs
+    # Related briefings are needed first, so they come from the term weights the Markdown
+    # workers returned; the index builds in a forked process while the caller renders pages.
     n = len(articles)
     df: dict[str, int] = {}
     for partial in partials:
         for term, count in partial.document_frequencies():
             df[term] = df.get(term, 0) + count
-    del partials
     idf_of = rel.idf_table(df, n)
     del df
     vectors = [rel.vector_of(terms.split(_TERM_SEP) if terms else (), values, idf_of.get)
                for chunk, _, _ in chunks for terms, values in chunk]
-    del chunks, idf_of
+    del chunks, idf_of  # before the fork: the index job would hold every document's terms too
+    docs = [search_doc(a, "") for a in articles]  # the index job reads no text: fragments are made
+    index = Background(_index_job, {"docs": docs, "partials": partials, "staging": staging},
+                       enabled=jobs > 1 and len(docs) >= PARALLEL_MIN)
+    del docs, partials
     related = rel.related_all(articles, vectors, jobs=jobs)
     return SearchOutcome(files={}, full=True, related=related, state=_state(fp, articles, None, vectors),
                          reason=reason, pending=index, fragment_files=fragment_files,

@@ -1,0 +1,50 @@
+"""What a cold build's page workers keep and remember: bodies are not kept, interface texts are
+remembered by exactly what they depend on."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from site_builder.build.render_stage import RenderedArticles, _render_page_job
+from site_builder.content.article import FileBody
+from site_builder.content.loader import load_articles
+from site_builder.markdown import render_markdown
+from site_builder.render.themes import make_environment, resolve_theme
+from site_builder.site.graph import plan_pages
+
+from conftest import write_article
+
+
+def _site(tmp_path: Path) -> Path:
+    for i in range(3):
+        write_article(tmp_path, f"a{i}.md", f"title: A{i}\ndate: 2024-01-0{i + 1}\nsummary: S{i}",
+                      f"Body {i} with *stress*.\n")
+    return tmp_path
+
+
+def test_bodies_read_by_a_template_are_not_kept(tmp_path):
+    articles = load_articles(_site(tmp_path) / "content" / "articles", {}, 1)
+    for a in articles:  # as a cold build's loader leaves them: read from the file when used
+        a.__dict__["_body"] = FileBody(a.source_path, a.source_path.name, a.digest)
+    pages = [p for p in plan_pages(articles, 10, "en") if p.template == "article.html"]
+    html_of = RenderedArticles({a.slug: a for a in articles})
+    payload = {"env": make_environment(resolve_theme("default", tmp_path)), "pages": pages,
+               "site": {"title": "T", "description": "D", "language": "en", "base_url": "", "extra": {}},
+               "html_of": html_of, "staging": tmp_path / "out", "made": set(), "chain": None, "memo": {}}
+    for i in range(len(pages)):
+        _render_page_job(payload, i)  # article.html reads article.body (the summary test)
+    assert all(isinstance(a.__dict__["_body"], FileBody) for a in articles)
+    assert len(html_of) == 0
+    page = (tmp_path / "out" / "articles" / "a1.html").read_text(encoding="utf-8")
+    assert render_markdown("Body 1 with *stress*.\n").html in page
+
+
+def test_interface_texts_remembered_per_language_count_and_parameter(tmp_path):
+    env = make_environment(resolve_theme("default", tmp_path))
+    template = env.from_string("{{ t('articles', count=n) }}|{{ t('page_n', number=k) }}")
+    seen = {(lang, n, k): template.render(page_lang=lang, n=n, k=k)
+            for _ in range(2) for lang in ("en", "vi") for n in (1, 2, True) for k in (1, "1", 2)}
+    fresh = make_environment(resolve_theme("default", tmp_path))
+    for (lang, n, k), text in seen.items():  # the same as a new environment says it, each time
+        assert fresh.from_string("{{ t('articles', count=n) }}|{{ t('page_n', number=k) }}").render(
+            page_lang=lang, n=n, k=k) == text
+    assert seen[("en", 1, 1)] != seen[("en", 2, 1)] and seen[("en", 1, 1)] != seen[("vi", 1, 1)]
