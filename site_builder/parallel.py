@@ -37,6 +37,7 @@ def _die_with_parent() -> None:
     except (OSError, AttributeError):
         return
 
+
 def _release_free_memory() -> None:
     """Give the memory the parent has freed (the search stage's, mostly) back to the system
     before forking: every worker's resident size counts what it inherits, freed or not
