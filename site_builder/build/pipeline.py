@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -168,7 +168,7 @@ def _build_site(config: SiteConfig, progress: Progress | None, previous: dict[st
     cache.save(articles=known_articles, bodies={a.digest: a for a in articles}, pages=records,
                out_dir=config.out_dir, site_fp=site_fp, page_count=made.page_count, files=files,
                related={"fp": search_fp, "slugs": {k: list(v) for k, v in sorted(made.related.items())}},
-               search={**search.state, "code": design.code} if search is not None else None, plans_token=token)
+               search=replace(search.state, code=design.code) if search is not None else None, plans_token=token)
     written_paths = sorted(p for p in digests.keys() | known.keys() if digests.get(p) != known.get(p))
     return BuildReport(articles=len(articles), pages=made.page_count, files=len(digests),
                        bytes_written=written, seconds=time.perf_counter() - started,

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -176,9 +178,18 @@ def _search_stage(config: SiteConfig, cache: BuildCache, design: Design, article
     # recorded: only if they are all still there.
     search_state = (cache.search_state(design.code, search_prior)
                     if outputs_intact(search_prior, config.out_dir) else None)
-    return build_search(articles, search_fp, search_state, _old_article(cache),
-                        _search_reader(config.out_dir, search_prior), config.jobs,
-                        staging=staging / SEARCH_DIR, old_related=cache.related)
+    build = partial(build_search, articles, search_fp, old_article=_old_article(cache),
+                    read=_search_reader(config.out_dir, search_prior), jobs=config.jobs,
+                    staging=staging / SEARCH_DIR, old_related=cache.related)
+    if search_state is None:
+        return build(None)
+    try:
+        return build(search_state)
+    except sqlite3.Error as exc:  # a store damaged under us: index in full
+        cache.warnings.append(f"search state ignored: {exc}")
+        return build(None)
+    finally:
+        search_state.close()
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import zlib
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Iterable, Protocol
 
 from site_builder.search import layout
 
@@ -24,6 +24,7 @@ class IndexView(Protocol):
 
     def length(self, doc: int) -> int: ...
     def df(self, term: str) -> int: ...          # 0: not a term
+    def dfs(self, terms: Iterable[str]) -> dict[str, int]: ...  # of those that are terms
     def forms(self, term: str) -> dict[str, int] | None: ...
     def before(self, term: str, limit: int) -> list[tuple[str, int]]: ...  # nearest first
     def after(self, term: str, limit: int) -> list[tuple[str, int]]: ...   # nearest first
@@ -56,6 +57,9 @@ class MemoryIndex:
     def df(self, term: str) -> int:
         i = bisect.bisect_left(self.terms, term)
         return self._df[i] if i < len(self.terms) and self.terms[i] == term else 0
+
+    def dfs(self, terms: Iterable[str]) -> dict[str, int]:
+        return {t: d for t in terms if (d := self.df(t))}
 
     def forms(self, term: str) -> dict[str, int] | None:
         return self.state["forms"].get(term)
