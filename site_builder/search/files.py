@@ -1,6 +1,7 @@
 """Index files from records, shared by the full build and the incremental update."""
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
@@ -98,12 +99,53 @@ def join_postings(record: list, tail: str) -> list:
     return [ids, "".join(pieces)]
 
 
-def postings_files(name: str, shard: Mapping[str, list]) -> dict[str, bytes | None]:
+def set_impact(record: list, tail: str, at: int, impact: str) -> tuple[list, str]:
+    """A split record (and its tail) with the impact at position `at` replaced: what splitting
+    the joined impacts again gives, with a Python step per head impact at most. The head is the
+    top impacts by (impact, position): one changed impact moves at most one entry across."""
+    ids, positions, head_chars, _ = record
+    pos, hc = codec.decode_ids(positions), list(head_chars)
+    k = bisect.bisect_left(pos, at)
+    if k < len(pos) and pos[k] == at:
+        hc[k] = impact
+    else:
+        tail = tail[:at - k] + impact + tail[at - k + 1:]
+    if not tail:
+        return split_postings(*join_postings([ids, positions, "".join(hc), ""], tail), len(pos))
+    value = _VALUE.__getitem__
+    low = min(hc, key=value)
+    kh = hc.index(low)                      # the head's lowest (oldest on ties)
+    best = max(set(tail), key=value)
+    ti = tail.rindex(best)                  # the tail's highest (newest on ties)
+    pt = ti + bisect.bisect_right([p - j for j, p in enumerate(pos)], ti)
+    if (value(best), pt) > (value(low), pos[kh]):
+        ph, ch = pos.pop(kh), hc.pop(kh)
+        tail = tail[:ti] + tail[ti + 1:]
+        j = bisect.bisect_left(pos, pt)
+        pos.insert(j, pt)
+        hc.insert(j, best)
+        at_tail = ph - bisect.bisect_left(pos, ph)
+        tail = tail[:at_tail] + ch + tail[at_tail:]
+    values = [value(c) for c in set(tail)]
+    cut_title = 32 if any(v & 32 for v in values) else 0
+    cut = codec.ALPHABET[max(values)] + codec.ALPHABET[cut_title | max(v & 31 for v in values)]
+    return [ids, encode_ids(pos), "".join(hc), cut], tail
+
+
+_VALUE = {c: i for i, c in enumerate(codec.ALPHABET)}
+
+
+def postings_files(name: str, shard: Mapping[str, list | tuple]) -> dict[str, bytes | None]:
     """p/<name>.js (terms → [ids, impacts], long ones split) and t/<name>.js (their tails), or
-    None for a t/ file the shard does not need."""
+    None for a t/ file the shard does not need. A term's value is [ids, impacts], or a split
+    record and its tail as a tuple (kept as they are)."""
     records: dict[str, list] = {}
     tails: dict[str, str] = {}
-    for term, (ids, chars) in shard.items():
+    for term, value in shard.items():
+        if isinstance(value, tuple):
+            records[term], tails[term] = value
+            continue
+        ids, chars = value
         if len(chars) >= layout.HEAD_MIN_DF:
             records[term], tails[term] = split_postings(ids, chars, layout.HEAD_POSTINGS)
         else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import zlib
 from dataclasses import dataclass, field
-from typing import Iterable, Protocol
+from typing import Callable, Iterable, Protocol
 
 from site_builder.search import layout
 
@@ -106,8 +106,11 @@ class ShardLayout:
     shard starts at an anchor term, a big term and the term after a big one: a name can change
     only between two terms whose standing did not.)"""
 
-    def __init__(self, view: IndexView, new_df: dict[str, int], anchor: int):
-        self.view, self.new_df, self.anchor = view, new_df, anchor
+    def __init__(self, view: IndexView, new_df: dict[str, int], anchor: int,
+                 known: Callable[[str], str | None] = lambda term: None):
+        """new_df: the terms added, removed (0) or crossing layout.BIG_DF; known: a term's old
+        shard as the index says it (its vocabulary chunk), or None."""
+        self.view, self.new_df, self.anchor, self.known = view, new_df, anchor, known
         self.old_name: dict[str, str] = {}
         self.new_name: dict[str, str] = {}
         self.members: dict[str, set[str]] = {}   # new shard name → its terms (in a region)
@@ -164,6 +167,10 @@ class ShardLayout:
         """The shard a term of the old index was in (found by walking back to a shard start)."""
         if term in self.old_name:
             return self.old_name[term]
+        name = self.known(term)
+        if name is not None:
+            self.old_name[term] = name
+            return name
         k = 32
         while True:
             below = self.view.before(term, k)

@@ -61,13 +61,15 @@ def _impact(doc: stok.DocTerms, term: str, avgdl: int) -> str | None:
 class _OldIndex:
     """The index before the update: its view, and its files read and decoded once each."""
 
-    def __init__(self, view: IndexView, read: Callable[[str], bytes | None], names: ShardLayout):
-        self.view, self.read, self.names = view, read, names
+    def __init__(self, view: IndexView, read: Callable[[str], bytes | None]):
+        self.view, self.read = view, read
+        self.names: ShardLayout
+        self.vocabs: dict[str, dict] = {}
         self.decoded: dict[str, object] = {}
         self.set_bits: int = view.set_bits
         self.ids_of: dict[str, list[int]] = {}
         self.set_ids: dict[str, list[int] | None] = {}
-        self.joined: dict[tuple[str, str], list] = {}
+        self.joined: dict[str, list] = {}
 
     def file(self, name: str):
         if name not in self.decoded:
@@ -78,8 +80,19 @@ class _OldIndex:
                 raise NeedsFullBuild(f"{name}: {exc}") from None
         return self.decoded[name]
 
-    def posting(self, term: str) -> list:
-        """[ids, impacts] (a split record joined with its tail in t/)."""
+    def vocab(self, key: str) -> dict[str, tuple]:
+        """The records of a vocabulary chunk (term → df, shard, form), read once."""
+        if key not in self.vocabs:
+            data = self.read(f"v/{layout.file_key(key)}.js")
+            self.vocabs[key] = sfiles.vocab_records(data) if data is not None else {}
+        return self.vocabs[key]
+
+    def known_shard(self, term: str) -> str | None:
+        record = self.vocab(layout.chunk_key(term)).get(term)
+        return None if record is None else record[1]
+
+    def stored(self, term: str) -> list | tuple:
+        """The term's record as stored: [ids, impacts], or a split record and its tail (a tuple)."""
         name = self.names.old_name_of(term)
         shard = self.file(f"p/{name}.js")
         if shard is None or term not in shard:
@@ -87,16 +100,27 @@ class _OldIndex:
         record = shard[term]
         if len(record) == 2:
             return record
-        if (name, term) not in self.joined:
-            tails = self.file(f"t/{name}.js")
-            if tails is None or term not in tails:
-                raise NeedsFullBuild(f"impacts of {term!r} missing")
-            self.joined[name, term] = sfiles.join_postings(record, tails[term])
-        return self.joined[name, term]
+        tails = self.file(f"t/{name}.js")
+        if tails is None or term not in tails:
+            raise NeedsFullBuild(f"impacts of {term!r} missing")
+        return record, tails[term]
+
+    def posting(self, term: str) -> list:
+        """[ids, impacts] (a split record joined with its tail in t/)."""
+        stored = self.stored(term)
+        if isinstance(stored, list):
+            return stored
+        if term not in self.joined:
+            self.joined[term] = sfiles.join_postings(*stored)
+        return self.joined[term]
 
     def ids(self, term: str) -> list[int]:
         if term not in self.ids_of:
-            self.ids_of[term] = codec.decode_ids(self.posting(term)[0]) if self.view.df(term) else []
+            if self.view.df(term):
+                stored = self.stored(term)
+                self.ids_of[term] = codec.decode_ids(stored[0] if isinstance(stored, list) else stored[0][0])
+            else:
+                self.ids_of[term] = []
         return self.ids_of[term]
 
     def df_of(self, term: str) -> int:
@@ -127,8 +151,10 @@ def _update(view: IndexView, docs, changes, read, facets_unchanged, languages) -
     n = len(docs)
     lengths, total, params = _lengths_and_params(view, n, changes)
     affected, new_df = _affected(view, changes, params["avgdl"])
-    names = ShardLayout(view, new_df, params["anchor"])
-    old = _OldIndex(view, read, names)
+    old = _OldIndex(view, read)
+    big = layout.BIG_DF
+    moved = {t: d for t, d in new_df.items() if (view.df(t) >= big) != (d >= big) or bool(view.df(t)) != bool(d)}
+    names = old.names = ShardLayout(view, moved, params["anchor"], old.known_shard)
     post = _changed_postings(old, changes, params, affected, new_df)
     files: dict[str, bytes | None] = {}
     name_changed = _shard_files(old, post, names, files)
@@ -139,7 +165,7 @@ def _update(view: IndexView, docs, changes, read, facets_unchanged, languages) -
     if manifest is None:
         raise NeedsFullBuild("manifest missing")
     vocab_keys, typo_keys = sfiles.manifest_keys(manifest)
-    _vocab_files(read, post, names, name_changed, forms, form_changed, vocab_keys, files)
+    _vocab_files(old, post, names, name_changed, forms, form_changed, vocab_keys, files)
     _typo_files(read, post, typo_keys, files)
     if not facets_unchanged:
         files["facets.js"] = sfiles.facets_file(docs)
@@ -193,18 +219,12 @@ def _changed_postings(old: _OldIndex, changes, params: dict, affected: set[str],
     old_df: dict[str, int] = {}
     for term in sorted(affected):
         old_df[term] = old.view.df(term)
-        record = old.posting(term) if old_df[term] else None
         now = {d: scoring.impact_char(after.tf2[term], after.length, avgdl)
                for d, _, after in changes if term in after.tf2}
-        if record is not None and all((term in b.tf2) == (term in a.tf2) for _, b, a in changes):
-            chars = record[1]
-            for d, impact in sorted(now.items()):
-                at, present = codec.rank(record[0], d)
-                if not present:
-                    raise NeedsFullBuild(f"postings of {term!r} lack document {d}")
-                chars = chars[:at] + impact + chars[at + 1:]
-            new_post[term] = [record[0], chars]
+        if old_df[term] and all((term in b.tf2) == (term in a.tf2) for _, b, a in changes):
+            new_post[term] = _impacts_replaced(old.stored(term), term, now)
             continue
+        record = old.posting(term) if old_df[term] else None
         imp = dict(zip(old.ids(term), record[1])) if record is not None else {}
         for d, _, _ in changes:
             imp.pop(d, None)
@@ -216,6 +236,20 @@ def _changed_postings(old: _OldIndex, changes, params: dict, affected: set[str],
     removed = {t for t in affected if new_post[t] is None and old_df[t]}
     added = sorted(t for t in affected if new_post[t] is not None and not old_df[t])
     return _Postings(affected, new_post, old_df, new_df, removed, added)
+
+
+def _impacts_replaced(stored: list | tuple, term: str, now: dict[int, str]) -> list | tuple:
+    """A stored record with the impacts of documents that keep the term replaced, found by rank."""
+    ids = stored[0] if isinstance(stored, list) else stored[0][0]
+    for d, impact in sorted(now.items()):
+        at, present = codec.rank(ids, d)
+        if not present:
+            raise NeedsFullBuild(f"postings of {term!r} lack document {d}")
+        if isinstance(stored, list):
+            stored = [ids, stored[1][:at] + impact + stored[1][at + 1:]]
+        else:
+            stored = sfiles.set_impact(*stored, at, impact)
+    return stored
 
 
 def _shard_files(old: _OldIndex, post: _Postings, names: ShardLayout, files: dict) -> set[str]:
@@ -234,12 +268,16 @@ def _shard_files(old: _OldIndex, post: _Postings, names: ShardLayout, files: dic
         elif t in post.affected:
             touched_new.add(name)
     for t in post.removed:
-        touched_old.add(names.old_name[t])
+        touched_old.add(names.old_name_of(t))
+    for t in post.affected - names.new_name.keys():  # far from a term that came, went or grew big
+        if post.new_post[t] is not None:
+            touched_new.add(names.old_name_of(t))
     touched_new |= touched_old & names.members.keys()
     for name in sorted(touched_new):
         shard = {}
-        for t in sorted(names.members[name]):
-            shard[t] = post.new_post[t] if t in post.affected else old.posting(t)
+        members = names.members[name] if name in names.members else (old.file(f"p/{name}.js") or {}).keys()
+        for t in sorted(members):
+            shard[t] = post.new_post[t] if t in post.affected else old.stored(t)
         files.update(sfiles.postings_files(name, shard))
     for name in touched_old - names.members.keys():
         files[f"p/{name}.js"] = files[f"t/{name}.js"] = None
@@ -336,7 +374,7 @@ def _set_files(old: _OldIndex, set_changes: dict, files: dict) -> int:
     return set_total
 
 
-def _vocab_files(read, post: _Postings, names: ShardLayout, name_changed: set[str], forms: dict,
+def _vocab_files(old: _OldIndex, post: _Postings, names: ShardLayout, name_changed: set[str], forms: dict,
                  form_changed: dict, vocab_keys: set[str], files: dict) -> None:
     """4. Vocabulary chunks of every term whose df, shard or form info changed."""
     view = names.view
@@ -347,8 +385,7 @@ def _vocab_files(read, post: _Postings, names: ShardLayout, name_changed: set[st
     for key, chunk_terms in sorted(by_chunk.items()):
         fkey = layout.file_key(key)
         name = f"v/{fkey}.js"
-        data = read(name)
-        records = sfiles.vocab_records(data) if data is not None else {}
+        records = dict(old.vocab(key))
         for t in chunk_terms:
             df = post.new_df[t] if t in post.new_df else view.df(t)
             if not df:
