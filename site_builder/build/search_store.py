@@ -69,8 +69,18 @@ class SearchStore:
         self.db.close()
 
     # The documents, the languages and the related-briefing vectors.
-    def docs(self) -> list[tuple[str, str]]:
-        return self.db.execute("SELECT slug, digest FROM docs ORDER BY id").fetchall()
+    def docs(self) -> tuple[list[str], list[str]]:
+        """Slugs and digests in id order, each column as one string split in C (no row objects:
+        50,000 of them cost more than the rest of an edit's search step)."""
+        return self._column("slug"), self._column("digest")
+
+    def _column(self, name: str) -> list[str]:
+        row = self.db.execute(f"SELECT group_concat({name}, char(10)), count(*)"
+                              f" FROM (SELECT {name} FROM docs ORDER BY id)").fetchone()
+        values = row[0].split("\n") if row[0] else []
+        if len(values) != row[1]:
+            raise sqlite3.DatabaseError(f"docs.{name} holds a line break")
+        return values
 
     def languages(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT lang, count FROM langs WHERE count > 0"))

@@ -9,6 +9,8 @@ import pickle
 import shutil
 from array import array
 from dataclasses import dataclass, field
+from itertools import compress, count
+from operator import ne
 from pathlib import Path
 from typing import Callable, Protocol, Sequence
 
@@ -175,7 +177,7 @@ class PreviousSearch(Protocol):
     fp: str
     index: IndexView
 
-    def docs(self) -> list[tuple[str, str]]: ...     # (slug, digest) in id order
+    def docs(self) -> tuple[list[str], list[str]]: ...  # slugs, digests in id order
     def languages(self) -> dict[str, int]: ...       # language → documents
     def lang(self, doc: int) -> str | None: ...
     def vector(self, i: int) -> rel.Vector: ...
@@ -244,19 +246,19 @@ def _weights_job(payload: dict, i: int) -> dict:
     return stok.term_weights(a.title, render_markdown(a.body).text, stok.article_lead(a))
 
 
-def _changed(articles: list[Article], previous: PreviousSearch) -> tuple[list[int], list[tuple[str, str]]]:
-    """The ids of the edited and appended articles, and the last build's (slug, digest)s."""
-    docs = previous.docs()
-    before = len(docs)
-    if [s for s, _ in docs] != [a.slug for a in articles[:before]]:
+def _changed(articles: list[Article], previous: PreviousSearch) -> tuple[list[int], list[str]]:
+    """The ids of the edited and appended articles, and the last build's digests."""
+    slugs, digests = previous.docs()
+    before = len(slugs)
+    if slugs != [a.slug for a in articles[:before]]:
         raise NeedsFullBuild("articles removed, re-dated or added before the latest")
     if rel.doc_count_bucket(len(articles)) != rel.doc_count_bucket(before):
         raise NeedsFullBuild("article count moved every word's idf")
-    changed = [i for i, (a, (_, digest)) in enumerate(zip(articles, docs)) if a.digest != digest]
+    changed = list(compress(count(), map(ne, [a.digest for a in articles[:before]], digests)))
     changed += range(before, len(articles))
     if len(changed) > MAX_CHANGED or not all(articles[i].digest for i in changed):
         raise NeedsFullBuild(f"{len(changed)} articles changed")
-    return changed, docs
+    return changed, digests
 
 
 def _languages(previous: PreviousSearch, articles: list[Article], changed: list[int], before: int) -> dict[str, str]:
@@ -273,8 +275,8 @@ def _languages(previous: PreviousSearch, articles: list[Article], changed: list[
 def _update(articles, fp, previous: PreviousSearch, old_related, old_article, read, jobs: int = 1) -> SearchOutcome:
     if old_related.get("fp") != previous.fp:
         raise NeedsFullBuild("related briefings of the last index unknown")
-    changed, docs = _changed(articles, previous)
-    before = len(docs)
+    changed, digests = _changed(articles, previous)
+    before = len(digests)
     html: dict[str, str] = {}
     changes, texts = [], {}
     facets_unchanged = len(articles) == before
@@ -285,7 +287,7 @@ def _update(articles, fp, previous: PreviousSearch, old_related, old_article, re
         if i >= before:
             changes.append((i, _NOTHING, stok.analyse(new.title, r.text, stok.article_lead(new))))
             continue
-        old = old_article(docs[i][1])
+        old = old_article(digests[i])
         if old is None:
             raise NeedsFullBuild("previous version of an article unknown")
         facets_unchanged = facets_unchanged and _facets(old) == _facets(new)
