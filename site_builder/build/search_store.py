@@ -32,9 +32,9 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS docs (id INTEGER PRIMARY KEY, slug TEXT, digest TEXT, length INTEGER, lang TEXT);"
     "CREATE TABLE IF NOT EXISTS terms (term TEXT PRIMARY KEY, df INTEGER, forms TEXT) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS vectors (id INTEGER PRIMARY KEY, words TEXT, weights TEXT);"
-    "CREATE TABLE IF NOT EXISTS holders (word TEXT, weight REAL, id INTEGER, PRIMARY KEY (word, weight, id))"
-    " WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS holders (word TEXT, weight REAL, id INTEGER);"
     "CREATE TABLE IF NOT EXISTS langs (lang TEXT PRIMARY KEY, count INTEGER);")
+_HOLDERS_INDEX = "CREATE INDEX IF NOT EXISTS holders_by_word ON holders (word, weight, id)"  # made after a bulk insert: sorted once, in C
 _BATCH = 500  # terms asked in one query (SQLite allows 32,766 parameters; fewer keep it quick)
 
 
@@ -43,6 +43,12 @@ def _connect(path: Path) -> sqlite3.Connection:
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
     db.executescript(_SCHEMA)
+    return db
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    db = _connect(path)
+    db.execute(_HOLDERS_INDEX)
     return db
 
 
@@ -138,7 +144,7 @@ def open_store(root: Path, warnings: list[str]) -> SearchStore | None:
     if not path.exists():
         return None
     try:
-        db = _connect(path)
+        db = _open(path)
     except sqlite3.Error as exc:
         warnings.append(f"{path}: ignored: {exc}")
         return None
@@ -169,6 +175,7 @@ def write_full(root: Path, state: FullState) -> None:
         db.executemany("INSERT INTO terms VALUES (?,?,?)",
                        ((t, d, _json(forms[t]) if t in forms else None) for t, d in zip(index["terms"], index["df"])))
         _write_vectors(db, enumerate(state.vectors))
+        db.execute(_HOLDERS_INDEX)
         db.executemany("INSERT INTO langs VALUES (?,?)", sorted(Counter(lang for _, _, lang in state.docs).items()))
         _write_meta(db, state.fp, state.code, index["params"], index["setBits"], index["setTotal"],
                     sum(index["lengths"]))
@@ -187,7 +194,7 @@ def _write_vectors(db: sqlite3.Connection, vectors: Iterable[tuple[int, Vector]]
         rows.append((i, " ".join(w for w, _ in vec), _json([x for _, x in vec])))
         holders.extend((w, x, i) for w, x in vec)
     db.executemany("INSERT OR REPLACE INTO vectors VALUES (?,?,?)", rows)
-    db.executemany("INSERT OR REPLACE INTO holders VALUES (?,?,?)", holders)
+    db.executemany("INSERT INTO holders VALUES (?,?,?)", holders)
 
 
 def _write_meta(db: sqlite3.Connection, fp: str, code: str, params: dict, set_bits: int, set_total: int,
@@ -202,7 +209,7 @@ def apply_delta(root: Path, delta: StateDelta) -> bool:
     (and no store) if the store is not that one any more."""
     path = root / NAME
     try:
-        db = _connect(path)
+        db = _open(path)
     except sqlite3.Error:
         remove_database(path)
         return False

@@ -194,6 +194,18 @@ class _After:
         return out | {i for i, vec in self.moved.items() if any(w == word for w, _ in vec)}
 
 
+class _Slugs:
+    """`slug in` the articles, the set made only if an article to rescore has translations."""
+
+    def __init__(self, articles):
+        self.articles, self.slugs = articles, None
+
+    def __contains__(self, slug: str) -> bool:
+        if self.slugs is None:
+            self.slugs = {a.slug for a in self.articles}
+        return slug in self.slugs
+
+
 def update_related_from(articles, source: VectorSource, new_vectors: dict[int, Vector],
                         old_related: Mapping[str, tuple], changed: set[int],
                         limit: int = LIMIT) -> tuple[dict[int, tuple[Vector, Vector]], dict[str, tuple[str, ...]]]:
@@ -210,7 +222,7 @@ def update_related_from(articles, source: VectorSource, new_vectors: dict[int, V
         for w in sorted(words):
             if source.top(w, POSTING_CAP) != after.top(w):
                 rescore.update(after.holders(w))
-        by_slug = {a.slug: a for a in articles}
+        by_slug = _Slugs(articles)
         related = dict(old_related)
         for i in sorted(rescore):
             related[articles[i].slug] = _related_of(i, articles, by_slug, after.vector(i), after.top, limit)
