@@ -10,7 +10,7 @@ import shutil
 from array import array
 from dataclasses import dataclass, field
 from itertools import compress, count
-from operator import ne
+from operator import attrgetter, ne
 from pathlib import Path
 from typing import Callable, Protocol, Sequence
 
@@ -250,11 +250,11 @@ def _changed(articles: list[Article], previous: PreviousSearch) -> tuple[list[in
     """The ids of the edited and appended articles, and the last build's digests."""
     slugs, digests = previous.docs()
     before = len(slugs)
-    if slugs != [a.slug for a in articles[:before]]:
+    if slugs != list(map(attrgetter("slug"), articles[:before])):
         raise NeedsFullBuild("articles removed, re-dated or added before the latest")
     if rel.doc_count_bucket(len(articles)) != rel.doc_count_bucket(before):
         raise NeedsFullBuild("article count moved every word's idf")
-    changed = list(compress(count(), map(ne, [a.digest for a in articles[:before]], digests)))
+    changed = list(compress(count(), map(ne, map(attrgetter("digest"), articles[:before]), digests)))
     changed += range(before, len(articles))
     if len(changed) > MAX_CHANGED or not all(articles[i].digest for i in changed):
         raise NeedsFullBuild(f"{len(changed)} articles changed")
