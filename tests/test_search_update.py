@@ -15,6 +15,7 @@ from site_builder.search import files as sfiles
 from site_builder.search import index as si
 from site_builder.search import tokens as stok
 from site_builder.content.article import Article
+from site_builder.search.terms import MemoryIndex
 from site_builder.search.update import NeedsFullBuild, update_index
 
 # Few words, several spellings of one folded word, so edits keep hitting shared terms, pairs,
@@ -67,6 +68,37 @@ def test_update_equals_full_build_with_split_postings(corpus, data):
         _check_update(corpus, data)
 
 
+@contextmanager
+def small_shards(big: int, anchor: int):
+    """Shards cut at terms in `big` documents and at every anchor term of CRC-32 ≡ 0 mod `anchor`:
+    a small corpus then has many shards, whose names an edit moves."""
+    was_big, was_params = layout.BIG_DF, layout.index_params
+
+    def params(n, total):
+        return {**was_params(n, total), "anchor": anchor}
+    layout.BIG_DF, layout.index_params, si.index_params = big, params, params
+    try:
+        yield
+    finally:
+        layout.BIG_DF, layout.index_params, si.index_params = was_big, was_params, was_params
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(sentence, text), min_size=2, max_size=12), st.data(), st.sampled_from([2, 3, 5]),
+       st.sampled_from([1, 2, 3]))
+def test_update_equals_full_build_with_small_shards(corpus, data, big, anchor):
+    with small_shards(big, anchor):
+        _check_update(corpus, data)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(sentence, text), min_size=2, max_size=12),
+       st.lists(st.tuples(sentence, text), min_size=1, max_size=3), st.data())
+def test_appending_with_small_shards(corpus, extra, data):
+    with small_shards(3, 2):
+        test_appending_documents_equals_full_build.hypothesis.inner_test(corpus, extra, data)
+
+
 def test_split_postings_join_back():
     ids = codec.encode_ids(range(0, 300, 3))
     chars = "".join(codec.ALPHABET[(i * 7) % 63 + 1] for i in range(100))
@@ -95,7 +127,7 @@ def _check_update(corpus, data):
         assume(False)
     full = si.index_documents(new_docs)
     assert apply(before.files, upd.files) == full.files
-    assert upd.state == full.state
+    assert MemoryIndex(before.state).apply(upd.delta) == full.state
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -116,7 +148,7 @@ def test_appending_documents_equals_full_build(corpus, extra, data):
         assume(False)
     full = si.index_documents(new_docs)
     assert apply(before.files, upd.files) == full.files
-    assert upd.state == full.state
+    assert MemoryIndex(before.state).apply(upd.delta) == full.state
 
 
 def _articles(pairs, translations=None):

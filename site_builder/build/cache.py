@@ -7,8 +7,9 @@
 - state.sqlite (build/state_store.py): output path → OutputRecord (page fingerprint, output
   digest, size) for the out dir it was written to, so a page whose inputs did not change is
   neither rendered nor written; written in the rows that changed;
-- search.json: what the search index of that build holds (terms, document frequencies,
-  spellings, lengths, related-word vectors), so an edit updates the index in place;
+- search.sqlite (build/search_store.py): what the search index of that build holds (terms,
+  document frequencies, spellings, lengths, related-word vectors), in rows, so an edit updates
+  the index in place reading and writing only the rows it touches;
 - state.sqlite also keeps the stat of every article file as that build saw it, so a build with
   nothing changed can tell without reading a single article (see unchanged_files), and the
   related briefings the search stage gave;
@@ -64,7 +65,6 @@ class BuildCache:
         self.snapshot: dict[str, tuple] = {}      # article file → (stat key, Article), in memory only
         self._bodies_now: dict[str, Article] = {}  # digest → the last build's article (its body)
         self._body_shards: dict[str, dict[str, str]] = {}
-        self._search: dict | None = None          # search state of the last build (in memory)
         self._on_disk: dict[str, dict] = {}       # articles as last written to disk
         self._pending: dict | None = None
         self._invalidated = False
@@ -130,19 +130,19 @@ class BuildCache:
             self._body_shards[key] = data.get("bodies", {})
         return self._body_shards[key]
 
-    def search_state(self, code: str, records: dict[str, OutputRecord]) -> dict | None:
-        """The search state of the build that wrote `records` (its search files), if the search
-        code is the same; read from disk only when the index has to change."""
+    def search_state(self, code: str, records: dict[str, OutputRecord]):
+        """The search state (build/search_store.SearchStore, open: the caller closes it) of the
+        build that wrote `records` (its search files), if the search code is the same."""
         if self.root is None or not records:
             return None
-        state = self._search
-        if state is None:
-            state = _read_json(self.root / "search.json").get("search")
-        if not isinstance(state, dict) or state.get("code") != code:
+        from site_builder.build.search_store import open_store
+        store = open_store(self.root, self.warnings)
+        if store is None:
             return None
-        if any(rec.fp != state.get("fp") for rec in records.values()):
+        if store.code != code or any(rec.fp != store.fp for rec in records.values()):
+            store.close()
             return None
-        return state
+        return store
 
     def write_articles_now(self, articles: list[Article]):
         """A full build's article and body shards (large: the whole text of the site), made and
@@ -174,13 +174,17 @@ class BuildCache:
 
     def save(self, *, articles: dict[str, dict], bodies: dict[str, Article], pages: dict[str, OutputRecord],
              out_dir: Path, related: dict, site_fp: str, page_count: int, files: dict,
-             search: dict | None = None, plans_token: str | None = None, out_dirs: OutDirs | None = None) -> None:
+             search=None, plans_token: str | None = None, out_dirs: OutDirs | None = None) -> None:
         """What a build made, for the next one. articles: digest → front-matter JSON; bodies:
         digest → the Article, whose body is read only if its shard must be written; pages: the
         output records; related: the search fingerprint and the related slugs it gave; site_fp
         and page_count: of the whole site; files: the article files' stat as the build saw them
-        (see unchanged_files); search: the search index's state, when it changed; out_dirs: the
+        (see unchanged_files); search: the search index's state (search.state.FullState) or
+        its changes (StateDelta), when it changed: written at once, a dev server's too (an
+        edit's rows are few, and the next build reads them back from the store); out_dirs: the
         output's folders after the commit."""
+        if search is not None:
+            self._write_search(search)
         with self._lock:
             last = self.state
             token = last.plans_token if plans_token is None else plans_token
@@ -189,11 +193,8 @@ class BuildCache:
             changed = self._invalidated or state != last
             _ = self.articles  # what is on disk, to compare with
             self._articles, self._bodies_now, self._state = articles, bodies, state
-            if search is not None:
-                self._search = search
             pending = self._pending or {}
-            self._pending = {"pages": changed or pending.get("pages", False),
-                             "search": search is not None or pending.get("search", False)}
+            self._pending = {"pages": changed or pending.get("pages", False)}
         if not self.write_behind:
             self.flush()
 
@@ -208,9 +209,18 @@ class BuildCache:
             self._write(pending)
             self._invalidated = False
 
+    def _write_search(self, search) -> None:
+        if self.root is None:
+            return
+        from site_builder.build import search_store
+        from site_builder.search.state import FullState
+        (self.root / "search.json").unlink(missing_ok=True)  # the state's form before search.sqlite
+        if isinstance(search, FullState):
+            search_store.write_full(self.root, search)
+        elif not search_store.apply_delta(self.root, search):
+            self.warnings.append("search state not written: the next build indexes in full")
+
     def _write(self, pending: dict) -> None:
-        if pending["search"] and self._search is not None:
-            _write_json(self.root / "search.json", {"search": self._search})
         articles, on_disk = self.articles, self._on_disk
         if articles is not on_disk and articles != on_disk:
             write_article_shards(self.root, articles, self._bodies_now, on_disk)

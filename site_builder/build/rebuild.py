@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from site_builder.build import writer
@@ -79,7 +80,7 @@ def build_changed(config: SiteConfig, cache: BuildCache, design: Design, files: 
     cache.save(articles=known_articles, bodies={a.digest: a for a in articles}, pages=records,
                out_dir=config.out_dir, site_fp=site_fp, page_count=made.page_count, files=files,
                related={"fp": search_fp, "slugs": {k: list(v) for k, v in sorted(made.related.items())}},
-               search={**search.state, "code": design.code} if search is not None else None, plans_token=token,
+               search=replace(search.state, code=design.code) if search is not None else None, plans_token=token,
                out_dirs=out_dirs_snapshot(config.out_dir, records) if files else None)  # late: older folder times
     written_paths = sorted(p for p in digests.keys() | known.keys() if digests.get(p) != known.get(p))
     return BuildReport(articles=len(articles), pages=made.page_count, files=len(digests),

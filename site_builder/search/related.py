@@ -14,7 +14,7 @@ import math
 from collections import defaultdict
 from itertools import compress, repeat
 from operator import is_not, mul
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Mapping, Protocol
 
 from site_builder.parallel import gc_paused
 
@@ -114,12 +114,12 @@ class Holders:
         return got
 
 
-def _related_of(i: int, articles, by_slug, vectors: list[Vector], holders: Holders, limit: int) -> tuple[str, ...]:
+def _related_of(i: int, articles, by_slug, vec: Vector, top: Callable[[str], list], limit: int) -> tuple[str, ...]:
     a = articles[i]
     chosen = [s for s in dict.fromkeys(a.translations) if s in by_slug and s != a.slug][:limit]
     scores: dict[int, float] = defaultdict(float)
-    for w, v in vectors[i]:
-        for other_v, j in holders.top(w):
+    for w, v in vec:
+        for other_v, j in top(w):
             scores[j] += v * other_v
     scores.pop(i, None)
     for _, j in heapq.nsmallest(limit + len(chosen), [(-s, -j) for j, s in scores.items()]):
@@ -130,9 +130,10 @@ def _related_of(i: int, articles, by_slug, vectors: list[Vector], holders: Holde
 
 
 def _related_job(payload: dict, lo: int, hi: int) -> list[tuple[str, ...]]:
-    args = payload["articles"], payload["by_slug"], payload["vectors"], payload["holders"], payload["limit"]
+    articles, by_slug, vectors, holders, limit = (payload["articles"], payload["by_slug"], payload["vectors"],
+                                                   payload["holders"], payload["limit"])
     with gc_paused():
-        return [_related_of(i, *args) for i in range(lo, hi)]
+        return [_related_of(i, articles, by_slug, vectors[i], holders.top, limit) for i in range(lo, hi)]
 
 
 def related_all(articles, vectors: list[Vector], limit: int = LIMIT, jobs: int = 1) -> dict[str, tuple[str, ...]]:
@@ -147,31 +148,96 @@ def related_all(articles, vectors: list[Vector], limit: int = LIMIT, jobs: int =
         return dict(zip((a.slug for a in articles), (r for chunk in chunks for r in chunk)))
 
 
+class VectorSource(Protocol):
+    """The vectors of the last build, asked one article or one word at a time."""
+
+    def vector(self, i: int) -> Vector: ...
+    def top(self, word: str, n: int) -> list[tuple[float, int]]: ...  # heaviest first, newer first on ties
+    def holders(self, word: str) -> list[int]: ...                     # every article whose vector has it
+
+
+class ListSource:
+    """A VectorSource over vectors in memory."""
+
+    def __init__(self, vectors: list[Vector]):
+        self.vectors, self.by = vectors, Holders(vectors)
+
+    def vector(self, i: int) -> Vector:
+        return self.vectors[i] if i < len(self.vectors) else ()
+
+    def top(self, word: str, n: int) -> list[tuple[float, int]]:
+        return [(-v, -j) for v, j in heapq.nsmallest(n, self.by.by_word.get(word, ()))]
+
+    def holders(self, word: str) -> list[int]:
+        return [-j for _, j in self.by.by_word.get(word, ())]
+
+
+class _After:
+    """The holders of words once the `moved` articles have their new vectors."""
+
+    def __init__(self, source: VectorSource, moved: dict[int, Vector]):
+        self.source, self.moved, self._top = source, moved, {}
+
+    def vector(self, i: int) -> Vector:
+        return self.moved[i] if i in self.moved else self.source.vector(i)
+
+    def top(self, word: str) -> list[tuple[float, int]]:
+        got = self._top.get(word)
+        if got is None:
+            kept = [(-v, -j) for v, j in self.source.top(word, POSTING_CAP + len(self.moved)) if j not in self.moved]
+            kept += [(-v, -i) for i, vec in self.moved.items() for w, v in vec if w == word]
+            got = self._top[word] = [(-v, -j) for v, j in heapq.nsmallest(POSTING_CAP, kept)]
+        return got
+
+    def holders(self, word: str) -> set[int]:
+        out = {j for j in self.source.holders(word) if j not in self.moved}
+        return out | {i for i, vec in self.moved.items() if any(w == word for w, _ in vec)}
+
+
+class _Slugs:
+    """`slug in` the articles, the set made only if an article to rescore has translations."""
+
+    def __init__(self, articles):
+        self.articles, self.slugs = articles, None
+
+    def __contains__(self, slug: str) -> bool:
+        if self.slugs is None:
+            self.slugs = {a.slug for a in self.articles}
+        return slug in self.slugs
+
+
+def update_related_from(articles, source: VectorSource, new_vectors: dict[int, Vector],
+                        old_related: Mapping[str, tuple], changed: set[int],
+                        limit: int = LIMIT) -> tuple[dict[int, tuple[Vector, Vector]], dict[str, tuple[str, ...]]]:
+    """The vectors that moved (i → (old, new)) and the related lists after some articles'
+    vectors changed (new_vectors) and some articles changed (their translations may have):
+    only the articles whose candidates could have moved are rescored, and only the words
+    those touch are asked of `source`."""
+    with gc_paused():
+        old = {i: source.vector(i) for i in new_vectors}
+        moved = {i: vec for i, vec in new_vectors.items() if vec != old[i]}
+        after = _After(source, moved)
+        words = {w for i in moved for vec in (old[i], moved[i]) for w, _ in vec}
+        rescore = set(changed) | moved.keys()
+        for w in sorted(words):
+            if source.top(w, POSTING_CAP) != after.top(w):
+                rescore.update(after.holders(w))
+        by_slug = _Slugs(articles)
+        related = dict(old_related)
+        for i in sorted(rescore):
+            related[articles[i].slug] = _related_of(i, articles, by_slug, after.vector(i), after.top, limit)
+        return {i: (old[i], vec) for i, vec in moved.items()}, related
+
+
 def update_related(articles, old_vectors: list[Vector], new_vectors: dict[int, Vector],
                    old_related: Mapping[str, tuple], changed: set[int],
                    limit: int = LIMIT) -> tuple[list[Vector], dict[str, tuple[str, ...]]]:
-    """Vectors and related lists after some articles' vectors changed (new_vectors) and some
-    articles changed (their translations may have): only the articles whose candidates could
-    have moved are rescored."""
-    with gc_paused():
-        vectors = list(old_vectors)
-        moved = set()
-        for i, vec in new_vectors.items():
-            if vec != vectors[i]:
-                moved.add(i)
-                vectors[i] = vec
-        words = {w for i in moved for vec in (old_vectors[i], vectors[i]) for w, _ in vec}
-        after = Holders(vectors)
-        before = after.before(old_vectors, moved, words)
-        rescore = set(changed) | moved
-        for w in sorted(words):
-            if before.top(w) != after.top(w):
-                rescore.update(-j for _, j in after.by_word.get(w, ()))
-        by_slug = {a.slug: a for a in articles}
-        related = dict(old_related)
-        for i in sorted(rescore):
-            related[articles[i].slug] = _related_of(i, articles, by_slug, vectors, after, limit)
-        return vectors, related
+    """update_related_from over vectors in memory: all the vectors after, and the related lists."""
+    moved, related = update_related_from(articles, ListSource(old_vectors), new_vectors, old_related, changed, limit)
+    vectors = list(old_vectors)
+    for i, (_, vec) in moved.items():
+        vectors[i] = vec
+    return vectors, related
 
 
 def related_slugs(articles, text_of: Mapping[str, str] | Callable[[str], str],

@@ -9,12 +9,15 @@ import pickle
 import shutil
 from array import array
 from dataclasses import dataclass, field
+from itertools import compress, count
+from operator import attrgetter, ne
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Protocol, Sequence
 
 from site_builder.search import related as rel
 from site_builder.search import files as sfiles
 from site_builder.search import index as si
+from site_builder.search import codec
 from site_builder.search import partial as spart
 from site_builder.search import tokens as stok
 from site_builder.site import urls
@@ -23,7 +26,10 @@ from site_builder.content.article import Article, body_text
 from site_builder.markdown import render_markdown
 from site_builder.parallel import PARALLEL_MIN, Background, chunked_map, ordered_map
 from site_builder.search.layout import FRAGMENT_GROUP
+from site_builder.search.state import FullState, StateDelta
+from site_builder.search.terms import IndexView
 from site_builder.search.update import NeedsFullBuild, update_index
+from site_builder.text.locale import language_name
 
 MAX_CHANGED = 64          # more edited articles than this: build in full
 MAX_REANALYSED = 6000     # articles whose related words must be recomputed, at most
@@ -34,7 +40,7 @@ class SearchOutcome:
     files: dict[str, bytes | None]     # full: every file; update: changed ones (None = remove)
     full: bool
     related: dict[str, tuple[str, ...]]
-    state: dict                        # JSON for the build cache
+    state: FullState | StateDelta      # for the build cache
     html: dict[str, str] = field(default_factory=dict)  # slug → body HTML rendered on the way
     reason: str = ""                   # why a full build was needed
     pending: Background | None = None  # a full build's index, still being built
@@ -45,7 +51,7 @@ class SearchOutcome:
     def finish(self) -> None:
         """Wait for the index of a full build (built in the background) and take its files."""
         if self.pending is not None:
-            self.files, self.state["index"], self.staged = self.pending.result()
+            self.files, self.state.index, self.staged = self.pending.result()
             self.pending = None
             self.files = dict(sorted({**self.files, **self.fragment_files}.items()))
             self.staged = dict(sorted({**self.staged, **self.fragment_staged}.items()))
@@ -166,7 +172,20 @@ class _SearchDocs(Sequence):
         return search_doc(self._articles[i], self._texts.get(i, ""))
 
 
-def build_search(articles: list[Article], fp: str, previous: dict | None,
+class PreviousSearch(Protocol):
+    """The state the last build left (build/search_store.py), asked only what an edit touches."""
+    fp: str
+    index: IndexView
+
+    def docs(self) -> tuple[list[str], list[str]]: ...  # slugs, digests in id order
+    def languages(self) -> dict[str, int]: ...       # language → documents
+    def lang(self, doc: int) -> str | None: ...
+    def vector(self, i: int) -> rel.Vector: ...
+    def top(self, word: str, n: int) -> list[tuple[float, int]]: ...
+    def holders(self, word: str) -> list[int]: ...
+
+
+def build_search(articles: list[Article], fp: str, previous: PreviousSearch | None,
                  old_article: Callable[[str], Article | None], read: Callable[[str], bytes | None],
                  jobs: int = 1, staging: Path | None = None, old_related: dict | None = None) -> SearchOutcome:
     """articles latest first; fp identifies this build's search inputs; previous: the state of
@@ -208,26 +227,14 @@ def build_search(articles: list[Article], fp: str, previous: dict | None,
                        enabled=jobs > 1 and len(docs) >= PARALLEL_MIN)
     del docs, partials
     related = rel.related_all(articles, vectors, jobs=jobs)
-    return SearchOutcome(files={}, full=True, related=related, state=_state(fp, articles, None, vectors),
+    return SearchOutcome(files={}, full=True, related=related, state=_state(fp, articles, vectors),
                          reason=reason, pending=index, fragment_files=fragment_files,
                          fragment_staged=fragment_staged)
 
 
-def _state(fp, articles, index_state, vectors, stored: list | None = None,
-           same: Callable[[int], bool] | None = None) -> dict:
-    """What the next build's update needs (the related lists themselves are in the page cache).
-    A vector is kept as its words in one string and its weights, not as ten small lists; an
-    update keeps the `stored` form of each vector that is the `same` as before."""
-    def kept(i: int, vec) -> tuple:
-        if same is not None and i < len(stored) and same(i):
-            return stored[i]
-        return " ".join(w for w, _ in vec), [x for _, x in vec]
-    return {"fp": fp, "docs": [(a.slug, a.digest) for a in articles], "index": index_state,
-            "vectors": [kept(i, vec) for i, vec in enumerate(vectors)]}
-
-
-def _vectors(stored: list) -> list[rel.Vector]:
-    return [tuple(zip(words.split(" "), weights)) if words else () for words, weights in stored]
+def _state(fp: str, articles: list[Article], vectors: list[rel.Vector]) -> FullState:
+    """What the next build's update needs (the related lists themselves are in the page cache)."""
+    return FullState(fp, [(a.slug, a.digest, a.lang) for a in articles], vectors)
 
 
 _NOTHING = stok.DocTerms(tf2={}, length=0, pairs=frozenset(), forms={})  # an appended doc's "old" self
@@ -238,18 +245,37 @@ def _weights_job(payload: dict, i: int) -> dict:
     return stok.term_weights(a.title, render_markdown(a.body).text, stok.article_lead(a))
 
 
-def _update(articles, fp, previous, old_related, old_article, read, jobs: int = 1) -> SearchOutcome:
-    if old_related.get("fp") != previous["fp"]:
-        raise NeedsFullBuild("related briefings of the last index unknown")
-    before = len(previous["docs"])
-    if [s for s, _ in previous["docs"]] != [a.slug for a in articles[:before]]:
+def _changed(articles: list[Article], previous: PreviousSearch) -> tuple[list[int], list[str]]:
+    """The ids of the edited and appended articles, and the last build's digests."""
+    slugs, digests = previous.docs()
+    before = len(slugs)
+    if slugs != list(map(attrgetter("slug"), articles[:before])):
         raise NeedsFullBuild("articles removed, re-dated or added before the latest")
     if rel.doc_count_bucket(len(articles)) != rel.doc_count_bucket(before):
         raise NeedsFullBuild("article count moved every word's idf")
-    changed = [i for i, (a, (_, digest)) in enumerate(zip(articles, previous["docs"])) if a.digest != digest]
+    changed = list(compress(count(), map(ne, map(attrgetter("digest"), articles[:before]), digests)))
     changed += range(before, len(articles))
     if len(changed) > MAX_CHANGED or not all(articles[i].digest for i in changed):
         raise NeedsFullBuild(f"{len(changed)} articles changed")
+    return changed, digests
+
+
+def _languages(previous: PreviousSearch, articles: list[Article], changed: list[int], before: int) -> dict[str, str]:
+    """The manifest's language names, from the counts the store keeps and the edit's changes."""
+    counts = previous.languages()
+    for i in changed:
+        if i < before:
+            old = previous.lang(i)
+            counts[old] = counts.get(old, 0) - 1
+        counts[articles[i].lang] = counts.get(articles[i].lang, 0) + 1
+    return {code: language_name(code) for code in sorted(c for c, k in counts.items() if k > 0)}
+
+
+def _update(articles, fp, previous: PreviousSearch, old_related, old_article, read, jobs: int = 1) -> SearchOutcome:
+    if old_related.get("fp") != previous.fp:
+        raise NeedsFullBuild("related briefings of the last index unknown")
+    changed, digests = _changed(articles, previous)
+    before = len(digests)
     html: dict[str, str] = {}
     changes, texts = [], {}
     facets_unchanged = len(articles) == before
@@ -260,31 +286,36 @@ def _update(articles, fp, previous, old_related, old_article, read, jobs: int = 
         if i >= before:
             changes.append((i, _NOTHING, stok.analyse(new.title, r.text, stok.article_lead(new))))
             continue
-        old = old_article(previous["docs"][i][1])
+        old = old_article(digests[i])
         if old is None:
             raise NeedsFullBuild("previous version of an article unknown")
         facets_unchanged = facets_unchanged and _facets(old) == _facets(new)
         changes.append((i, stok.analyse(old.title, render_markdown(old.body).text, stok.article_lead(old)), stok.analyse(new.title, r.text, stok.article_lead(new))))
-    upd = update_index(previous["index"], _SearchDocs(articles, texts), changes, read, facets_unchanged)
+    upd = update_index(previous.index, _SearchDocs(articles, texts), changes, read, facets_unchanged,
+                       _languages(previous, articles, changed, before))
+    vectors, related = _related_update(articles, previous, upd, changes, old_related, jobs)
+    delta = StateDelta(previous.fp, fp, {i: (articles[i].slug, articles[i].digest, articles[i].lang) for i in changed},
+                       upd.delta, vectors)
+    return SearchOutcome(files=upd.files, full=False, related=related, state=delta, html=html)
 
-    # Related: new vectors for the edited articles and for those holding a word whose rounded
-    # idf moved.
+
+def _related_update(articles, previous: PreviousSearch, upd, changes, old_related, jobs: int):
+    """New vectors for the edited articles and for those holding a word whose rounded idf moved;
+    the related lists they move."""
     n = len(articles)
-    df = dict(zip(upd.state["terms"], upd.state["df"]))
-    df_of = lambda w: df.get(w, 0)  # noqa: E731
-    revector = set(changed)
-    for term, ids in upd.postings.items():
-        if rel.idf(term, upd.old_df[term], n) != rel.idf(term, len(ids), n):
-            revector.update(ids)
+    revector = {i for i, _, _ in changes}
+    for term, (old_df, new_df) in upd.df.items():
+        if rel.idf(term, old_df, n) != rel.idf(term, new_df, n) and term in upd.ids:
+            revector.update(codec.decode_ids(upd.ids[term]))
     if len(revector) > MAX_REANALYSED:
         raise NeedsFullBuild(f"{len(revector)} articles' related words moved")
-    tf2 = {i: tf for i, _, new in changes for tf in [new.tf2]}
+    tf2 = {i: new.tf2 for i, _, new in changes}
     again = sorted(revector - tf2.keys())  # a new article moves the idf of ~150 words: ~1,000 of these
     tf2.update(zip(again, ordered_map(_weights_job, len(again), {"articles": [articles[i] for i in again]}, jobs)))
-    old_vectors = _vectors(previous["vectors"]) + [()] * (len(articles) - before)
-    new_vectors = {i: rel.vector(tf2[i], df_of, n) for i in sorted(revector)}
-    vectors, related = rel.update_related(articles, old_vectors, new_vectors,
-                                          {k: tuple(v) for k, v in old_related["slugs"].items()}, set(changed))
-    return SearchOutcome(files=upd.files, full=False, related=related,
-                         state=_state(fp, articles, upd.state, vectors, previous["vectors"],
-                                      lambda i: vectors[i] is old_vectors[i]), html=html)
+    words = {w for i in revector for w in tf2[i]}
+    df = {w: d for w, (_, d) in upd.df.items()}
+    df.update(previous.index.dfs(words - df.keys()))
+    new_vectors = {i: rel.vector(tf2[i], lambda w: df.get(w, 0), n) for i in sorted(revector)}
+    return rel.update_related_from(articles, previous, new_vectors,
+                                   {k: tuple(v) for k, v in old_related["slugs"].items()},
+                                   {i for i, _, _ in changes})

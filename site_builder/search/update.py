@@ -11,10 +11,9 @@ appended (ids n, n+1, …: their old DocTerms are empty); none may be removed.
 """
 from __future__ import annotations
 
-import bisect
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 from site_builder.parallel import gc_paused
 from site_builder.search import codec
@@ -22,6 +21,7 @@ from site_builder.search import files as sfiles
 from site_builder.search import layout
 from site_builder.search import scoring
 from site_builder.search import tokens as stok
+from site_builder.search.terms import IndexDelta, IndexView, MemoryIndex, ShardLayout
 
 
 class NeedsFullBuild(Exception):
@@ -31,20 +31,24 @@ class NeedsFullBuild(Exception):
 @dataclass
 class IndexUpdate:
     files: dict[str, bytes | None]   # relative path → new bytes, None = delete
-    state: dict
-    postings: dict[str, list[int]]   # every term whose postings changed → its doc ids now
-    old_df: dict[str, int]           # … and its document frequency before (0 if new)
+    delta: IndexDelta                # what changed of the view (the state of the next update)
+    df: dict[str, tuple[int, int]]   # every term whose postings changed → (df before, df now)
+    ids: dict[str, str]              # … and, when its documents changed, its encoded ids now
 
 
-def update_index(state: dict, docs: Sequence[sfiles.SearchDoc], changes: list[tuple[int, stok.DocTerms, stok.DocTerms]],
-                 read: Callable[[str], bytes | None], facets_unchanged: bool = False) -> IndexUpdate:
-    """changes: (doc id, old DocTerms, new DocTerms); docs: all documents as they are now (only
-    the changed ones need their text); facets_unchanged: no document was added and none changed
-    its language, source, tags or date, so facets.js stays as it is (it is the one file that
-    reads every document)."""
+def update_index(state: IndexView | dict, docs: Sequence[sfiles.SearchDoc],
+                 changes: list[tuple[int, stok.DocTerms, stok.DocTerms]],
+                 read: Callable[[str], bytes | None], facets_unchanged: bool = False,
+                 languages: Mapping[str, str] | None = None) -> IndexUpdate:
+    """changes: (doc id, old DocTerms, new DocTerms); state: the last index's view (or a full
+    build's state); docs: all documents as they are now (only the changed ones are read, but
+    for facets.js when they changed and the manifest's languages when not given);
+    facets_unchanged: no document was added and none changed its language, source, tags or
+    date, so facets.js stays as it is (it is the one file that reads every document)."""
+    view = MemoryIndex(state) if isinstance(state, dict) else state
     with gc_paused():
         try:
-            return _update(state, docs, changes, read, facets_unchanged)
+            return _update(view, docs, changes, read, facets_unchanged, languages)
         except (KeyError, IndexError, TypeError, ValueError) as exc:  # a state that does not fit the files
             raise NeedsFullBuild(f"inconsistent previous index: {exc!r}") from None
 
@@ -55,19 +59,17 @@ def _impact(doc: stok.DocTerms, term: str, avgdl: int) -> str | None:
 
 
 class _OldIndex:
-    """The index before the update: its state, and its files read and decoded once each."""
+    """The index before the update: its view, and its files read and decoded once each."""
 
-    def __init__(self, state: dict, read: Callable[[str], bytes | None], anchor: int):
-        self.state, self.read = state, read
+    def __init__(self, view: IndexView, read: Callable[[str], bytes | None]):
+        self.view, self.read = view, read
+        self.names: ShardLayout
+        self.vocabs: dict[str, dict] = {}
         self.decoded: dict[str, object] = {}
-        self.terms: list[str] = state["terms"]
-        self.df: list[int] = state["df"]
-        self.pos = {t: i for i, t in enumerate(self.terms)}
-        self.names = layout.shard_names(self.terms, self.df, anchor)
-        self.set_bits: int = state["setBits"]
+        self.set_bits: int = view.set_bits
         self.ids_of: dict[str, list[int]] = {}
         self.set_ids: dict[str, list[int] | None] = {}
-        self.joined: dict[tuple[str, str], list] = {}
+        self.joined: dict[str, list] = {}
 
     def file(self, name: str):
         if name not in self.decoded:
@@ -78,29 +80,51 @@ class _OldIndex:
                 raise NeedsFullBuild(f"{name}: {exc}") from None
         return self.decoded[name]
 
-    def posting(self, term: str) -> list:
-        """[ids, impacts] (a split record joined with its tail in t/)."""
-        name = self.names[self.pos[term]]
+    def vocab(self, key: str) -> dict[str, tuple]:
+        """The records of a vocabulary chunk (term → df, shard, form), read once."""
+        if key not in self.vocabs:
+            data = self.read(f"v/{layout.file_key(key)}.js")
+            self.vocabs[key] = sfiles.vocab_records(data) if data is not None else {}
+        return self.vocabs[key]
+
+    def known_shard(self, term: str) -> str | None:
+        record = self.vocab(layout.chunk_key(term)).get(term)
+        return None if record is None else record[1]
+
+    def stored(self, term: str) -> list | tuple:
+        """The term's record as stored: [ids, impacts], or a split record and its tail (a tuple)."""
+        name = self.names.old_name_of(term)
         shard = self.file(f"p/{name}.js")
         if shard is None or term not in shard:
             raise NeedsFullBuild(f"postings of {term!r} missing")
         record = shard[term]
         if len(record) == 2:
             return record
-        if (name, term) not in self.joined:
-            tails = self.file(f"t/{name}.js")
-            if tails is None or term not in tails:
-                raise NeedsFullBuild(f"impacts of {term!r} missing")
-            self.joined[name, term] = sfiles.join_postings(record, tails[term])
-        return self.joined[name, term]
+        tails = self.file(f"t/{name}.js")
+        if tails is None or term not in tails:
+            raise NeedsFullBuild(f"impacts of {term!r} missing")
+        return record, tails[term]
+
+    def posting(self, term: str) -> list:
+        """[ids, impacts] (a split record joined with its tail in t/)."""
+        stored = self.stored(term)
+        if isinstance(stored, list):
+            return stored
+        if term not in self.joined:
+            self.joined[term] = sfiles.join_postings(*stored)
+        return self.joined[term]
 
     def ids(self, term: str) -> list[int]:
         if term not in self.ids_of:
-            self.ids_of[term] = codec.decode_ids(self.posting(term)[0]) if term in self.pos else []
+            if self.view.df(term):
+                stored = self.stored(term)
+                self.ids_of[term] = codec.decode_ids(stored[0] if isinstance(stored, list) else stored[0][0])
+            else:
+                self.ids_of[term] = []
         return self.ids_of[term]
 
     def df_of(self, term: str) -> int:
-        return self.df[self.pos[term]] if term in self.pos else 0
+        return self.view.df(term)
 
     def set_bucket(self, key: str) -> str:
         return f"s/{codec.fnv1a(key) & ((1 << self.set_bits) - 1):x}.js"
@@ -114,25 +138,26 @@ class _OldIndex:
 
 @dataclass
 class _Postings:
-    """Step 1's outcome: the terms whose postings changed and the term list after the edit."""
+    """Step 1's outcome: the terms whose postings changed, their new records and df."""
     affected: set[str]
     new_post: dict[str, list | None]
-    ids_now: dict[str, list[int]]
     old_df: dict[str, int]
+    new_df: dict[str, int]
     removed: set[str]
     added: list[str]
-    terms: list[str]
-    df: list[int]
-    names: list[str]
 
 
-def _update(state, docs, changes, read, facets_unchanged) -> IndexUpdate:
+def _update(view: IndexView, docs, changes, read, facets_unchanged, languages) -> IndexUpdate:
     n = len(docs)
-    lengths, params = _lengths_and_params(state, n, changes)
-    old = _OldIndex(state, read, params["anchor"])
-    post = _changed_postings(old, changes, params)
+    lengths, total, params = _lengths_and_params(view, n, changes)
+    affected, new_df = _affected(view, changes, params["avgdl"])
+    old = _OldIndex(view, read)
+    big = layout.BIG_DF
+    moved = {t: d for t, d in new_df.items() if (view.df(t) >= big) != (d >= big) or bool(view.df(t)) != bool(d)}
+    names = old.names = ShardLayout(view, moved, params["anchor"], old.known_shard)
+    post = _changed_postings(old, changes, params, affected, new_df)
     files: dict[str, bytes | None] = {}
-    name_changed = _shard_files(old, post, files)
+    name_changed = _shard_files(old, post, names, files)
     forms, form_changed, set_changes = _spelling_sets(old, changes)
     set_changes.update(_pair_sets(old, changes))
     set_total = _set_files(old, set_changes, files)
@@ -140,83 +165,101 @@ def _update(state, docs, changes, read, facets_unchanged) -> IndexUpdate:
     if manifest is None:
         raise NeedsFullBuild("manifest missing")
     vocab_keys, typo_keys = sfiles.manifest_keys(manifest)
-    _vocab_files(read, post, name_changed, forms, form_changed, vocab_keys, files)
+    _vocab_files(old, post, names, name_changed, forms, form_changed, vocab_keys, files)
     _typo_files(read, post, typo_keys, files)
     if not facets_unchanged:
         files["facets.js"] = sfiles.facets_file(docs)
-    _fragment_files(read, docs, [d for d, _, _ in changes], files)
-    files["manifest.js"] = sfiles.manifest_file(params, old.set_bits, vocab_keys, typo_keys, sfiles.languages(docs))
-    new_state = {"params": params, "setBits": old.set_bits, "setTotal": set_total, "lengths": lengths,
-                 "terms": post.terms, "df": post.df, "forms": dict(sorted(forms.items()))}
-    return IndexUpdate(files=files, state=new_state, postings={t: post.ids_now[t] for t in sorted(post.affected)},
-                       old_df=post.old_df)
+    _fragment_files(read, docs, [d for d, _, _ in changes], n, files)
+    langs = sfiles.languages(docs) if languages is None else languages
+    files["manifest.js"] = sfiles.manifest_file(params, old.set_bits, vocab_keys, typo_keys, langs)
+    delta = IndexDelta(params, old.set_bits, set_total, total, lengths,
+                       {t: post.new_df[t] for t in sorted(affected)}, forms)
+    return IndexUpdate(files=files, delta=delta, df={t: (post.old_df[t], post.new_df[t]) for t in sorted(affected)},
+                       ids={t: r[0] for t, r in post.new_post.items() if r is not None and post.old_df[t] != post.new_df[t]})
 
 
-def _lengths_and_params(state: dict, n: int, changes) -> tuple[list[int], dict]:
-    """Document lengths after the edit, and the global numbers, which must not have moved."""
-    old_params = state["params"]
-    appended = n - old_params["docs"]
-    if appended < 0 or set(range(old_params["docs"], n)) - {d for d, _, _ in changes}:
+def _lengths_and_params(view: IndexView, n: int, changes) -> tuple[dict[int, int], int, dict]:
+    """Lengths of the changed documents, the total length after the edit and the global
+    numbers, which must not have moved."""
+    old_params = view.params
+    before = old_params["docs"]
+    if n < before or set(range(before, n)) - {d for d, _, _ in changes}:
         raise NeedsFullBuild("documents removed, or appended without their terms")
-    lengths = list(state["lengths"]) + [0] * appended
+    total = view.total_length
+    lengths = {}
     for d, _, new in changes:
+        total += new.length - (view.length(d) if d < before else 0)
         lengths[d] = new.length
-    params = layout.index_params(n, sum(lengths))
+    params = layout.index_params(n, total)
     if {k: v for k, v in params.items() if k != "docs"} != {k: v for k, v in old_params.items() if k != "docs"}:
         raise NeedsFullBuild("average length or shard anchors changed")
-    return lengths, params
+    return lengths, total, params
 
 
-def _changed_postings(old: _OldIndex, changes, params: dict) -> _Postings:
-    """1. Postings of the terms whose entry for an edited document changed (most of a document's
-    terms keep their impact when a few words change)."""
-    avgdl = params["avgdl"]
+def _affected(view: IndexView, changes, avgdl: int) -> tuple[set[str], dict[str, int]]:
+    """Terms whose entry for an edited document changed (most of a document's terms keep their
+    impact when a few words change), and their df after the edit."""
     affected = set()
     for _, before, after in changes:
         for term in before.tf2.keys() | after.tf2.keys():
             if term not in affected and _impact(before, term, avgdl) != _impact(after, term, avgdl):
                 affected.add(term)
-    changed_docs = [d for d, _, _ in changes]
+    new_df = {}
+    for term in affected:
+        new_df[term] = view.df(term) + sum((term in after.tf2) - (term in before.tf2) for _, before, after in changes)
+    return affected, new_df
+
+
+def _changed_postings(old: _OldIndex, changes, params: dict, affected: set[str], new_df: dict) -> _Postings:
+    """1. Postings of the affected terms. When the edited documents keep the term (a title
+    edit's length moves most impacts a level), only their impact characters change: found by
+    rank in the id set, not by decoding it."""
+    avgdl = params["avgdl"]
     new_post: dict[str, list | None] = {}
-    ids_now: dict[str, list[int]] = {}
     old_df: dict[str, int] = {}
     for term in sorted(affected):
-        ids = old.ids(term)
-        imp = dict(zip(ids, old.posting(term)[1])) if ids else {}
-        old_df[term] = len(ids)
-        for d in changed_docs:
+        old_df[term] = old.view.df(term)
+        now = {d: scoring.impact_char(after.tf2[term], after.length, avgdl)
+               for d, _, after in changes if term in after.tf2}
+        if old_df[term] and all((term in b.tf2) == (term in a.tf2) for _, b, a in changes):
+            new_post[term] = _impacts_replaced(old.stored(term), term, now)
+            continue
+        record = old.posting(term) if old_df[term] else None
+        imp = dict(zip(old.ids(term), record[1])) if record is not None else {}
+        for d, _, _ in changes:
             imp.pop(d, None)
-        for d, _, after in changes:
-            if term in after.tf2:
-                imp[d] = scoring.impact_char(after.tf2[term], after.length, avgdl)
-        now = sorted(imp)
-        ids_now[term] = now
-        new_post[term] = [codec.encode_ids(now), "".join(imp[i] for i in now)] if now else None
-    removed = {t for t in affected if new_post[t] is None and t in old.pos}
-    added = sorted(t for t in affected if new_post[t] is not None and t not in old.pos)
-    terms_new = [t for t in old.terms if t not in removed] if removed else list(old.terms)
-    for t in added:
-        bisect.insort(terms_new, t)
-    df_new = [len(ids_now[t]) if t in affected else old.df[old.pos[t]] for t in terms_new]
-    names_new = layout.shard_names(terms_new, df_new, params["anchor"])
-    return _Postings(affected, new_post, ids_now, old_df, removed, added, terms_new, df_new, names_new)
+        imp.update(now)
+        ids = sorted(imp)
+        if len(ids) != new_df[term]:
+            raise NeedsFullBuild(f"postings of {term!r} do not hold the documents the state says")
+        new_post[term] = [codec.encode_ids(ids), "".join(imp[i] for i in ids)] if ids else None
+    removed = {t for t in affected if new_post[t] is None and old_df[t]}
+    added = sorted(t for t in affected if new_post[t] is not None and not old_df[t])
+    return _Postings(affected, new_post, old_df, new_df, removed, added)
 
 
-def _shard_files(old: _OldIndex, post: _Postings, files: dict) -> set[str]:
+def _impacts_replaced(stored: list | tuple, term: str, now: dict[int, str]) -> list | tuple:
+    """A stored record with the impacts of documents that keep the term replaced, found by rank."""
+    ids = stored[0] if isinstance(stored, list) else stored[0][0]
+    for d, impact in sorted(now.items()):
+        at, present = codec.rank(ids, d)
+        if not present:
+            raise NeedsFullBuild(f"postings of {term!r} lack document {d}")
+        if isinstance(stored, list):
+            stored = [ids, stored[1][:at] + impact + stored[1][at + 1:]]
+        else:
+            stored = sfiles.set_impact(*stored, at, impact)
+    return stored
+
+
+def _shard_files(old: _OldIndex, post: _Postings, names: ShardLayout, files: dict) -> set[str]:
     """Shards to rewrite: any holding an affected term, gaining or losing a term, or renamed.
     Returns the terms whose shard was renamed."""
-    new_span: dict[str, list[int]] = {}
     touched_new: set[str] = set()
     touched_old: set[str] = set()
     name_changed: set[str] = set()
-    for i, t in enumerate(post.terms):
-        name = post.names[i]
-        span = new_span.get(name)
-        if span is None:
-            new_span[name] = [i, i + 1]
-        else:
-            span[1] = i + 1
-        was = old.names[old.pos[t]] if t in old.pos else None
+    for t, name in names.new_name.items():
+        was = names.old_name.get(t) if old.view.df(t) else None
         if was != name:
             name_changed.add(t)
             touched_new.add(name)
@@ -225,15 +268,18 @@ def _shard_files(old: _OldIndex, post: _Postings, files: dict) -> set[str]:
         elif t in post.affected:
             touched_new.add(name)
     for t in post.removed:
-        touched_old.add(old.names[old.pos[t]])
-    touched_new |= touched_old & new_span.keys()
+        touched_old.add(names.old_name_of(t))
+    for t in post.affected - names.new_name.keys():  # far from a term that came, went or grew big
+        if post.new_post[t] is not None:
+            touched_new.add(names.old_name_of(t))
+    touched_new |= touched_old & names.members.keys()
     for name in sorted(touched_new):
-        lo, hi = new_span[name]
         shard = {}
-        for t in post.terms[lo:hi]:
-            shard[t] = post.new_post[t] if t in post.affected else old.posting(t)
+        members = names.members[name] if name in names.members else (old.file(f"p/{name}.js") or {}).keys()
+        for t in sorted(members):
+            shard[t] = post.new_post[t] if t in post.affected else old.stored(t)
         files.update(sfiles.postings_files(name, shard))
-    for name in touched_old - new_span.keys():
+    for name in touched_old - names.members.keys():
         files[f"p/{name}.js"] = files[f"t/{name}.js"] = None
     return name_changed
 
@@ -251,8 +297,9 @@ def _spelling_counts(term: str, before: dict[str, int], changes) -> dict[str, in
 
 
 def _spelling_sets(old: _OldIndex, changes) -> tuple[dict, dict, dict]:
-    """2. Spellings: counts per term, form info and the '=spelling' sets."""
-    forms = {t: dict(c) for t, c in old.state["forms"].items()}
+    """2. Spellings: counts of the terms whose spellings changed (None: written one way now),
+    form info and the '=spelling' sets."""
+    forms: dict[str, dict | None] = {}
     form_terms = set()
     for _, before_doc, after_doc in changes:
         for exact in before_doc.forms.keys() ^ after_doc.forms.keys():
@@ -261,12 +308,9 @@ def _spelling_sets(old: _OldIndex, changes) -> tuple[dict, dict, dict]:
     form_changed: dict[str, object] = {}
     set_changes: dict[str, list[int] | None] = {}      # key → new ids (None: no such set now)
     for term in sorted(form_terms):
-        before = forms.get(term) or ({term: old.df_of(term)} if old.df_of(term) else {})
+        before = old.view.forms(term) or ({term: old.df_of(term)} if old.df_of(term) else {})
         after = _spelling_counts(term, before, changes)
-        if any(e != term for e in after):
-            forms[term] = dict(sorted(after.items()))
-        else:
-            forms.pop(term, None)
+        forms[term] = dict(sorted(after.items())) if any(e != term for e in after) else None
         if sfiles.form_info(before, term) != sfiles.form_info(after, term):
             form_changed[term] = sfiles.form_info(after, term)
         for exact in sorted(before.keys() | after.keys()):
@@ -305,7 +349,7 @@ def _pair_sets(old: _OldIndex, changes) -> dict[str, list[int] | None]:
 
 def _set_files(old: _OldIndex, set_changes: dict, files: dict) -> int:
     """The set buckets that hold a changed set; returns the new total size of the sets."""
-    set_total = old.state["setTotal"]
+    set_total = old.view.set_total
     encoded: dict[str, str | None] = {}
     for key, ids in set_changes.items():
         was = old.id_set(key)
@@ -330,28 +374,27 @@ def _set_files(old: _OldIndex, set_changes: dict, files: dict) -> int:
     return set_total
 
 
-def _vocab_files(read, post: _Postings, name_changed: set[str], forms: dict, form_changed: dict,
-                 vocab_keys: set[str], files: dict) -> None:
+def _vocab_files(old: _OldIndex, post: _Postings, names: ShardLayout, name_changed: set[str], forms: dict,
+                 form_changed: dict, vocab_keys: set[str], files: dict) -> None:
     """4. Vocabulary chunks of every term whose df, shard or form info changed."""
-    pos_new = None
+    view = names.view
     by_chunk: dict[str, list[str]] = defaultdict(list)
-    for t in post.affected | name_changed | form_changed.keys():
+    moved = {t for t in post.affected if post.old_df[t] != post.new_df[t]}
+    for t in moved | name_changed | form_changed.keys():
         by_chunk[layout.chunk_key(t)].append(t)
     for key, chunk_terms in sorted(by_chunk.items()):
         fkey = layout.file_key(key)
         name = f"v/{fkey}.js"
-        data = read(name)
-        records = sfiles.vocab_records(data) if data is not None else {}
+        records = dict(old.vocab(key))
         for t in chunk_terms:
-            if t in post.removed:
+            df = post.new_df[t] if t in post.new_df else view.df(t)
+            if not df:
                 records.pop(t, None)
                 continue
-            if pos_new is None:
-                pos_new = {t: i for i, t in enumerate(post.terms)}
-            i = pos_new[t]
+            shard = names.new_name[t] if t in names.new_name else records[t][1]
             form = form_changed[t] if t in form_changed else (
-                records[t][2] if t in records else sfiles.form_info(forms.get(t, {t: 1}), t))
-            records[t] = (post.df[i], post.names[i], form)
+                records[t][2] if t in records else sfiles.form_info((forms[t] if t in forms else view.forms(t)) or {t: 1}, t))
+            records[t] = (df, shard, form)
         keep = sfiles.has_vocab_file(key, records)
         files[name] = sfiles.vocab_file(key, records) if keep else None
         (vocab_keys.add if keep else vocab_keys.discard)(fkey)
@@ -376,9 +419,8 @@ def _typo_files(read, post: _Postings, typo_keys: set[str], files: dict) -> None
         (typo_keys.add if cands else typo_keys.discard)(fkey)
 
 
-def _fragment_files(read, docs, changed_docs: list[int], files: dict) -> None:
+def _fragment_files(read, docs, changed_docs: list[int], n: int, files: dict) -> None:
     """6. The edited documents' fragments."""
-    n = len(docs)
     changed_set = set(changed_docs)
     group_size = layout.FRAGMENT_GROUP
     for group in sorted({d // group_size for d in changed_docs}):
