@@ -70,7 +70,7 @@ def build_changed(config: SiteConfig, cache: BuildCache, design: Design, files: 
             config, cache, design, articles, checked, prior, previous, search_fp, progress, templates, None, keep)
     fp_of = dict(made.fp_of)
     fp_of.update({p: search_fp for p in digests if p.startswith(SEARCH_DIR)})
-    records = {p: OutputRecord(fp_of.get(p, ""), d, made.out.size(p)) for p, d in digests.items()}
+    records = _records(digests, fp_of, made.out, prior)
     save_warnings(cache.root, list(checked.warnings))
     known_articles = cache.articles_written(shards)
     if known_articles is None:
@@ -89,6 +89,19 @@ def build_changed(config: SiteConfig, cache: BuildCache, design: Design, files: 
                        planned=len(made.planned.pages),
                        search="reused" if search is None else "rebuilt" if search.full else "updated",
                        warnings=tuple(cache.warnings) + made.notes + checked.warnings)
+
+
+def _records(digests: dict[str, str], fp_of: dict[str, str], out: writer.OutputSet,
+             prior: dict[str, OutputRecord]) -> dict[str, OutputRecord]:
+    """Each output's record: the last build's where nothing about it changed (an edit keeps
+    100,000 of them), a new one for the rest."""
+    records = {}
+    for path, digest in digests.items():
+        rec, fp = prior.get(path), fp_of.get(path, "")
+        if rec is None or rec.digest != digest or rec.fp != fp:
+            rec = OutputRecord(fp, digest, out.size(path))
+        records[path] = rec
+    return records
 
 
 def _digests_by_file(articles_dir: Path, articles: list[Article], trusted: dict[str, str]) -> dict[str, str]:

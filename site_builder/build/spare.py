@@ -211,12 +211,13 @@ def all_dirs(root: Path) -> set[str]:
 
 
 def ancestors(paths: Iterable[str]) -> set[str]:
+    """Every folder holding one of the (posix, relative) paths, and theirs, and "" for the root:
+    the paths' folders by one string split each (100,000 paths, ~150 folders), then their own."""
     found = {""}
-    for path in paths:
-        folder = os.path.dirname(path)
+    for folder in {path.rpartition("/")[0] for path in paths}:
         while folder not in found:
             found.add(folder)
-            folder = os.path.dirname(folder)
+            folder = folder.rpartition("/")[0]
     return found
 
 
