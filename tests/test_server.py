@@ -455,3 +455,17 @@ def test_a_change_the_watcher_missed_is_still_seen_by_its_file_stat(dev: DevSite
     assert dev.rebuild(set())                             # no event reported
     page = (site / "output" / "articles" / "uk-envoy.html").read_text(encoding="utf-8")
     assert "Same length title B" in page
+
+
+def test_the_first_edit_after_a_full_index_updates_the_index_in_place(dev: DevSite, site: Path):
+    """The server's first build indexes everything and leaves the articles' texts in their
+    files; its cache is written at once (not after FLUSH_AFTER), so an edit made right away
+    still finds the edited article's last text and updates the index instead of redoing it."""
+    assert dev.last_report.search == "rebuilt"
+    deadline = time.monotonic() + 10
+    while dev._pending_flush() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    path = site / "content" / "articles" / "uk-envoy.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("has a key role", "has a big role"), encoding="utf-8")
+    assert dev.rebuild({path})  # (words for words: the average length, which would redo all, stays)
+    assert dev.last_report.search == "updated"

@@ -118,7 +118,10 @@ class DevSite:
                 self._failed([_locate(exc)], detail=traceback.format_exc())
                 return False
             self._succeeded(report, changes, time.perf_counter() - started)
-            self._schedule_flush()
+            # After a full index the articles' texts are only in their files: written to the
+            # cache at once, the next edit's search update finds the edited article's last text
+            # (else it indexes everything again).
+            self._schedule_flush(0.0 if report.search == "rebuilt" else FLUSH_AFTER)
             return True
 
     def _build_cache(self):
@@ -130,14 +133,18 @@ class DevSite:
             self._cache = BuildCache(root, write_behind=True)
         return self._cache
 
-    def _schedule_flush(self) -> None:
+    def _schedule_flush(self, delay: float = FLUSH_AFTER) -> None:
         if self._cache is None:
             return
         if self._flush_timer is not None:
             self._flush_timer.cancel()
-        self._flush_timer = threading.Timer(FLUSH_AFTER, self.flush_cache)
+        self._flush_timer = threading.Timer(delay, self.flush_cache)
         self._flush_timer.daemon = True
         self._flush_timer.start()
+
+    def _pending_flush(self) -> bool:
+        """A scheduled write of the cache has not run yet."""
+        return self._flush_timer is not None and self._flush_timer.is_alive()
 
     def flush_cache(self) -> None:
         """Write the build cache now (when idle, and before the server stops)."""
