@@ -107,18 +107,22 @@ def test_an_edit_that_keeps_size_and_mtime_is_still_seen(corpus: Path, tmp_path:
 
 
 def test_stat_snapshot_distrusts_files_changed_just_before_it_was_taken():
-    from site_builder.build.cache import unchanged_files
+    from site_builder.build.state_store import StateSummary, stat_signature
+    from site_builder.build.unchanged import files_unchanged
     at = 1_700_000_000_123_456_789
+
+    def unchanged(old: dict, now: dict) -> bool:
+        summary = StateSummary("", "", "", 0, 0, 1, stat_signature(old["stat"]), old["at"], None)
+        return files_unchanged(summary, now)
     old = {"at": at, "stat": {"a.md": [10, at - 5_000_000_000, at - 5_000_000_000, 7, False]}}
-    assert unchanged_files(old, {"a.md": [10, at - 5_000_000_000, at - 5_000_000_000, 7, False]})
-    assert not unchanged_files(old, {"a.md": [11, at - 5_000_000_000, at - 5_000_000_000, 7, False]})
-    assert not unchanged_files(old, {"a.md": [10, at - 5_000_000_000, at - 5_000_000_000, 7, False], "b.md": [1, 0, 0, 8, False]})
+    assert unchanged(old, {"a.md": [10, at - 5_000_000_000, at - 5_000_000_000, 7, False]})
+    assert not unchanged(old, {"a.md": [11, at - 5_000_000_000, at - 5_000_000_000, 7, False]})
+    assert not unchanged(old, {"a.md": [10, at - 5_000_000_000, at - 5_000_000_000, 7, False], "b.md": [1, 0, 0, 8, False]})
     racy = {"at": at, "stat": {"a.md": [10, at - 1_000_000, at - 1_000_000, 7, False]}}
-    assert not unchanged_files(racy, racy["stat"])  # changed 1 ms before the look
+    assert not unchanged(racy, racy["stat"])  # changed 1 ms before the look
     whole_second = at - at % 1_000_000_000 - 1_000_000_000  # a FAT-like time, 1.1 s before
     coarse = {"at": at, "stat": {"a.md": [10, whole_second, whole_second, 7, False]}}
-    assert not unchanged_files(coarse, coarse["stat"])
-    assert not unchanged_files({}, old["stat"])
+    assert not unchanged(coarse, coarse["stat"])
 
 
 def test_a_symbolic_link_is_judged_by_its_target(tmp_path: Path):

@@ -11,7 +11,7 @@
   document frequencies, spellings, lengths, related-word vectors), in rows, so an edit updates
   the index in place reading and writing only the rows it touches;
 - state.sqlite also keeps the stat of every article file as that build saw it, so a build with
-  nothing changed can tell without reading a single article (see unchanged_files), and the
+  nothing changed can tell without reading a single article (see unchanged.files_unchanged), and the
   related briefings the search stage gave;
 A missing, stale or corrupt cache only costs time: the output is the same without it.
 """
@@ -80,10 +80,9 @@ class BuildCache:
         return self._state
 
     def summary(self) -> StateSummary | None:
-        """The records' summary (read from disk unless the records are in memory)."""
-        if self._state is not None:
-            return None if self.root is None else self._state.summary()
-        return load_summary(self.root)
+        """The records' summary, from the meta table alone (what save() wrote: a command-line
+        build writes at once)."""
+        return None if self.root is None or self.write_behind else load_summary(self.root)
 
     def record_out_dirs(self, out_dirs: OutDirs) -> None:
         """Remember the output's folder times, checked by the next build with nothing to do."""
@@ -179,7 +178,7 @@ class BuildCache:
         digest → the Article, whose body is read only if its shard must be written; pages: the
         output records; related: the search fingerprint and the related slugs it gave; site_fp
         and page_count: of the whole site; files: the article files' stat as the build saw them
-        (see unchanged_files); search: the search index's state (search.state.FullState) or
+        (see unchanged.files_unchanged); search: the search index's state (search.state.FullState) or
         its changes (StateDelta), when it changed: written at once, a dev server's too (an
         edit's rows are few, and the next build reads them back from the store); out_dirs: the
         output's folders after the commit."""
@@ -239,7 +238,7 @@ COARSE_RACY_NS = 2_000_000_000  # … or this close, on file systems with whole-
 
 def trusted_files(previous: dict, now: dict[str, list]) -> dict[str, str]:
     """file → digest of the last build, for each file whose stat is as that build saw it and
-    that had not changed just before it looked (see unchanged_files)."""
+    that had not changed just before it looked (see unchanged.files_unchanged)."""
     stat, at, digests = previous.get("stat"), previous.get("at"), previous.get("digests")
     if not isinstance(stat, dict) or not isinstance(at, int) or not isinstance(digests, dict):
         return {}
@@ -248,23 +247,9 @@ def trusted_files(previous: dict, now: dict[str, list]) -> dict[str, str]:
 
 
 def is_racy(mtime: int, at: int) -> bool:
+    """A file modified within one clock tick of being looked at could change again with the same
+    mtime (git's "racily clean" entries): its stat cannot vouch for it."""
     return mtime >= at - (COARSE_RACY_NS if mtime % 1_000_000_000 == 0 else RACY_NS)
-
-
-def unchanged_files(previous: dict, now: dict[str, list]) -> bool:
-    """True when every file has the stat it had when the last build looked (`previous`: {"at":
-    ns, "stat": {file: key}}) and none had changed just before that look: a file modified within
-    one clock tick of being looked at could change again with the same mtime (git's "racily
-    clean" entries), so then the files are read."""
-    stat, at = previous.get("stat"), previous.get("at")
-    if not isinstance(stat, dict) or not isinstance(at, int) or stat.keys() != now.keys():
-        return False
-    for name, key in now.items():
-        if stat[name] != key:
-            return False
-        if is_racy(key[1], at):
-            return False
-    return True
 
 
 def write_article_shards(root: Path, articles: dict[str, dict], bodies: dict[str, Article],

@@ -99,16 +99,20 @@ def suspects(spare: Path, rec: SpareRecord) -> set[str] | None:
     or too close to its recording to tell); None when every folder must be swept."""
     if rec.spare_dirs is None:
         return None
-    found = set()
-    for d, mtime in rec.spare_dirs.items():
-        try:
-            now = os.lstat(os.path.join(spare, d)).st_mtime_ns
-        except OSError:
-            continue
-        window = COARSE_RACY_NS if mtime % 1_000_000_000 == 0 else RACY_NS
-        if now != mtime or mtime >= rec.spare_stamp - window:
-            found.add(d)
-    return found
+    return {d for d, mtime in rec.spare_dirs.items()
+            if os.path.lexists(os.path.join(spare, d)) and folder_moved(os.path.join(spare, d), mtime, rec.spare_stamp)}
+
+
+def folder_moved(path: str, mtime: int, stamp: int) -> bool:
+    """The folder's mtime is not the `mtime` measured at `stamp`, or was too close to the stamp
+    to tell (or the folder is gone)."""
+    window = COARSE_RACY_NS if mtime % 1_000_000_000 == 0 else RACY_NS
+    if mtime >= stamp - window:
+        return True
+    try:
+        return os.lstat(path).st_mtime_ns != mtime
+    except OSError:
+        return True
 
 
 def sync(spare: Path, out_dir: Path, rec: SpareRecord) -> None:

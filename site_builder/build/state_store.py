@@ -58,11 +58,6 @@ class BuildState:
     out_dirs: OutDirs | None = field(default=None, compare=False)  # recorded by a later build
     on_disk: bool = field(default=False, compare=False)  # these rows are what the file holds
 
-    def summary(self) -> StateSummary:
-        return StateSummary(self.out_dir, self.site_fp, self.related.get("fp", ""), self.page_count,
-                            self.published, len(self.pages), stat_signature(self.files.get("stat", {})),
-                            self.files.get("at", 0), self.out_dirs)
-
 
 @dataclass(frozen=True)
 class StateSummary:

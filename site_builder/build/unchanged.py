@@ -19,7 +19,7 @@ from site_builder.build.state_store import OutDirs, OutputRecord, StateSummary, 
 
 def files_unchanged(summary: StateSummary, stat: dict[str, list]) -> bool:
     """Every article file has the stat the last build saw, and none had changed just before it
-    looked (cache.unchanged_files, from the summary)."""
+    looked (cache.is_racy)."""
     return (summary.files_sig == stat_signature(stat)
             and not any(is_racy(key[1], summary.files_at) for key in stat.values()))
 
@@ -39,16 +39,7 @@ def out_dirs_unchanged(out_dir: Path, snap: OutDirs | None) -> bool:
     if snap is None or spare.dir_id(out_dir) != snap.root:
         return False
     base = str(out_dir)
-    for folder, mtime in snap.dirs.items():
-        window = spare.COARSE_RACY_NS if mtime % 1_000_000_000 == 0 else spare.RACY_NS
-        if mtime >= snap.stamp - window:
-            return False
-        try:
-            if os.lstat(os.path.join(base, folder)).st_mtime_ns != mtime:
-                return False
-        except OSError:
-            return False
-    return True
+    return not any(spare.folder_moved(os.path.join(base, d), mtime, snap.stamp) for d, mtime in snap.dirs.items())
 
 
 def outputs_as_recorded(cache: BuildCache, out_dir: Path, records: dict[str, OutputRecord]) -> bool:
