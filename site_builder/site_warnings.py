@@ -119,23 +119,30 @@ def config_warnings(path: Path, known: Iterable[str]) -> list[SiteWarning]:
     return warnings
 
 
+UNDATED = "no date, nor a dated translation"
+
+
 def date_warnings(articles, today: dt.date) -> list[SiteWarning]:
     """Articles without a date of their own or a translation's (listed as undated) and dated
     after `today`."""
-    warnings = []
+    return undated_warnings(articles) + future_warnings(articles, today)
+
+
+def undated_warnings(articles) -> list[SiteWarning]:
+    """Articles without a date of their own or a translation's: listed as undated."""
     dated = {a.slug for a in articles if a.date is not None}
     # translations may be named on one side only: a dated article's partners borrow its date too
     partners_of_dated = {t for a in articles if a.date is not None for t in a.translations}
-    for a in articles:
-        where = str(a.source_path)
-        borrows = a.slug in partners_of_dated or not dated.isdisjoint(a.translations)
-        if a.date is None and not borrows:
-            warnings.append(SiteWarning(where, 1, "no date, nor a dated translation", "it is listed as undated; "
-                                                              "add 'date: YYYY-MM-DD'"))
-        elif a.date is not None and a.date > today:
-            warnings.append(SiteWarning(where, a.date_line or 1, f"date {a.date.isoformat()} is in the future",
-                                        "it is published now, at the top of every list", until=a.date.isoformat()))
-    return warnings
+    return [SiteWarning(str(a.source_path), 1, UNDATED, "it is listed as undated; add 'date: YYYY-MM-DD'")
+            for a in articles
+            if a.date is None and a.slug not in partners_of_dated and dated.isdisjoint(a.translations)]
+
+
+def future_warnings(articles, today: dt.date) -> list[SiteWarning]:
+    """Articles dated after `today`: published now, at the top of every list."""
+    return [SiteWarning(str(a.source_path), a.date_line or 1, f"date {a.date.isoformat()} is in the future",
+                        "it is published now, at the top of every list", until=a.date.isoformat())
+            for a in articles if a.date is not None and a.date > today]
 
 
 def sort_warnings(warnings: Iterable[SiteWarning]) -> list[SiteWarning]:

@@ -203,3 +203,60 @@ def test_a_full_build_writes_the_article_cache_beside_the_pages(tmp_path: Path):
     assert len(articles) == PARALLEL_MIN + 20
     assert set(cache.articles) == {a.digest for a in articles}
     assert all(cache.body(a.digest) == a.body for a in articles)
+
+
+def _steady(site: Path) -> None:
+    """Two builds and a pause: the second records stats the next one can trust."""
+    rebuild(site)
+    time.sleep(0.05)
+    rebuild(site)
+
+
+def test_an_edit_in_place_loads_no_other_article_and_matches_a_cold_build(corpus: Path, tmp_path: Path, monkeypatch):
+    import site_builder.build.archive as archive_module
+    import site_builder.build.rebuild as rebuild_module
+    from site_builder.content.archive import LazyArticles
+    from site_builder.content.loader import load_articles
+    arts = corpus / "content" / "articles"
+    listed = load_articles(arts)
+    oldest = [a.source_path.name for a in listed if [b.lang for b in listed].count(a.lang) > 50
+              and [b for b in listed if b.lang == a.lang].index(a) >= 50][-3:]  # in no feed: they show the latest 50
+    assert len(oldest) == 3
+    _steady(corpus)
+    made = []  # the articles an edit made from the cache: those its pages list and search rescored
+    real_maker = archive_module._maker
+    monkeypatch.setattr(archive_module, "_maker", lambda *a: (lambda row: made.append(row) or real_maker(*a)(row)))
+    monkeypatch.setattr(LazyArticles, "__iter__", lambda self: pytest.fail("the whole list was read"))
+    for name, old, new in [(oldest[0], "\n\n", "\n\nA new first paragraph.\n\n"),   # body
+                           (oldest[1], "\ntitle: ", "\ntitle: Breaking "),               # title
+                           (oldest[2], "\n\n", "\n\nSee [this](missing.md).\n\n")]:   # a broken .md link
+        edit(arts / name, old, new)
+        made.clear()
+        with monkeypatch.context() as m:
+            m.setattr(rebuild_module, "load_articles", lambda *a, **k: pytest.fail("every article was loaded"))
+            report = rebuild(corpus)
+        assert report.search == "updated" and report.rendered >= 1, name
+        assert made, name
+        assert tree_bytes(corpus / "output") == cold(corpus, tmp_path), name
+    assert any("missing.md" in str(w) for w in report.warnings)
+
+
+def test_an_edit_that_moves_an_article_still_loads_them_all(corpus: Path, tmp_path: Path):
+    _steady(corpus)
+    edit(corpus / "content" / "articles" / "toi-pham.md", "date: 2025-06-01", "date: 2019-01-01")
+    report = rebuild(corpus)
+    assert report.search == "rebuilt"
+    assert tree_bytes(corpus / "output") == cold(corpus, tmp_path)
+
+
+def test_warnings_of_files_not_edited_are_kept_by_an_edit(corpus: Path):
+    arts = corpus / "content" / "articles"
+    write_article(corpus, "undated.md", "title: No date here", "Text.\n")
+    write_article(corpus, "future.md", "title: Later\ndate: 2999-01-01", "See [x](nowhere.md).\n")
+    _steady(corpus)
+    before = sorted(map(str, rebuild(corpus).warnings))
+    assert len(before) == 3
+    edit(arts / "undated.md", "Text.", "Other text.")
+    after = rebuild(corpus)
+    assert after.search == "updated"
+    assert sorted(map(str, after.warnings)) == before

@@ -85,3 +85,12 @@ def test_a_record_naming_a_path_outside_the_output_voids_all_records(tmp_path: P
         assert load_state(tmp_path, warnings).pages == {}, forged
         assert warnings and "not a file of the output" in warnings[0]
         (tmp_path / NAME).unlink()
+
+
+def test_equal_stats_sign_equal_whatever_else_holds_their_values():
+    from site_builder.build.state_store import stat_signature
+    made = {f"a{i}.md": [10, 1_700_000_000_123_456_789 + i, 1_700_000_000_123_456_789 + i, 99 + i, False] for i in range(5)}
+    copied = {"".join([k[:1], k[1:]]): list(v) for k, v in made.items()}
+    holders = [list(made), [v[1] for v in made.values()]]  # other references to the same objects
+    assert stat_signature(made) == stat_signature(copied)
+    assert holders

@@ -21,6 +21,7 @@ import json
 import os
 import tempfile
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder.content.article import Article, article_to_json, body_text
@@ -65,6 +66,7 @@ class BuildCache:
         self.snapshot: dict[str, tuple] = {}      # article file → (stat key, Article), in memory only
         self._bodies_now: dict[str, Article] = {}  # digest → the last build's article (its body)
         self._body_shards: dict[str, dict[str, str]] = {}
+        self._meta_shards: dict[str, dict[str, dict]] = {}  # articles/<xx>.json read one by one
         self._on_disk: dict[str, dict] = {}       # articles as last written to disk
         self._pending: dict | None = None
         self._invalidated = False
@@ -109,6 +111,17 @@ class BuildCache:
                     self._articles.update(_read_json(shard).get("articles", {}))
             self._on_disk = self._articles
         return self._articles
+
+    def article_json(self, digest: str) -> dict | None:
+        """One article's cached front-matter, reading only its shard (an edit that moved
+        nothing reads a few dozen articles, not the 256 shards)."""
+        if self._articles is not None:
+            return self._articles.get(digest)
+        key = digest[:2]
+        if key not in self._meta_shards:
+            data = {} if self.root is None else _read_json(self.root / "articles" / f"{key}.json")
+            self._meta_shards[key] = data.get("articles", {})
+        return self._meta_shards[key].get(digest)
 
     def previous_outputs(self, out_dir: Path) -> dict[str, OutputRecord]:
         """Output path → record of the last build into this out dir."""
@@ -171,7 +184,7 @@ class BuildCache:
                 invalidate(self.root)
                 self._invalidated = True
 
-    def save(self, *, articles: dict[str, dict], bodies: dict[str, Article], pages: dict[str, OutputRecord],
+    def save(self, *, articles: dict[str, dict] | ArticleChanges, bodies: dict[str, Article], pages: dict[str, OutputRecord],
              out_dir: Path, related: dict, site_fp: str, page_count: int, files: dict,
              search=None, plans_token: str | None = None, out_dirs: OutDirs | None = None) -> None:
         """What a build made, for the next one. articles: digest → front-matter JSON; bodies:
@@ -181,7 +194,8 @@ class BuildCache:
         (see unchanged.files_unchanged); search: the search index's state (search.state.FullState) or
         its changes (StateDelta), when it changed: written at once, a dev server's too (an
         edit's rows are few, and the next build reads them back from the store); out_dirs: the
-        output's folders after the commit."""
+        output's folders after the commit. `articles` may instead be an edit's ArticleChanges
+        (then bodies holds the edited articles): only their shards are rewritten."""
         if search is not None:
             self._write_search(search)
         with self._lock:
@@ -190,10 +204,15 @@ class BuildCache:
             state = BuildState(pages, str(out_dir), related, site_fp, page_count, files, token,
                                published=sum(1 for p in pages if p.startswith("articles/")), out_dirs=out_dirs)
             changed = self._invalidated or state != last
-            _ = self.articles  # what is on disk, to compare with
-            self._articles, self._bodies_now, self._state = articles, bodies, state
             pending = self._pending or {}
-            self._pending = {"pages": changed or pending.get("pages", False)}
+            if isinstance(articles, ArticleChanges):  # read back from the shards when next asked for
+                self._articles, self._on_disk, self._meta_shards, self._body_shards = None, {}, {}, {}
+                self._bodies_now, self._state = bodies, state
+                self._pending = {"pages": changed or pending.get("pages", False), "articles": articles}
+            else:
+                _ = self.articles  # what is on disk, to compare with
+                self._articles, self._bodies_now, self._state = articles, bodies, state
+                self._pending = {"pages": changed or pending.get("pages", False)}
         if not self.write_behind:
             self.flush()
 
@@ -220,10 +239,11 @@ class BuildCache:
             self.warnings.append("search state not written: the next build indexes in full")
 
     def _write(self, pending: dict) -> None:
-        articles, on_disk = self.articles, self._on_disk
-        if articles is not on_disk and articles != on_disk:
-            write_article_shards(self.root, articles, self._bodies_now, on_disk)
-            self._on_disk = articles
+        if pending.get("articles") is not None:
+            write_article_changes(self.root, pending["articles"], self._bodies_now)
+        elif self._articles is not None and self._articles is not self._on_disk and self._articles != self._on_disk:
+            write_article_shards(self.root, self._articles, self._bodies_now, self._on_disk)
+            self._on_disk = self._articles
         if pending["pages"]:
             write_state(self.root, self.state, self._state_on_disk)
             self._state_on_disk = self.state
@@ -275,6 +295,35 @@ def write_article_shards(root: Path, articles: dict[str, dict], bodies: dict[str
         except ContentError:  # a file changed during the build: the next build writes it
             continue
         _write_json(meta_path, {"articles": shards[key]})
+        _write_json(body_path, {"bodies": shard_bodies})
+
+
+@dataclass(frozen=True)
+class ArticleChanges:
+    """An edit's articles for the cache: the edited ones' JSON (digest → front-matter) in, their
+    previous versions' digests out."""
+    added: dict[str, dict]
+    removed: frozenset[str]
+
+
+def write_article_changes(root: Path, changes: ArticleChanges, bodies: dict[str, Article]) -> None:
+    """Rewrite only the shards an edit touched (a damaged one loses its other articles: they are
+    parsed again)."""
+    keys = {d[:2] for d in changes.added} | {d[:2] for d in changes.removed}
+    for key in sorted(keys):
+        meta_path, body_path = root / "articles" / f"{key}.json", root / "bodies" / f"{key}.json"
+        shard = _read_json(meta_path).get("articles", {})
+        shard_bodies = _read_json(body_path).get("bodies", {})
+        for digest in changes.removed:
+            shard.pop(digest, None)
+            shard_bodies.pop(digest, None)
+        try:
+            for digest, data in changes.added.items():
+                if digest[:2] == key:
+                    shard[digest], shard_bodies[digest] = data, body_text(bodies[digest])
+        except ContentError:  # a file changed during the build: the next build writes it
+            continue
+        _write_json(meta_path, {"articles": shard})
         _write_json(body_path, {"bodies": shard_bodies})
 
 

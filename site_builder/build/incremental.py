@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder.build.plans import NotPlannable, PlanStore, structure_key
+from site_builder.content.archive import by_slug as articles_by_slug
 from site_builder.content.article import Article
 from site_builder.site import urls
 from site_builder.site.graph import Page, see_also
@@ -64,7 +65,7 @@ def replan(edit: Edit, articles: list[Article], related: dict[str, tuple[str, ..
            targets: LinkTargets, articles_dir: Path) -> tuple[list[Page], set[str]]:
     """The pages to look at again, planned with the new articles, and the feeds to remake.
     Raises NotPlannable if the store lacks a plan it should have."""
-    by_slug = {a.slug: a for a in articles}
+    by_slug = articles_by_slug(articles)  # over an edit's lazy list: only those asked for are made
     readers = edit.store.readers(edit.edited)
     feeds = {p for p in readers if p == urls.FEED or p.endswith("/" + urls.FEED)}
     wanted = (readers - feeds) | {urls.article_path(s) for s in moved if s in by_slug}

@@ -40,9 +40,12 @@ def build_site(config: SiteConfig, progress: Progress | None = None,
     try:
         with build_lock(config.cache_dir), gc_paused():  # no cycles worth collecting in a build
             writer.recover(config.out_dir)
-            if cache is None:
-                cache = BuildCache(config.cache_dir if use_cache else None)
-            return _build_site(config, progress, previous, cache, changed, templates or TemplateMemo())
+            if cache is not None:
+                return _build_site(config, progress, previous, cache, changed, templates or TemplateMemo())
+            cache = BuildCache(config.cache_dir if use_cache else None)
+            report = _build_site(config, progress, previous, cache, changed, templates or TemplateMemo())
+            del cache  # freed while the collector is paused: resumed, it finds next to nothing new to scan
+            return report
     except OSError as exc:  # disk full, a folder we may not write: the last output stays as it was
         raise BuildError(f"cannot write: {exc.strerror or exc}", exc.filename or config.out_dir) from None
 

@@ -5,8 +5,9 @@ touches (SQLite from the standard library, in SITE/.site-builder-cache/plans.sql
   slug (`encode`), and the slugs it reads;
 - readers: article slug → the pages (and feeds) that read it: the reverse map an edit follows;
 - articles: slug → digest and structural key (what decides which pages exist and what lists
-  hold, `structure_key`): an edit that changes no structural key leaves every page's plan as it
-  was but for the articles it shows;
+  hold, `structure_key`), its place in the published list (latest first) and its file under
+  content/articles/: an edit that changes no structural key leaves every page's plan as it
+  was but for the articles it shows, and the list as it was (build/archive.py reads it);
 - shared: long tuples many pages share (a pager's paths), stored once.
 
 The store is trusted only when its token is the one the build cache recorded with the output
@@ -30,7 +31,7 @@ from site_builder.content.article import Article
 from site_builder.site.graph import LangLink, Page, Pager, ShownDate, TermRef
 from site_builder.site.tags import TagRef
 
-FORMAT = "1"
+FORMAT = "2"  # 2: articles keep their place in the list and their file
 STORE_NAME = "plans.sqlite"
 SHARED_MIN = 9  # tuples at least this long are stored once and referenced (a pager's paths)
 _TYPES = {cls.__name__: cls for cls in (TermRef, ShownDate, LangLink, Pager, TagRef)}
@@ -154,7 +155,8 @@ class PlanStore:
                 "CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, template TEXT, lang TEXT,"
                 " source TEXT, context TEXT, reads TEXT);"
                 "CREATE TABLE IF NOT EXISTS readers (slug TEXT PRIMARY KEY, paths TEXT);"
-                "CREATE TABLE IF NOT EXISTS articles (slug TEXT PRIMARY KEY, digest TEXT, skey TEXT);"
+                "CREATE TABLE IF NOT EXISTS articles (slug TEXT PRIMARY KEY, digest TEXT, skey TEXT, pos INTEGER,"
+                " file TEXT);"
                 "CREATE TABLE IF NOT EXISTS shared (key TEXT PRIMARY KEY, value TEXT);")
         return self._db
 
@@ -181,6 +183,22 @@ class PlanStore:
         """slug → (digest, structural key) of the last build."""
         return {slug: (digest, skey) for slug, digest, skey in
                 self._connect().execute("SELECT slug, digest, skey FROM articles")}
+
+    def listed(self, slugs: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """slug → (digest, structural key) of these articles, those the last build published."""
+        db = self._connect()
+        found = {}
+        for slug in slugs:
+            row = db.execute("SELECT digest, skey FROM articles WHERE slug=?", (slug,)).fetchone()
+            if row:
+                found[slug] = row
+        return found
+
+    def archive(self) -> list[tuple[str, str, str]]:
+        """(slug, digest, file) of every published article, latest first, as the last build
+        listed them; [] if a file is unknown."""
+        rows = self._connect().execute("SELECT slug, digest, file FROM articles ORDER BY pos").fetchall()
+        return rows if all(row[2] for row in rows) else []
 
     def readers(self, slugs: Iterable[str]) -> set[str]:
         """The paths of every page and feed that reads one of these articles."""
@@ -213,7 +231,7 @@ class PlanStore:
         return self._shared[key]
 
     def replace_all(self, planned: list[PlannedPage], shared: dict[str, str], feed_reads: dict[str, tuple[str, ...]],
-                    articles: list[Article], meta: dict[str, str]) -> None:
+                    articles: list[Article], meta: dict[str, str], articles_dir: str = "") -> None:
         """Every plan of a full build, into an empty store (FullPlans writes a new file)."""
         readers: dict[str, list[str]] = defaultdict(list)
         for page in planned:
@@ -229,8 +247,10 @@ class PlanStore:
                            ((p.path, p.template, p.lang, p.source, p.context, json.dumps(p.reads)) for p in planned))
             db.executemany("INSERT INTO readers VALUES (?,?)",
                            ((s, json.dumps(sorted(paths))) for s, paths in readers.items()))
-            db.executemany("INSERT INTO articles VALUES (?,?,?)",
-                           ((a.slug, a.digest, structure_key(a)) for a in articles))
+            prefix = os.path.join(articles_dir, "")
+            db.executemany("INSERT INTO articles VALUES (?,?,?,?,?)",
+                           ((a.slug, a.digest, structure_key(a), pos, _file_under(a, prefix))
+                            for pos, a in enumerate(articles)))
             db.executemany("INSERT INTO shared VALUES (?,?)", shared.items())
             db.executemany("INSERT INTO meta VALUES (?,?)", {**meta, "format": FORMAT}.items())
             db.execute("COMMIT")
@@ -254,8 +274,8 @@ class PlanStore:
                 for slug in before ^ set(page.reads):
                     self._move_reader(db, slug, page.path, slug in page.reads)
             db.executemany("INSERT OR IGNORE INTO shared VALUES (?,?)", shared.items())
-            db.executemany("INSERT OR REPLACE INTO articles VALUES (?,?,?)",
-                           ((a.slug, a.digest, structure_key(a)) for a in articles))
+            db.executemany("UPDATE articles SET digest=?, skey=? WHERE slug=?",
+                           ((a.digest, structure_key(a), a.slug) for a in articles))
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)", meta.items())
             db.execute("COMMIT")
         except BaseException:
@@ -279,6 +299,12 @@ class PlanStore:
             remove_database(self.path)
 
 
+def _file_under(a: Article, prefix: str) -> str | None:
+    """The article's file relative to content/articles/ (as the loader joined it), else None."""
+    text = str(a.source_path)
+    return text[len(prefix):].replace(os.sep, "/") if prefix and text.startswith(prefix) else None
+
+
 def new_token() -> str:
     return os.urandom(12).hex()
 
@@ -291,7 +317,8 @@ def _replace_all_job(payload: dict) -> str:
     store = PlanStore(new.parent, new.name)
     try:
         planned, shared = encode_pages(payload["pages"])
-        store.replace_all(planned, shared, payload["feeds"], payload["articles"], payload["meta"])
+        store.replace_all(planned, shared, payload["feeds"], payload["articles"], payload["meta"],
+                          payload["articles_dir"])
     except NotPlannable:
         return ""
     finally:
@@ -305,12 +332,12 @@ class FullPlans:
     they could not be kept: the next build plans everything)."""
 
     def __init__(self, store: PlanStore, pages: list[Page], feeds: dict[str, tuple[str, ...]],
-                 articles: list[Article], meta: dict[str, str], background: bool):
+                 articles: list[Article], meta: dict[str, str], background: bool, articles_dir: Path | None = None):
         from site_builder.parallel import Background
         self.store = store
         self.new = store.path.with_name(store.path.name + ".new")
         payload = {"path": str(self.new), "pages": pages, "feeds": feeds, "articles": articles,
-                   "meta": {**meta, "token": new_token()}}
+                   "meta": {**meta, "token": new_token()}, "articles_dir": str(articles_dir or "")}
         self.job = Background(_replace_all_job, payload, enabled=background)
 
     def commit(self) -> str:

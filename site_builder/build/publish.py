@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from site_builder.config import SiteConfig
 from site_builder.site.links import LinkTargets, link_warnings
-from site_builder.site_warnings import SiteWarning, WarningsAreErrors, date_warnings, load_warnings, sort_warnings
+from site_builder.site_warnings import (UNDATED, SiteWarning, WarningsAreErrors, date_warnings, future_warnings,
+                                       load_warnings, sort_warnings)
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,20 @@ def check_articles(articles: list, config: SiteConfig, today: dt.date | None = N
     if config.strict and warnings:
         raise WarningsAreErrors(warnings)
     return Checked(published, tuple(warnings), targets)
+
+
+def check_edit(articles, edited: list, targets: LinkTargets, config: SiteConfig,
+               today: dt.date | None = None) -> Checked:
+    """check_articles for an edit that moved no article (build/archive.py): the last build's
+    warnings, but the edited files' own found again. An undated one stays undated: its date
+    and translations held, and so did its partners'."""
+    today = today or dt.date.today()
+    paths = {str(a.source_path) for a in edited}
+    held = [w for w in load_warnings(config.cache_dir, today) if w.path not in paths or w.message == UNDATED]
+    warnings = sort_warnings(held + future_warnings(edited, today) + link_warnings(edited, targets, config.articles_dir))
+    if config.strict and warnings:
+        raise WarningsAreErrors(warnings)
+    return Checked(articles, tuple(warnings), targets)
 
 
 def replay_warnings(config: SiteConfig, cache_dir, today: dt.date | None = None) -> tuple[SiteWarning, ...]:

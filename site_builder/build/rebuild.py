@@ -9,23 +9,27 @@ import json
 import os
 import time
 from dataclasses import replace
+from collections.abc import Sequence
 from pathlib import Path
 
 from site_builder.build import writer
-from site_builder.build.cache import BuildCache, OutputRecord, known_json, trusted_files
+from site_builder.build.archive import QuickEdit, quick_edit
+from site_builder.build.cache import ArticleChanges, BuildCache, OutputRecord, known_json, trusted_files
 from site_builder.build.design import Design
 from site_builder.build.fingerprint import fingerprint
 from site_builder.build.incremental import Edit, find_edit
 from site_builder.build.plans import NotPlannable, PlanStore, encode_pages, new_token
-from site_builder.build.publish import check_articles
+from site_builder.build.publish import Checked, check_articles, check_edit
 from site_builder.build.render_stage import SEARCH_DIR, KeepPlans, Rendition, outputs_intact, render
 from site_builder.build.report import BuildReport, Progress
 from site_builder.build.unchanged import out_dirs_snapshot, outputs_as_recorded
 from site_builder.config import SiteConfig
-from site_builder.content.article import Article
+from site_builder.content.archive import by_slug, digests_of
+from site_builder.content.article import Article, article_to_json
 from site_builder.content.loader import load_articles
 from site_builder.render.themes import TemplateMemo
-from site_builder.site_warnings import SiteWarning, save_warnings
+from site_builder.site.links import LinkTargets
+from site_builder.site_warnings import save_warnings
 
 
 def build_changed(config: SiteConfig, cache: BuildCache, design: Design, files: dict, started: float,
@@ -34,38 +38,31 @@ def build_changed(config: SiteConfig, cache: BuildCache, design: Design, files: 
     """The build after the quick look found something to do (or could not tell). `files`: the
     article files' stat as a command-line build took it ({} for a dev server)."""
     prior = cache.previous_outputs(config.out_dir) if config.out_dir.is_dir() else {}
-    trusted = trusted_files(cache.files, files["stat"]) if files else None
-    articles = load_articles(config.articles_dir, cache.articles, config.jobs,
-                             snapshot=cache.snapshot if cache.write_behind else None,
-                             changed=_changed_articles(config, changed), unchanged=trusted)
-    if files:  # what each file held when looked at: the next build trusts it while its stat holds
-        files["digests"] = _digests_by_file(config.articles_dir, articles, trusted)
-    checked = check_articles(articles, config)  # drafts left out; warnings (--strict stops here)
-    articles = checked.articles
-    # Search index and related briefings depend on every article's text.
-    search_fp = fingerprint((design.code, [a.digest for a in articles]))
-    site_fp = fingerprint((*design.parts, search_fp))
     # Outputs removed or cut short by hand since the last build: no edit path (it keeps outputs by
     # name), the full plan finds and remakes them. A dev server's records are its own.
     intact = None if previous is not None else bool(prior) and outputs_as_recorded(cache, config.out_dir, prior)
-    if prior and cache.site_fp == site_fp and (outputs_intact(prior, config.out_dir) if intact is None else intact):
-        if files:  # the stat check could not vouch for them (touched, just changed, no record):
-            # record what they are now, so that the next build can
-            cache.save(articles=cache.articles, bodies={a.digest: a for a in articles}, pages=cache.pages,
-                       out_dir=config.out_dir, related=cache.related, site_fp=site_fp,
-                       page_count=cache.page_count, files=files)
-        save_warnings(cache.root, list(checked.warnings))
-        return _nothing_to_do(len(articles), cache, prior, started, checked.warnings)
     store = PlanStore(config.cache_dir) if cache.root is not None else None
     expected = {"token": cache.plans_token, "out_dir": str(config.out_dir), "design": fingerprint(design.parts)}
-    edit = (find_edit(store, expected, articles)
-            if store is not None and prior and intact is not False and cache.plans_token else None)
+    quick = (quick_edit(config, cache, store, expected, files)
+             if files and store is not None and intact and cache.plans_token else None)
+    articles, checked = _load_and_check(config, cache, files, changed, quick)
+    # Search index and related briefings depend on every article's text.
+    search_fp = fingerprint((design.code, digests_of(articles)))
+    site_fp = fingerprint((*design.parts, search_fp))
+    if quick is None and prior and cache.site_fp == site_fp and (
+            outputs_intact(prior, config.out_dir) if intact is None else intact):
+        return _nothing_to_do(config, cache, articles, checked, prior, files, site_fp, started)
+    edit = quick.edit if quick is not None else (
+        find_edit(store, expected, articles)
+        if store is not None and prior and intact is not False and cache.plans_token else None)
     keep = KeepPlans(store, {k: v for k, v in expected.items() if k != "token"},
                      background=not cache.write_behind) if store is not None else None
     try:
         made, digests, known, written, shards = _stage_and_commit(
             config, cache, design, articles, checked, prior, previous, search_fp, progress, templates, edit, keep)
     except NotPlannable:  # the store lacked a plan it should have had: plan everything
+        if quick is not None:  # the whole list, then
+            articles, checked = _load_and_check(config, cache, files, changed, None)
         made, digests, known, written, shards = _stage_and_commit(
             config, cache, design, articles, checked, prior, previous, search_fp, progress, templates, None, keep)
     fp_of = dict(made.fp_of)
@@ -74,10 +71,13 @@ def build_changed(config: SiteConfig, cache: BuildCache, design: Design, files: 
     save_warnings(cache.root, list(checked.warnings))
     known_articles = cache.articles_written(shards)
     if known_articles is None:
-        known_articles = known_json(articles, cache.articles)
+        known_articles = (known_json(articles, cache.articles) if quick is None else
+                          ArticleChanges({a.digest: d for a in quick.edited if (d := article_to_json(a)) is not None},
+                                         quick.replaced))
     token = _save_plans(store, made, articles, edit, expected) if store is not None else ""
     search = made.search
-    cache.save(articles=known_articles, bodies={a.digest: a for a in articles}, pages=records,
+    bodies = {a.digest: a for a in (articles if quick is None else quick.edited)}
+    cache.save(articles=known_articles, bodies=bodies, pages=records,
                out_dir=config.out_dir, site_fp=site_fp, page_count=made.page_count, files=files,
                related={"fp": search_fp, "slugs": {k: list(v) for k, v in sorted(made.related.items())}},
                search=replace(search.state, code=design.code) if search is not None else None, plans_token=token,
@@ -89,6 +89,42 @@ def build_changed(config: SiteConfig, cache: BuildCache, design: Design, files: 
                        planned=len(made.planned.pages),
                        search="reused" if search is None else "rebuilt" if search.full else "updated",
                        warnings=tuple(cache.warnings) + made.notes + checked.warnings)
+
+
+def _load_and_check(config: SiteConfig, cache: BuildCache, files: dict, changed: set[Path] | None,
+                    quick: QuickEdit | None) -> tuple[Sequence[Article], Checked]:
+    """The published articles and their warnings: an edit's lazy list, or every article loaded
+    (cached ones unread) and checked (drafts left out; --strict stops here)."""
+    if quick is not None:
+        files["digests"] = quick.digests
+        return quick.articles, check_edit(quick.articles, list(quick.edited), _link_targets(quick), config)
+    trusted = trusted_files(cache.files, files["stat"]) if files else None
+    articles = load_articles(config.articles_dir, cache.articles, config.jobs,
+                             snapshot=cache.snapshot if cache.write_behind else None,
+                             changed=_changed_articles(config, changed), unchanged=trusted)
+    if files:  # what each file held when looked at: the next build trusts it while its stat holds
+        files["digests"] = _digests_by_file(config.articles_dir, articles, trusted)
+    checked = check_articles(articles, config)
+    return checked.articles, checked
+
+
+def _link_targets(quick: QuickEdit) -> LinkTargets:
+    """What a .md link can name, from the list's columns (its files are not links: quick_edit)."""
+    rows = quick.articles.rows()
+    return LinkTargets({row.file: row.slug for row in rows}, frozenset(row.slug for row in rows))
+
+
+def _nothing_to_do(config: SiteConfig, cache: BuildCache, articles: Sequence[Article], checked: Checked,
+                   prior: dict[str, OutputRecord], files: dict, site_fp: str, started: float) -> BuildReport:
+    if files:  # the stat check could not vouch for them (touched, just changed, no record):
+        # record what they are now, so that the next build can
+        cache.save(articles=cache.articles, bodies={a.digest: a for a in articles}, pages=cache.pages,
+                   out_dir=config.out_dir, related=cache.related, site_fp=site_fp,
+                   page_count=cache.page_count, files=files)
+    save_warnings(cache.root, list(checked.warnings))
+    return BuildReport(articles=len(articles), pages=cache.page_count, files=len(prior), bytes_written=0,
+                       seconds=time.perf_counter() - started, warnings=tuple(cache.warnings) + checked.warnings,
+                       digests={p: rec.digest for p, rec in prior.items()}, rendered=0)
 
 
 def _records(digests: dict[str, str], fp_of: dict[str, str], out: writer.OutputSet,
@@ -114,13 +150,6 @@ def _digests_by_file(articles_dir: Path, articles: list[Article], trusted: dict[
         if a.digest not in known:
             digests[str(a.source_path)[len(base):].replace(os.sep, "/")] = a.digest
     return digests
-
-
-def _nothing_to_do(articles: int, cache: BuildCache, prior: dict[str, OutputRecord], started: float,
-                   warnings: tuple[SiteWarning, ...]) -> BuildReport:
-    return BuildReport(articles=articles, pages=cache.page_count, files=len(prior), bytes_written=0,
-                       seconds=time.perf_counter() - started, warnings=tuple(cache.warnings) + warnings,
-                       digests={p: rec.digest for p, rec in prior.items()}, rendered=0)
 
 
 def _changed_articles(config: SiteConfig, changed: set[Path] | None) -> set[str] | None:
@@ -174,8 +203,8 @@ def _save_plans(store: PlanStore, made: Rendition, articles: list[Article], edit
     token = new_token()
     try:
         planned, shared = encode_pages(made.planned.pages)
-        edited = set(edit.edited)
-        store.update(planned, shared, [a for a in articles if a.slug in edited],
+        listed = by_slug(articles)
+        store.update(planned, shared, [listed[slug] for slug in edit.edited],
                      {**expected, "token": token, "notes": json.dumps(list(made.notes))})
     except NotPlannable:
         store.forget()

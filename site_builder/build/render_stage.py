@@ -23,6 +23,7 @@ from site_builder.build.guard import MARKER, MARKER_TEXT
 from site_builder.build.incremental import Edit, related_moved, replan
 from site_builder.build.plans import FullPlans, PlanStore
 from site_builder.config import SiteConfig
+from site_builder.content.archive import by_slug
 from site_builder.content.article import Article, article_from_json, body_text
 from site_builder.parallel import PARALLEL_MIN
 from site_builder.render import feeds
@@ -131,7 +132,7 @@ def files_present(records: dict[str, OutputRecord], out_dir: Path) -> bool:
 def _old_article(cache: BuildCache) -> Callable[[str], Article | None]:
     """digest → the article as the cache knows it (an edited file's previous version)."""
     def old(digest: str) -> Article | None:
-        data, body = cache.articles.get(digest), cache.body(digest)
+        data, body = cache.article_json(digest), cache.body(digest)
         if data is None or body is None:
             return None
         return article_from_json(data, Path(data.get("slug", "")), digest, body)
@@ -274,7 +275,8 @@ def render(config: SiteConfig, cache: BuildCache, design: Design, articles: list
         if edit is None and keep_plans is not None:
             plans = FullPlans(keep_plans.store, planned.pages, feeds.feed_reads(planned.graph), articles,
                               {**keep_plans.meta, "notes": json.dumps(list(notes))},
-                              background=keep_plans.background and len(planned.pages) >= PARALLEL_MIN)
+                              background=keep_plans.background and len(planned.pages) >= PARALLEL_MIN,
+                              articles_dir=config.articles_dir)
         out, rendered = _render_pages(config, design, articles, planned, prior, staging, search, progress, templates)
         if edit is None:
             add_site_files(out, config, design.theme, design.site, planned.graph, planned.pages)
@@ -311,7 +313,7 @@ def _render_pages(config: SiteConfig, design: Design, articles: list[Article], p
                 if not _is_current(prior.get(page.path), fps[i], os.path.join(out_base, page.path))]
     env = templates.environment(design.chain, design.theme)
     # Markdown is rendered where it is needed: inside the page workers, for the pages to render.
-    html_of = RenderedArticles({a.slug: a for a in articles},
+    html_of = RenderedArticles(by_slug(articles),
                                {p.context["article"].slug: p.context["links"] for p in pages if "links" in p.context})
     if search is not None:
         html_of.add_rendered(search.html)

@@ -76,7 +76,10 @@ class StateSummary:
 
 def stat_signature(stat: dict[str, list]) -> str:
     """One value for the stat of every article file (equal signatures: equal stats)."""
-    return hashlib.blake2b(marshal.dumps(sorted(stat.items())), digest_size=16).hexdigest()  # marshal: C speed
+    # marshal: C speed. Version 2 writes no back-references: from version 3 on, an object that
+    # something else also holds (a refcount above one) is written differently, so equal stats
+    # could sign differently.
+    return hashlib.blake2b(marshal.dumps(sorted(stat.items()), 2), digest_size=16).hexdigest()
 
 
 def remove_database(path: Path, main_file: bool = True) -> None:

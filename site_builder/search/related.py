@@ -16,6 +16,7 @@ from itertools import compress, repeat
 from operator import is_not, mul
 from typing import Callable, Iterable, Mapping, Protocol
 
+from site_builder.content.archive import slugs_of
 from site_builder.parallel import gc_paused
 
 TOP_TERMS = 10        # distinctive words kept per article
@@ -114,7 +115,8 @@ class Holders:
         return got
 
 
-def _related_of(i: int, articles, by_slug, vec: Vector, top: Callable[[str], list], limit: int) -> tuple[str, ...]:
+def _related_of(i: int, articles, slugs: list[str], by_slug, vec: Vector, top: Callable[[str], list],
+                limit: int) -> tuple[str, ...]:
     a = articles[i]
     chosen = [s for s in dict.fromkeys(a.translations) if s in by_slug and s != a.slug][:limit]
     scores: dict[int, float] = defaultdict(float)
@@ -123,7 +125,7 @@ def _related_of(i: int, articles, by_slug, vec: Vector, top: Callable[[str], lis
             scores[j] += v * other_v
     scores.pop(i, None)
     for _, j in heapq.nsmallest(limit + len(chosen), [(-s, -j) for j, s in scores.items()]):
-        slug = articles[-j].slug
+        slug = slugs[-j]
         if len(chosen) < limit and slug not in chosen:
             chosen.append(slug)
     return tuple(chosen)
@@ -132,8 +134,9 @@ def _related_of(i: int, articles, by_slug, vec: Vector, top: Callable[[str], lis
 def _related_job(payload: dict, lo: int, hi: int) -> list[tuple[str, ...]]:
     articles, by_slug, vectors, holders, limit = (payload["articles"], payload["by_slug"], payload["vectors"],
                                                    payload["holders"], payload["limit"])
+    slugs = payload["slugs"]
     with gc_paused():
-        return [_related_of(i, articles, by_slug, vectors[i], holders.top, limit) for i in range(lo, hi)]
+        return [_related_of(i, articles, slugs, by_slug, vectors[i], holders.top, limit) for i in range(lo, hi)]
 
 
 def related_all(articles, vectors: list[Vector], limit: int = LIMIT, jobs: int = 1) -> dict[str, tuple[str, ...]]:
@@ -143,7 +146,7 @@ def related_all(articles, vectors: list[Vector], limit: int = LIMIT, jobs: int =
     from site_builder.parallel import chunked_map
     with gc_paused():
         payload = {"articles": articles, "by_slug": {a.slug: a for a in articles}, "vectors": vectors,
-                   "holders": Holders(vectors), "limit": limit}
+                   "holders": Holders(vectors), "limit": limit, "slugs": [a.slug for a in articles]}
         chunks = chunked_map(_related_job, len(articles), payload, jobs)
         return dict(zip((a.slug for a in articles), (r for chunk in chunks for r in chunk)))
 
@@ -197,12 +200,12 @@ class _After:
 class _Slugs:
     """`slug in` the articles, the set made only if an article to rescore has translations."""
 
-    def __init__(self, articles):
-        self.articles, self.slugs = articles, None
+    def __init__(self, slugs: list[str]):
+        self.listed, self.slugs = slugs, None
 
     def __contains__(self, slug: str) -> bool:
         if self.slugs is None:
-            self.slugs = {a.slug for a in self.articles}
+            self.slugs = set(self.listed)
         return slug in self.slugs
 
 
@@ -222,10 +225,11 @@ def update_related_from(articles, source: VectorSource, new_vectors: dict[int, V
         for w in sorted(words):
             if source.top(w, POSTING_CAP) != after.top(w):
                 rescore.update(after.holders(w))
-        by_slug = _Slugs(articles)
+        slugs = slugs_of(articles)
+        by_slug = _Slugs(slugs)
         related = dict(old_related)
         for i in sorted(rescore):
-            related[articles[i].slug] = _related_of(i, articles, by_slug, after.vector(i), after.top, limit)
+            related[slugs[i]] = _related_of(i, articles, slugs, by_slug, after.vector(i), after.top, limit)
         return {i: (old[i], vec) for i, vec in moved.items()}, related
 
 

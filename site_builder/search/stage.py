@@ -10,7 +10,7 @@ import shutil
 from array import array
 from dataclasses import dataclass, field
 from itertools import compress, count
-from operator import attrgetter, ne
+from operator import ne
 from pathlib import Path
 from typing import Callable, Protocol, Sequence
 
@@ -22,6 +22,7 @@ from site_builder.search import partial as spart
 from site_builder.search import tokens as stok
 from site_builder.site import urls
 from site_builder import files
+from site_builder.content.archive import digests_of, slugs_of
 from site_builder.content.article import Article, body_text
 from site_builder.markdown import render_markdown
 from site_builder.parallel import PARALLEL_MIN, Background, chunked_map, ordered_map
@@ -215,8 +216,8 @@ def build_search(articles: list[Article], fp: str, previous: PreviousSearch | No
     n = len(articles)
     df: dict[str, int] = {}
     for partial in partials:
-        for term, count in partial.document_frequencies():
-            df[term] = df.get(term, 0) + count
+        for term, held in partial.document_frequencies():
+            df[term] = df.get(term, 0) + held
     idf_of = rel.idf_table(df, n)
     del df
     vectors = [rel.vector_of(terms.split(_TERM_SEP) if terms else (), values, idf_of.get)
@@ -249,11 +250,11 @@ def _changed(articles: list[Article], previous: PreviousSearch) -> tuple[list[in
     """The ids of the edited and appended articles, and the last build's digests."""
     slugs, digests = previous.docs()
     before = len(slugs)
-    if slugs != list(map(attrgetter("slug"), articles[:before])):
+    if slugs != slugs_of(articles[:before]):
         raise NeedsFullBuild("articles removed, re-dated or added before the latest")
     if rel.doc_count_bucket(len(articles)) != rel.doc_count_bucket(before):
         raise NeedsFullBuild("article count moved every word's idf")
-    changed = list(compress(count(), map(ne, map(attrgetter("digest"), articles[:before]), digests)))
+    changed = list(compress(count(), map(ne, digests_of(articles[:before]), digests)))
     changed += range(before, len(articles))
     if len(changed) > MAX_CHANGED or not all(articles[i].digest for i in changed):
         raise NeedsFullBuild(f"{len(changed)} articles changed")

@@ -1,0 +1,123 @@
+"""An edit found without reading the archive: from the article files' stat, the records of the
+last build and its plan store.
+
+A command-line build of a large archive after an edit used to load every article (from the
+cache), check them all and compare them all with the plan store, to find that a few files
+changed and that none of them moved in any list. Here the stat says which files changed; only
+those are parsed; the plan store says whether each kept its structural key (plans.structure_key)
+and gives the published list as it was (slug, digest, file, in order). The build then goes on
+with that list as LazyArticles (content/archive.py): an article of it is made from the cache
+only when a page, the search update or the related briefings read it.
+
+Anything else (a file added, removed or linked, a changed structural key, records or plans that
+do not describe the live output, more than MAX_EDITED files changed) returns None: the build
+loads everything as before.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from site_builder.build.cache import BuildCache, trusted_files
+from site_builder.build.incremental import MAX_EDITED, Edit
+from site_builder.build.plans import PlanStore, structure_key
+from site_builder.config import SiteConfig
+from site_builder.content.archive import ArchiveRow, LazyArticles
+from site_builder.content.article import Article, FileBody, article_from_json, file_digest, parse_article
+from site_builder.errors import ContentError, Problem
+from site_builder.site_warnings import WARNINGS_FILE
+
+
+@dataclass(frozen=True)
+class QuickEdit:
+    """The published list with the edited articles in it, and what the build records of them."""
+    articles: LazyArticles
+    edited: tuple[Article, ...]
+    replaced: frozenset[str]   # the edited files' previous digests
+    digests: dict[str, str]    # article file → digest, of every file
+    edit: Edit
+
+
+def quick_edit(config: SiteConfig, cache: BuildCache, store: PlanStore, expected: dict[str, str],
+               files: dict) -> QuickEdit | None:
+    """The edit, if the stat shows files changed in place and the plan store describes the last
+    build; else None. Raises ContentError for an edited file that does not parse."""
+    last, now = cache.files, files.get("stat")
+    if not last or not now or last.get("stat", {}).keys() != now.keys() or any(key[4] for key in now.values()):
+        return None  # a file added, removed or linked: the full load sorts it out
+    trusted = trusted_files(last, now)
+    changed = [rel for rel in now if rel not in trusted]
+    if not changed or len(changed) > MAX_EDITED or not (config.cache_dir / WARNINGS_FILE).exists():
+        return None
+    meta = store.meta()
+    if not meta or any(meta.get(k) != v for k, v in expected.items()):
+        return None
+    old_digests = last.get("digests", {})
+    parsed = _parse(config.articles_dir, changed)
+    edited = {rel: a for rel, a in parsed.items() if a.digest != old_digests.get(rel)}
+    if not edited:
+        return None  # only touched: the full path records their stat
+    listed = store.listed(a.slug for a in edited.values())
+    for rel, a in edited.items():
+        row = listed.get(a.slug)
+        if row is None or row[0] != old_digests.get(rel) or row[1] != structure_key(a):
+            return None
+    rows = store.archive()
+    if not rows:
+        return None
+    new_digest = {a.slug: a.digest for a in edited.values()}
+    rows = [ArchiveRow(s, new_digest.get(s, d), f) for s, d, f in rows]
+    made = {a.digest: a for a in edited.values()}
+    articles = LazyArticles(rows, made, _maker(config.articles_dir, cache))
+    digests = dict(trusted)
+    digests.update({rel: a.digest for rel, a in parsed.items()})
+    edit = Edit(store, tuple(sorted(new_digest)), tuple(json.loads(meta.get("notes", "[]"))))
+    return QuickEdit(articles, tuple(edited.values()), frozenset(old_digests[rel] for rel in edited), digests, edit)
+
+
+def _parse(articles_dir: Path, rels: list[str]) -> dict[str, Article]:
+    """The changed files, parsed; every problem raised together, as a full load would."""
+    parsed: dict[str, Article] = {}
+    problems: list[Problem] = []
+    for rel in sorted(rels):
+        try:
+            parsed[rel] = _parse_file(articles_dir / rel, rel)
+        except ContentError as err:
+            problems.extend(err.problems)
+    if problems:
+        raise ContentError(sorted(problems, key=lambda p: (str(p.path), p.line or 0)))
+    return parsed
+
+
+def _parse_file(path: Path, rel: str, digest: str | None = None) -> Article:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ContentError(Problem(path, None, f"cannot read: {exc.strerror}")) from None
+    found = file_digest(rel, data)
+    if digest is not None and found != digest:
+        raise ContentError(Problem(path, None, "changed during the build; build again"))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ContentError(Problem(path, data[: exc.start].count(b"\n") + 1, "not valid UTF-8 text")) from None
+    return parse_article(path, text.lstrip("\ufeff"), digest=found)
+
+
+def _maker(articles_dir: Path, cache: BuildCache):
+    """ArchiveRow → its Article: from the cache (its body read from the file when used), or
+    parsed again when the cache lacks it; the file must still be the version listed."""
+    base = str(articles_dir)
+
+    def make(row: ArchiveRow) -> Article:
+        path = Path(os.path.join(base, row.file))
+        data = cache.article_json(row.digest)
+        if data is not None:
+            try:
+                return article_from_json(data, path, row.digest, FileBody(path, row.file, row.digest))
+            except (ValueError, TypeError, KeyError, AttributeError):
+                pass
+        return _parse_file(path, row.file, row.digest)
+    return make
