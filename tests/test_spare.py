@@ -295,3 +295,18 @@ def test_a_spare_behind_by_most_files_is_replaced_by_a_fresh_staging(tmp_path, m
     assert commit(out, everything).record is not None   # 1 of 11 changed last time
     assert commit(out, {**everything, "index.html": b"4"}).record is None  # all 10 changed
     assert commit(out, {**everything, "index.html": b"5"}).record is not None
+
+
+def test_only_a_file_made_as_recorded_but_gone_from_live_counts_as_missing(tmp_path: Path):
+    from site_builder.build.writer import OutputSet
+    from site_builder.files import digest
+    live = tmp_path / "out"
+    live.mkdir()
+    (live / "same.html").write_bytes(b"old")
+    (live / "edited.html").write_bytes(b"old")
+    out = OutputSet()
+    for name, data in [("same.html", b"old"), ("edited.html", b"a longer new text"), ("gone.html", b"x")]:
+        out.add(name, data, "test")
+    known = {"same.html": digest(b"old"), "edited.html": digest(b"old"), "gone.html": digest(b"x")}
+    # edited.html has other bytes now and is written anyway: not "missing", though its size differs
+    assert out.missing_from(live, known, out.digests()) == {"gone.html"}

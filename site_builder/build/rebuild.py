@@ -176,7 +176,7 @@ def _stage_and_commit(config: SiteConfig, cache: BuildCache, design: Design, art
             made.out.reuse(prior, config.out_dir)
             digests = made.out.digests()
             known = previous if previous is not None else {p: rec.digest for p, rec in prior.items()}
-            missing = made.out.missing_from(config.out_dir, known)
+            missing = made.out.missing_from(config.out_dir, known, digests)
             if missing:  # removed by hand: what the live tree lacks is written (and reported) again
                 known = {p: d for p, d in known.items() if p not in missing}
             if digests != known or not config.out_dir.is_dir():

@@ -77,12 +77,14 @@ class OutputSet:
                 del self.files[path]
                 self.kept[path] = (rec.digest, rec.size)
 
-    def missing_from(self, out_dir: Path, known: dict[str, str]) -> set[str]:
-        """Paths made again that the live output is known to have but has not, with their size
-        (deleted or cut short by hand): the records say more than the live tree holds."""
+    def missing_from(self, out_dir: Path, known: dict[str, str], digests: dict[str, str]) -> set[str]:
+        """Paths made again with the bytes the live output is known to have (`known`: path →
+        digest), which the live output has not as made (deleted or cut short by hand): the
+        records say more than the live tree holds. A file made anew (another digest) is
+        written anyway."""
         base = str(out_dir)
         made = [(p, len(data)) for p, data in self.files.items()] + [(p, n) for p, (_, n) in self.staged.items()]
-        return {p for p, n in made if p in known and _size(os.path.join(base, p)) != n}
+        return {p for p, n in made if known.get(p) == digests[p] and _size(os.path.join(base, p)) != n}
 
     def digests(self) -> dict[str, str]:
         found = {p: digest(d) for p, d in self.files.items()}
