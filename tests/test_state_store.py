@@ -75,8 +75,8 @@ def test_records_of_an_older_format_are_ignored_and_replaced_by_this_one(tmp_pat
 
 
 def test_a_record_naming_a_path_outside_the_output_voids_all_records(tmp_path: Path):
-    """The names are checked by one pattern over all of them joined by newlines: a name that
-    smuggles a newline and a climb out of the output must not pass as two plain names."""
+    """The names are checked all at once, joined by newlines: a name that smuggles a newline and
+    a climb out of the output must not pass as two plain names."""
     for forged in ("../outside.html", "a/../../outside.html", "ok\n../../outside.html", "/etc/passwd", ""):
         written = state(3)
         written.pages[forged] = OutputRecord("fp", "d", 1)

@@ -151,7 +151,7 @@ class BuildCache:
         store = open_store(self.root, self.warnings)
         if store is None:
             return None
-        if store.code != code or any(rec.fp != store.fp for rec in records.values()):
+        if store.code != code or store.fp != self.related.get("fp"):  # the index these records are of
             store.close()
             return None
         return store

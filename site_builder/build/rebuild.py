@@ -65,9 +65,7 @@ def build_changed(config: SiteConfig, cache: BuildCache, design: Design, files: 
             articles, checked = _load_and_check(config, cache, files, changed, None)
         made, digests, known, written, shards = _stage_and_commit(
             config, cache, design, articles, checked, prior, previous, search_fp, progress, templates, None, keep)
-    fp_of = dict(made.fp_of)
-    fp_of.update({p: search_fp for p in digests if p.startswith(SEARCH_DIR)})
-    records = _records(digests, fp_of, made.out, prior)
+    records = _records(digests, made.fp_of, made.out, prior)
     save_warnings(cache.root, list(checked.warnings))
     known_articles = cache.articles_written(shards)
     if known_articles is None:
@@ -82,7 +80,7 @@ def build_changed(config: SiteConfig, cache: BuildCache, design: Design, files: 
                related={"fp": search_fp, "slugs": {k: list(v) for k, v in sorted(made.related.items())}},
                search=replace(search.state, code=design.code) if search is not None else None, plans_token=token,
                out_dirs=out_dirs_snapshot(config.out_dir, records) if files else None)  # late: older folder times
-    written_paths = sorted(p for p in digests.keys() | known.keys() if digests.get(p) != known.get(p))
+    written_paths = sorted({p for p, _ in digests.items() ^ known.items()})
     return BuildReport(articles=len(articles), pages=made.page_count, files=len(digests),
                        bytes_written=written, seconds=time.perf_counter() - started,
                        changed=tuple(written_paths), digests=digests, rendered=made.rendered,
@@ -129,11 +127,13 @@ def _nothing_to_do(config: SiteConfig, cache: BuildCache, articles: Sequence[Art
 
 def _records(digests: dict[str, str], fp_of: dict[str, str], out: writer.OutputSet,
              prior: dict[str, OutputRecord]) -> dict[str, OutputRecord]:
-    """Each output's record: the last build's where nothing about it changed (an edit keeps
-    100,000 of them), a new one for the rest."""
-    records = {}
-    for path, digest in digests.items():
-        rec, fp = prior.get(path), fp_of.get(path, "")
+    """Each output's record: the last build's where the output was kept as recorded (an edit
+    keeps 100,000 of them), a new one for the rest. A search file's record has no fingerprint:
+    the records' related_fp says which index they belong to."""
+    records = {p: prior[p] for p in out.as_recorded}
+    for path in digests.keys() - out.as_recorded:
+        digest, rec = digests[path], prior.get(path)
+        fp = "" if path.startswith(SEARCH_DIR) else fp_of.get(path, "")
         if rec is None or rec.digest != digest or rec.fp != fp:
             rec = OutputRecord(fp, digest, out.size(path))
         records[path] = rec

@@ -202,7 +202,7 @@ def _search_stage(config: SiteConfig, cache: BuildCache, design: Design, article
     out_base = str(config.out_dir)
     search_prior = {p: rec for p, rec in prior.items() if p.startswith(SEARCH_DIR)}
     if (cache.related.get("fp") == search_fp and bool(search_prior)
-            and all(_is_current(rec, search_fp, os.path.join(out_base, p)) for p, rec in search_prior.items())):
+            and all(_is_current(rec, rec.fp, os.path.join(out_base, p)) for p, rec in search_prior.items())):
         return None
     # An update rewrites only the index files an edit changes and keeps the others as
     # recorded: only if they are all still there.
@@ -357,9 +357,8 @@ def _claim_search_files(out: writer.OutputSet, search: SearchOutcome | None,
             out.stage(SEARCH_DIR + name, digest, "search index", size)
         return
     updated = {} if search is None else search.files
-    for path, rec in search_prior.items():
-        if path[len(SEARCH_DIR):] not in updated:
-            out.keep(path, rec.digest, "search index", rec.size)
+    start = len(SEARCH_DIR)
+    out.keep_records(((p, rec) for p, rec in search_prior.items() if p[start:] not in updated), "search index")
     for name, data in updated.items():
         if data is not None:
             out.add(SEARCH_DIR + name, data, "search index")

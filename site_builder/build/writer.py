@@ -45,6 +45,7 @@ class OutputSet:
         self.kept: dict[str, tuple[str, int]] = {}      # (digest, size): unchanged in the live output
         self.staged: dict[str, tuple[str, int]] = {}    # (digest, size): written into staging already
         self.sources: dict[str, str] = {}
+        self.as_recorded: set[str] = set()  # kept with the last build's record, fingerprint and all
 
     def keep(self, path: str, digest: str, source: str, size: int) -> None:
         """Claim a path whose file in the live output is already what this build would write."""
@@ -53,10 +54,12 @@ class OutputSet:
 
     def keep_records(self, records: Iterable[tuple[str, OutputRecord]], source: str) -> None:
         """keep() for many paths of the last build's records (whose names were checked when they
-        were read), but those claimed already: an edit keeps 100,000 of them."""
+        were read), but those claimed already: an edit keeps 100,000 of them. Their records
+        stay as they are (as_recorded): the caller keeps only outputs made from what they were."""
         kept = {p: (rec.digest, rec.size) for p, rec in records if p not in self.sources}
         self.sources.update(dict.fromkeys(kept, source))
         self.kept.update(kept)
+        self.as_recorded.update(kept)
 
     def stage(self, path: str, digest: str, source: str, size: int) -> None:
         """Claim a path a worker has written into the staging folder."""
@@ -90,7 +93,7 @@ class OutputSet:
         found = {p: digest(d) for p, d in self.files.items()}
         found.update({p: d for p, (d, _) in self.kept.items()})
         found.update({p: d for p, (d, _) in self.staged.items()})
-        return dict(sorted(found.items()))
+        return found
 
     def size(self, path: str) -> int:
         if path in self.files:
