@@ -28,6 +28,7 @@ from typing import Callable, Iterable
 
 from site_builder.build.state_store import remove_database
 from site_builder.content.article import Article
+from site_builder.render.feeds import FeedPlan
 from site_builder.site.graph import LangLink, Page, Pager, ShownDate, TermRef
 from site_builder.site.tags import TagRef
 
@@ -157,7 +158,8 @@ class PlanStore:
                 "CREATE TABLE IF NOT EXISTS readers (slug TEXT PRIMARY KEY, paths TEXT);"
                 "CREATE TABLE IF NOT EXISTS articles (slug TEXT PRIMARY KEY, digest TEXT, skey TEXT, pos INTEGER,"
                 " file TEXT);"
-                "CREATE TABLE IF NOT EXISTS shared (key TEXT PRIMARY KEY, value TEXT);")
+                "CREATE TABLE IF NOT EXISTS shared (key TEXT PRIMARY KEY, value TEXT);"
+                "CREATE TABLE IF NOT EXISTS feeds (path TEXT PRIMARY KEY, plan TEXT);")
         return self._db
 
     def close(self) -> None:
@@ -200,6 +202,18 @@ class PlanStore:
         rows = self._connect().execute("SELECT slug, digest, file FROM articles ORDER BY pos").fetchall()
         return rows if all(row[2] for row in rows) else []
 
+    def feeds(self, paths: Iterable[str]) -> dict[str, FeedPlan]:
+        """The plans of these feeds (those the store has)."""
+        db = self._connect()
+        found = {}
+        for path in sorted(paths):
+            row = db.execute("SELECT plan FROM feeds WHERE path=?", (path,)).fetchone()
+            if row:
+                raw = json.loads(row[0])
+                found[path] = FeedPlan(raw["lang"], tuple(raw["slugs"]), tuple(raw["languages"]),
+                                       tuple((t, TagRef(name, slug)) for t, name, slug in raw["tags"]))
+        return found
+
     def readers(self, slugs: Iterable[str]) -> set[str]:
         """The paths of every page and feed that reads one of these articles."""
         found: set[str] = set()
@@ -230,15 +244,15 @@ class PlanStore:
             self._shared[key] = json.loads(row[0])
         return self._shared[key]
 
-    def replace_all(self, planned: list[PlannedPage], shared: dict[str, str], feed_reads: dict[str, tuple[str, ...]],
+    def replace_all(self, planned: list[PlannedPage], shared: dict[str, str], feeds: dict[str, FeedPlan],
                     articles: list[Article], meta: dict[str, str], articles_dir: str = "") -> None:
         """Every plan of a full build, into an empty store (FullPlans writes a new file)."""
         readers: dict[str, list[str]] = defaultdict(list)
         for page in planned:
             for slug in page.reads:
                 readers[slug].append(page.path)
-        for path, slugs in sorted(feed_reads.items()):
-            for slug in slugs:
+        for path, feed in sorted(feeds.items()):
+            for slug in feed.slugs:
                 readers[slug].append(path)
         db = self._connect()
         db.execute("BEGIN")
@@ -252,6 +266,7 @@ class PlanStore:
                            ((a.slug, a.digest, structure_key(a), pos, _file_under(a, prefix))
                             for pos, a in enumerate(articles)))
             db.executemany("INSERT INTO shared VALUES (?,?)", shared.items())
+            db.executemany("INSERT INTO feeds VALUES (?,?)", ((path, _feed_json(feed)) for path, feed in feeds.items()))
             db.executemany("INSERT INTO meta VALUES (?,?)", {**meta, "format": FORMAT}.items())
             db.execute("COMMIT")
         except BaseException:
@@ -299,6 +314,11 @@ class PlanStore:
             remove_database(self.path)
 
 
+def _feed_json(feed: FeedPlan) -> str:
+    return json.dumps({"lang": feed.lang, "slugs": feed.slugs, "languages": feed.languages,
+                       "tags": [[t, ref.name, ref.slug] for t, ref in feed.tags]}, ensure_ascii=False)
+
+
 def _file_under(a: Article, prefix: str) -> str | None:
     """The article's file relative to content/articles/ (as the loader joined it), else None."""
     text = str(a.source_path)
@@ -331,7 +351,7 @@ class FullPlans:
     the output is swapped in puts them in the store's place and returns their token ("" if
     they could not be kept: the next build plans everything)."""
 
-    def __init__(self, store: PlanStore, pages: list[Page], feeds: dict[str, tuple[str, ...]],
+    def __init__(self, store: PlanStore, pages: list[Page], feeds: dict[str, FeedPlan],
                  articles: list[Article], meta: dict[str, str], background: bool, articles_dir: Path | None = None):
         from site_builder.parallel import Background
         self.store = store

@@ -21,7 +21,7 @@ from site_builder.build.design import Design
 from site_builder.build.fingerprint import fingerprint
 from site_builder.build.guard import MARKER, MARKER_TEXT
 from site_builder.build.incremental import Edit, related_moved, replan
-from site_builder.build.plans import FullPlans, PlanStore
+from site_builder.build.plans import FullPlans, NotPlannable, PlanStore
 from site_builder.config import SiteConfig
 from site_builder.content.archive import by_slug
 from site_builder.content.article import Article, article_from_json, body_text
@@ -228,7 +228,7 @@ class Planned:
     pages: list[Page]
     fps: list[str] | None    # None: not made yet (a cold build's page workers make them)
     graph: SiteGraph | None  # the whole site's graph (None: an edit planned only its readers)
-    feeds: set[str]          # an edit's feeds to remake (a full plan remakes them all)
+    feeds: dict[str, feeds.FeedPlan]  # an edit's feeds to remake (a full plan remakes them all)
 
 
 def page_fingerprint(chain: str, page: Page, memo: dict) -> str:
@@ -243,20 +243,22 @@ def _plan_all(config: SiteConfig, design: Design, articles: list[Article], targe
     pages = plan_pages(articles, config.per_page, config.language, related, graph)
     attach_links(pages, targets, config.articles_dir)
     if not prior:  # nothing to keep: every page is rendered, and the workers make the fingerprints
-        return Planned(pages, None, graph, set())
+        return Planned(pages, None, graph, {})
     memo: dict = {}
     fps = [page_fingerprint(design.chain, page, memo) for page in pages]
-    return Planned(pages, fps, graph, set())
+    return Planned(pages, fps, graph, {})
 
 
 def _plan_edit(config: SiteConfig, design: Design, articles: list[Article], targets: LinkTargets,
                related: dict[str, tuple[str, ...]], edit: Edit, old_related: dict) -> Planned:
     moved = related_moved(related, old_related)
-    pages, feeds = replan(edit, articles, related, moved, targets, config.articles_dir)
+    pages, feed_paths = replan(edit, articles, related, moved, targets, config.articles_dir)
     memo: dict = {}
     fps = [page_fingerprint(design.chain, page, memo) for page in pages]
-    graph = site_graph(articles, design.aliases, config.language) if feeds else None
-    return Planned(pages, fps, graph, feeds)
+    feed_plans = edit.store.feeds(feed_paths)
+    if len(feed_plans) != len(feed_paths):
+        raise NotPlannable("a feed the reverse map names has no plan")
+    return Planned(pages, fps, None, feed_plans)
 
 
 def render(config: SiteConfig, cache: BuildCache, design: Design, articles: list[Article], targets: LinkTargets,
@@ -273,7 +275,7 @@ def render(config: SiteConfig, cache: BuildCache, design: Design, articles: list
                    _plan_edit(config, design, articles, targets, related, edit, cache.related.get("slugs", {})))
         notes = tuple(graph_warnings(planned.graph)) if edit is None else edit.notes
         if edit is None and keep_plans is not None:
-            plans = FullPlans(keep_plans.store, planned.pages, feeds.feed_reads(planned.graph), articles,
+            plans = FullPlans(keep_plans.store, planned.pages, feeds.feed_plans(planned.graph), articles,
                               {**keep_plans.meta, "notes": json.dumps(list(notes))},
                               background=keep_plans.background and len(planned.pages) >= PARALLEL_MIN,
                               articles_dir=config.articles_dir)
@@ -281,7 +283,7 @@ def render(config: SiteConfig, cache: BuildCache, design: Design, articles: list
         if edit is None:
             add_site_files(out, config, design.theme, design.site, planned.graph, planned.pages)
         else:
-            _claim_unplanned(out, config, design, planned, prior)
+            _claim_unplanned(out, config, design, planned, prior, articles)
         if search is not None:
             search.finish()
         _claim_search_files(out, search, {p: rec for p, rec in prior.items() if p.startswith(SEARCH_DIR)})
@@ -336,13 +338,14 @@ def _render_pages(config: SiteConfig, design: Design, articles: list[Article], p
 
 
 def _claim_unplanned(out: writer.OutputSet, config: SiteConfig, design: Design, planned: Planned,
-                     prior: dict[str, OutputRecord]) -> None:
+                     prior: dict[str, OutputRecord], articles) -> None:
     """An edit's other outputs: its feeds made again, everything else (search files aside) kept."""
-    if planned.graph is not None:
+    if planned.feeds:
         from site_builder.markdown import render_markdown
         summary = lambda a: a.summary or summary_of(a, render_markdown(a.body))  # noqa: E731
-        for path, data in feeds.atom_feeds(planned.graph, design.site, summary).items():
-            out.add(path, data, "feed")
+        listed = by_slug(articles)
+        for path, plan in sorted(planned.feeds.items()):
+            out.add(path, feeds.feed_of(plan, listed, design.site, summary), "feed")
     out.keep_records(((p, rec) for p, rec in prior.items() if not p.startswith(SEARCH_DIR)), "kept output")
 
 

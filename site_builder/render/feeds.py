@@ -1,13 +1,14 @@
 """Atom feed and sitemap. Times come from content dates, never from the clock."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from html import escape as _html_escape
-
 from typing import Callable
 
 from site_builder.site import urls
 from site_builder.site.graph import SiteGraph
-from site_builder.site.tags import TagIndex
+from site_builder.site.tags import TagIndex, TagRef
 from site_builder.content.article import Article
 from site_builder.text.locale import language_name
 
@@ -27,29 +28,52 @@ def _stamp(article: Article | None) -> str:
     return f"{article.date.isoformat()}T00:00:00Z" if article and article.date else "1970-01-01T00:00:00Z"
 
 
-def atom_feeds(graph: SiteGraph, site: dict, summary_of: Callable[[Article], str]) -> dict[str, bytes]:
+@dataclass(frozen=True)
+class FeedPlan:
+    """What one feed shows: the slugs of its entries (latest first), the site's languages and
+    the tags of those entries. Kept by the plan store, so that an edit of an article a feed
+    shows remakes the feed from these entries alone."""
+    lang: str | None                          # None: the feed of every article
+    slugs: tuple[str, ...]
+    languages: tuple[str, ...]
+    tags: tuple[tuple[str, TagRef], ...]      # spelling → tag, for the entries' spellings
+
+
+def feed_plans(graph: SiteGraph) -> dict[str, FeedPlan]:
     """feed.xml of every article and, for a site in several languages, <lang>/feed.xml of each."""
-    feeds = {urls.FEED: atom_feed(list(graph.articles), site, summary_of, graph.tags, None)}
+    lists = {urls.FEED: (None, graph.articles[:FEED_SIZE])}
     if len(graph.languages) > 1:
         for lang in graph.languages:
-            latest = [a for a in graph.articles if a.lang == lang]
-            feeds[urls.feed_path(lang)] = atom_feed(latest, site, summary_of, graph.tags, lang)
-    return feeds
+            lists[urls.feed_path(lang)] = (lang, [a for a in graph.articles if a.lang == lang][:FEED_SIZE])
+    plans = {}
+    for path, (lang, latest) in lists.items():
+        spellings = sorted({t for a in latest for t in a.tags})
+        tags = tuple((t, ref) for t in spellings if (ref := graph.tags.of(t)) is not None)
+        plans[path] = FeedPlan(lang, tuple(a.slug for a in latest), graph.languages, tags)
+    return plans
+
+
+def atom_feeds(graph: SiteGraph, site: dict, summary_of: Callable[[Article], str]) -> dict[str, bytes]:
+    """Every feed of the site (feed_plans), made."""
+    by_slug = {a.slug: a for a in graph.articles}
+    return {path: feed_of(plan, by_slug, site, summary_of) for path, plan in feed_plans(graph).items()}
+
+
+def feed_of(plan: FeedPlan, by_slug: Mapping[str, Article], site: dict, summary_of: Callable[[Article], str]) -> bytes:
+    """One feed made from its plan, with the articles `by_slug` gives."""
+    return atom_feed([by_slug[s] for s in plan.slugs], site, summary_of, TagIndex(dict(plan.tags)), plan.lang,
+                     plan.languages)
 
 
 def feed_reads(graph: SiteGraph) -> dict[str, tuple[str, ...]]:
     """Feed path → the slugs of the articles it shows (what an edit must look for)."""
-    reads = {urls.FEED: tuple(a.slug for a in graph.articles[:FEED_SIZE])}
-    if len(graph.languages) > 1:
-        for lang in graph.languages:
-            latest = [a.slug for a in graph.articles if a.lang == lang][:FEED_SIZE]
-            reads[urls.feed_path(lang)] = tuple(latest)
-    return reads
+    return {path: plan.slugs for path, plan in feed_plans(graph).items()}
 
 
 def atom_feed(articles: list[Article], site: dict, summary_of: Callable[[Article], str],
-              tags: TagIndex, lang: str | None = None) -> bytes:
-    """One Atom feed: of every article (lang None) or of one language's; tags by display name."""
+              tags: TagIndex, lang: str | None = None, languages: tuple[str, ...] | None = None) -> bytes:
+    """One Atom feed: of every article (lang None) or of one language's; tags by display name;
+    the feed of every article links the feeds of `languages` (default: those of `articles`)."""
     base = site.get("base_url", "")
     here = urls.feed_path(lang)
     if base:
@@ -67,8 +91,9 @@ def atom_feed(articles: list[Article], site: dict, summary_of: Callable[[Article
            f"<updated>{_stamp(max(latest, key=lambda a: a.date.toordinal() if a.date else 0, default=None))}</updated>",
            f'<link rel="self" href={quoteattr(link(here))}/>',
            f'<link rel="alternate" type="text/html" href={quoteattr(link(home))}/>']
-    if lang is None and len({a.lang for a in articles}) > 1:
-        for code in sorted({a.lang for a in articles}):
+    languages = tuple(sorted({a.lang for a in articles})) if languages is None else languages
+    if lang is None and len(languages) > 1:
+        for code in languages:
             out.append(f'<link rel="alternate" type="application/atom+xml" hreflang={quoteattr(code)} '
                        f'href={quoteattr(link(urls.feed_path(code)))}/>')
     elif lang is not None:
