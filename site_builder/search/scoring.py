@@ -33,6 +33,7 @@ class QueryRanking:
     fill_below: int = 10            # fewer documents than this have every word: those lacking one follow
     concept_weight: float = 0.5     # a glossary concept of query words (search/glossary.py), shared by its words
     language_boost: float = 1.3     # × for a Vietnamese document when the query has a letter only Vietnamese uses
+    common_share: float = 0.5       # a word in more than this share of the documents is not required (it still scores)
 
 
 QUERY_RANKING = QueryRanking()

@@ -30,14 +30,27 @@
 
   function idf(n, df) { return Math.log(1 + (n - df + 0.5) / (df + 0.5)); }
 
+  /* which of a plan's words a document must have (g.required): a word in more than
+   * common_share of the documents ("vietnam" in a Vietnamese archive) says little about which
+   * document is meant, so it adds its score but is not required — unless every word is that
+   * common. → how many words are required */
+  function markRequired(p, settings) {
+    var most = settings.rank.common_share * settings.docs;
+    var common = function (g) { return g.alts.length && g.alts.every(function (a) { return a.entry.df > most; }); };
+    var all = p.groups.every(common);
+    p.groups.forEach(function (g) { g.required = all || !common(g); });
+    return p.groups.filter(function (g) { return g.required; }).length;
+  }
+
   /* a loaded plan → {docs: matching doc ids best first, masks: per doc the groups it matched}.
-   * Every word must match (within a word the best alternative counts), or with `relaxed` the
-   * most words any document has, or with `atLeast` that many (more words first); phrases add a
-   * bonus; a document in the query's language (p.prefer) is boosted; ties go to the newer
-   * document (higher id) */
+   * Every required word must match (within a word the best alternative counts), or with
+   * `relaxed` the most words any document has, or with `atLeast` that many of all the words
+   * (more words first); phrases add a bonus; a document in the query's language (p.prefer) is
+   * boosted; ties go to the newer document (higher id) */
   function score(p, pairSets, settings, relaxed, atLeast) {
     var n = settings.docs, rank = settings.rank, levelWeight = settings.levelWeight;
     var total = new Float64Array(n), hits = new Uint8Array(n), best = new Float64Array(n);
+    var needed = new Uint8Array(n), required = markRequired(p, settings);
     var masks = new Int32Array(n), exactMark = new Uint8Array(n), need = p.groups.length;
     p.groups.forEach(function (g, gi) {
       var touched = [];
@@ -59,17 +72,22 @@
           if (s > best[d]) best[d] = s;
         }
       });
-      touched.forEach(function (d) { total[d] += best[d]; hits[d]++; masks[d] |= gi < 30 ? 1 << gi : 0; best[d] = 0; });
+      var req = g.required ? 1 : 0;
+      touched.forEach(function (d) {
+        total[d] += best[d]; hits[d]++; needed[d] += req; masks[d] |= gi < 30 ? 1 << gi : 0; best[d] = 0;
+      });
     });
     var result = [];
     if (!need) return { docs: result, masks: masks };
     if (relaxed) { need = 0; for (var h = 0; h < n; h++) if (hits[h] > need) need = hits[h]; }
     if (!need) return { docs: result, masks: masks };
+    var got = hits;
     if (atLeast) need = Math.max(1, atLeast);
-    for (var d = 0; d < n; d++) if (hits[d] >= need) result.push(d);
+    else if (!relaxed) { need = required; got = needed; }
+    for (var d = 0; d < n; d++) if (got[d] >= need) result.push(d);
     pairSets.forEach(function (set) {
       var bonus = set.weight * rank.phrase_bonus * Math.max(idf(n, set.df), rank.phrase_min_idf);
-      set.ids.forEach(function (d) { if (hits[d] >= need) total[d] += bonus; });
+      set.ids.forEach(function (d) { if (got[d] >= need) total[d] += bonus; });
     });
     if (p.prefer) result.forEach(function (d) { if (p.prefer[d]) total[d] *= rank.language_boost; });
     result.sort(function (a, b) {

@@ -88,7 +88,7 @@
     "languages"];
   var RANKING_KEYS = ["title_bonus", "accent_boost", "phrase_bonus", "phrase_min_idf", "completion_weight",
     "completions", "prefix_min_length", "typo_weight", "typos", "typo_min_length", "fill_below", "concept_weight",
-    "language_boost"];
+    "language_boost", "common_share"];
 
   /* impact level → its BM25 part: levels are spaced on 1 − (1 − x)^curve of the share x of
    * k1 + 1 (search/scoring.py impact_char) */
