@@ -55,6 +55,10 @@
     p.groups.forEach(function (g, gi) {
       var touched = [];
       if (Array.isArray(g.exact)) { exactMark.fill(0); g.exact.forEach(function (d) { exactMark[d] = 1; }); }
+      /* a Vietnamese document that has the word only with other accents has another word ("báo"
+       * is not "bão"): the word's own term does not match it there — unless no document has the
+       * spelling typed (the accents are taken as a slip then) */
+      var otherWord = p.prefer && Array.isArray(g.exact) && g.exact.length ? p.prefer : null;
       /* a longer word that completes a whole word the reader typed, or a concept it stands for,
        * is no better a match than it */
       var cap = Infinity;
@@ -68,6 +72,7 @@
           var d = ids[k], v = impact(imp.charAt(k));
           var s = w * (levelWeight[v.level] + (v.title ? rank.title_bonus : 0));
           if (alt.kind === "exact" && (g.exact === "all" || (g.exact && exactMark[d]))) s *= rank.accent_boost;
+          else if (alt.kind === "exact" && otherWord && otherWord[d]) continue;
           if (best[d] === 0) touched.push(d);
           if (s > best[d]) best[d] = s;
         }
