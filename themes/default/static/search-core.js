@@ -341,16 +341,24 @@
     }
 
     /* two query words that a document may write as one ("ha noi" → Hanoi): the joined term, when
-     * the index has it, counts for both words as a folded match, half each, and as their phrase */
+     * the index has it, counts for both words as a folded match, half each, and as their phrase.
+     * For each word it is worth at most that word's own idf: any two capitalised syllables side
+     * by side are joined ("Bão Noru" → baonoru), and such a rare term must not outweigh the
+     * words themselves */
     function joinedPairs(groups) {
       var jobs = [];
+      var half = function (entry, g) {
+        var own = g.alts.filter(function (x) { return x.kind === "exact"; })[0];
+        return own ? { entry: entry, weight: 0.5, kind: "joined", capped: true, capDf: own.entry.df }
+          : { entry: entry, weight: 0.5, kind: "joined" };
+      };
       for (var i = 0; i + 1 < groups.length; i++) {
         (function (a, b) {
           if (!/^[a-z]+$/.test(a.word.f + b.word.f)) return;
           jobs.push(lookup(a.word.f + b.word.f).then(function (entry) {
             if (!entry) return null;
-            var alt = { entry: entry, weight: 0.5, kind: "joined" };
-            a.alts.push(alt); b.alts.push(alt);
+            var alt = half(entry, a);
+            a.alts.push(alt); b.alts.push(half(entry, b));
             return { words: [a.word.f, b.word.f], alt: alt };
           }));
         }(groups[i], groups[i + 1]));
