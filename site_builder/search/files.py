@@ -9,7 +9,7 @@ from typing import Iterable, Mapping
 
 from site_builder.search import codec, layout
 from site_builder.search.codec import _js, encode_ids, pack_text, read_js, unpack_text
-from site_builder.search.glossary import chunk_entries, concept_spellings
+from site_builder.search.glossary import chunk_entries, chunk_names, concept_spellings
 from site_builder.search.layout import CHUNK_KEY_LEN, FRAGMENT_GROUP, file_key
 from site_builder.search.scoring import IMPACT_CURVE, IMPACT_LEVELS, K1, QUERY_RANKING
 from site_builder.text.locale import language_name
@@ -155,8 +155,9 @@ def postings_files(name: str, shard: Mapping[str, list | tuple]) -> dict[str, by
 
 def vocab_file(key: str, records: Mapping[str, tuple]) -> bytes:
     """records: term → (df, postings shard, form info). `c`: the glossary expressions whose
-    first word is in this chunk (search/glossary.py), when there are any; `e`: for the concept
-    terms of this chunk, the exact words of their expressions (the page marks them)."""
+    first word is in this chunk (search/glossary.py), when there are any, and `n` their concepts
+    that are names; `e`: for the concept terms of this chunk, the exact words of their
+    expressions (the page marks them)."""
     terms = sorted(records)
     shards = list(dict.fromkeys(records[t][1] for t in terms))
     index = {s: i for i, s in enumerate(shards)}
@@ -167,6 +168,9 @@ def vocab_file(key: str, records: Mapping[str, tuple]) -> bytes:
     expressions = chunk_entries(key)
     if expressions:
         data["c"] = expressions
+        names = chunk_names(key)
+        if names:
+            data["n"] = names
     spelled = {c: v for c, v in (concept_spellings(key) or {}).items() if c in records}
     if spelled:
         data["e"] = spelled

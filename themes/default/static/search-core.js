@@ -287,13 +287,18 @@
           if (!entry) { i++; continue; }
           var owners = words.slice(i, i + len).map(function (w) { return byWord[w.f]; })
             .filter(function (g, k, all) { return g && all.indexOf(g) === k; });
-          jobs.push(conceptJob(entry[0], owners, len, words.slice(i, i + len)));
+          jobs.push(conceptJob(entry[0], owners, len, words.slice(i, i + len), conceptWeight(chunks[i], entry[0])));
           i += len;
         }
         return Promise.all(jobs.concat(groups.map(typoConcepts))).then(function (spans) {
           return spans.filter(function (x) { return x && !Array.isArray(x); });
         });
       });
+    }
+    /* a glossary concept counts concept_weight of the words it stands for, or all of them when it
+     * is a name (the names of one place, `n` of the chunk: "TP.HCM" is Saigon, not like it) */
+    function conceptWeight(chunk, concept) {
+      return chunk && chunk.n && chunk.n.indexOf(concept) >= 0 ? 1 : settings.rank.concept_weight;
     }
     /* a concept term's entry, with `spelled`: its expressions' exact words (its chunk's `e`), so
      * that a result can mark "TP.HCM" for "saigon" */
@@ -313,20 +318,21 @@
       return Promise.all(typos.map(function (t) {
         return loadVocab(t.entry.term).then(function (chunk) {
           var e = chunk && chunk.c && chunk.c[t.entry.term];
-          return e ? conceptEntry(e[0]) : null;
-        }).then(function (entry) {
-          if (!entry || g.alts.some(function (a) { return a.entry.term === entry.term; })) return;
-          var rank = settings.rank;
-          g.alts.push({ entry: entry, weight: rank.typo_weight * rank.concept_weight, kind: "concept",
+          return e ? conceptEntry(e[0]).then(function (entry) {
+            return entry && { entry: entry, weight: conceptWeight(chunk, e[0]) };
+          }) : null;
+        }).then(function (found) {
+          if (!found || g.alts.some(function (a) { return a.entry.term === found.entry.term; })) return;
+          g.alts.push({ entry: found.entry, weight: settings.rank.typo_weight * found.weight, kind: "concept",
             capped: true, capDf: t.entry.df });
         });
       }));
     }
     /* → {words: the run's folded words, alt}, or null when the index has no such concept */
-    function conceptJob(concept, owners, len, run) {
+    function conceptJob(concept, owners, len, run, weight) {
       return conceptEntry(concept).then(function (entry) {
         if (!entry) return null;
-        var alt = { entry: entry, weight: settings.rank.concept_weight / len, kind: "concept", capped: len === 1 };
+        var alt = { entry: entry, weight: weight / len, kind: "concept", capped: len === 1, phrase: weight };
         owners.forEach(function (g) { g.alts.push(alt); });
         return { words: run.map(function (w) { return w.f; }), alt: alt };
       });
@@ -390,17 +396,17 @@
       return Promise.all(jobs).then(function () {
         /* a phrase is found once, as the pair or as a joined name or expression spanning it */
         Object.keys(p.pairs).sort().forEach(function (key) {
-          var sets = [pairIds[key] || []], concepts = [];
+          var sets = [pairIds[key] || []], concepts = [], weight = settings.rank.concept_weight;
           p.pairs[key].forEach(function (alt) {
             if (alt.post) (alt.kind === "concept" ? concepts : sets).push(decodeIds(alt.post[0]));
+            if (alt.kind === "concept") weight = alt.phrase;
           });
           var ids = sets.length > 1 ? union(sets) : sets[0];
           var all = concepts.length ? union(concepts.concat([ids])) : ids;
           if (ids.length) pairSets.push({ ids: ids, df: all.length, weight: 1 });
-          if (all.length > ids.length) {     /* an expression of the same concept: worth concept_weight */
+          if (all.length > ids.length) {     /* an expression of the same concept: worth its weight */
             var have = new Set(ids);
-            pairSets.push({ ids: all.filter(function (d) { return !have.has(d); }), df: all.length,
-              weight: settings.rank.concept_weight });
+            pairSets.push({ ids: all.filter(function (d) { return !have.has(d); }), df: all.length, weight: weight });
           }
         });
         p.prefer = queryLanguage(p, fac);
