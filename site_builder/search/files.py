@@ -11,10 +11,10 @@ from site_builder.search import codec, layout
 from site_builder.search.codec import _js, encode_ids, pack_text, read_js, unpack_text
 from site_builder.search.glossary import chunk_entries, chunk_names, concept_spellings
 from site_builder.search.layout import CHUNK_KEY_LEN, FRAGMENT_GROUP, file_key
-from site_builder.search.scoring import IMPACT_CURVE, IMPACT_LEVELS, K1, QUERY_RANKING
+from site_builder.search.scoring import IMPACT_CURVE, IMPACT_LEVELS, K1, QUERY_RANKING, TITLE_FLOOR
 from site_builder.text.locale import language_name
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 TEXT_LIMIT = 4000         # characters of plain text kept per document for snippets
 
 
@@ -245,7 +245,8 @@ def manifest_file(params: dict, set_bits: int, vocab_keys: Iterable[str], typo_k
                             "languages": dict(langs),
                             "fragments": FRAGMENT_GROUP,
                             "vocab": " ".join(sorted(vocab_keys)), "typo": " ".join(sorted(typo_keys_)),
-                            "k1": K1, "levels": IMPACT_LEVELS, "curve": IMPACT_CURVE, "chunkKey": CHUNK_KEY_LEN,
+                            "k1": K1, "levels": IMPACT_LEVELS, "curve": IMPACT_CURVE, "titleFloor": TITLE_FLOOR,
+                            "chunkKey": CHUNK_KEY_LEN,
                             "query": asdict(QUERY_RANKING)})
 
 

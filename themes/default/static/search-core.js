@@ -48,7 +48,7 @@
    * (more words first); phrases add a bonus; a document in the query's language (p.prefer) is
    * boosted; ties go to the newer document (higher id) */
   function score(p, pairSets, settings, relaxed, atLeast) {
-    var n = settings.docs, rank = settings.rank, levelWeight = settings.levelWeight;
+    var n = settings.docs, rank = settings.rank, levelWeight = settings.levelWeight, titleLevel = settings.titleLevelWeight;
     var total = new Float64Array(n), hits = new Uint8Array(n), best = new Float64Array(n);
     var needed = new Uint8Array(n), required = markRequired(p, settings);
     var masks = new Int32Array(n), exactMark = new Uint8Array(n), need = p.groups.length;
@@ -70,7 +70,7 @@
         var w = alt.weight * (alt.kind === "prefix" || alt.capped ? Math.min(idf(n, ids.length), top) : idf(n, ids.length));
         for (var k = 0; k < ids.length; k++) {
           var d = ids[k], v = impact(imp.charAt(k));
-          var s = w * (levelWeight[v.level] + (v.title ? rank.title_bonus : 0));
+          var s = w * (v.title ? titleLevel[v.level] + rank.title_bonus : levelWeight[v.level]);
           if (alt.kind === "exact" && (g.exact === "all" || (g.exact && exactMark[d]))) s *= rank.accent_boost;
           else if (alt.kind === "exact" && otherWord && otherWord[d]) continue;
           if (best[d] === 0) touched.push(d);
