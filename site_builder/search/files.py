@@ -194,6 +194,12 @@ def typo_file(key: str, terms: Iterable[str]) -> bytes:
     return _js(name, " ".join(sorted(terms)))
 
 
+def vietnamese_file(docs: list[SearchDoc]) -> bytes:
+    """vi.js: the ids of the Vietnamese documents. A query needs them before its results (its
+    language rule, search-core.js); facets.js has them too, but is many times the size."""
+    return _js("vi", encode_ids([i for i, d in enumerate(docs) if d.lang == "vi"]))
+
+
 def facets_file(docs: list[SearchDoc]) -> bytes:
     """Language, source, tag → doc ids; years as ranges of ids (ids are by date)."""
     facet_ids: dict[str, dict[str, list[int]]] = {"lang": defaultdict(list), "source": defaultdict(list),

@@ -58,7 +58,7 @@
       /* a Vietnamese document that has the word only with other accents has another word ("báo"
        * is not "bão"): the word's own term does not match it there — unless no document has the
        * spelling typed (the accents are taken as a slip then) */
-      var otherWord = p.prefer && Array.isArray(g.exact) && g.exact.length ? p.prefer : null;
+      var otherWord = p.vietnamese && Array.isArray(g.exact) && g.exact.length ? p.vietnamese : null;
       /* a longer word that completes a whole word the reader typed, or a concept it stands for,
        * is no better a match than it */
       var cap = Infinity;
@@ -209,7 +209,7 @@
       });
     }
 
-    /* query → {groups: [{word, prefix, alts: [{entry, weight, kind}]}], pairs} | null */
+    /* query → {groups: [{word, prefix, alts: [{entry, weight, kind}]}], pairs, spelt} | null */
     function plan(query, typoAll) {
       var toks = tokenize(query), rank = settings.rank;
       var words = toks.filter(Boolean);
@@ -248,7 +248,8 @@
           var a = toks[i], b = toks[i + 1];
           if (a && b && a.f !== b.f) pairs[a.f + " " + b.f] = [];
         }
-        return Promise.all([joinedPairs(groups), conceptAlts(words, groups)]).then(function (r) {
+        var lang = { spelt: false };
+        return Promise.all([joinedPairs(groups), conceptAlts(words, groups, lang)]).then(function (r) {
           /* a joined name or a glossary expression spanning a pair is that pair's phrase too */
           r[0].concat(r[1]).forEach(function (span) {
             for (var k = 0; k + 1 < span.words.length; k++) {
@@ -256,7 +257,7 @@
               if (key in pairs) pairs[key].push(span.alt);
             }
           });
-          return { groups: groups, pairs: pairs };
+          return { groups: groups, pairs: pairs, spelt: lang.spelt };
         });
       });
     }
@@ -272,8 +273,9 @@
     }
     /* query words that spell a glossary expression ("tp hcm", "typhoon", "kẹt xe", longest
      * first, not overlapping) also match the expression's concept term ('_…', which the build
-     * gives every document using any expression of it), shared by the span's words */
-    function conceptAlts(words, groups) {
+     * gives every document using any expression of it), shared by the span's words; lang.spelt:
+     * a span spells without accents an expression that is only ever written with them */
+    function conceptAlts(words, groups, lang) {
       var byWord = {};
       groups.forEach(function (g) { byWord[g.word.f] = g; });
       return Promise.all(words.map(function (w) { return loadVocab(w.f); })).then(function (chunks) {
@@ -287,6 +289,8 @@
           if (!entry) { i++; continue; }
           var owners = words.slice(i, i + len).map(function (w) { return byWord[w.f]; })
             .filter(function (g, k, all) { return g && all.indexOf(g) === k; });
+          /* every spelling of this expression has accents and none was typed ("ket xe"): Vietnamese */
+          if (entry.length > 1 && words.slice(i, i + len).every(function (w) { return w.e === w.f; })) lang.spelt = true;
           jobs.push(conceptJob(entry[0], owners, len, words.slice(i, i + len), conceptWeight(chunks[i], entry[0])));
           i += len;
         }
@@ -372,12 +376,13 @@
       return Promise.all(jobs).then(function (alts) { return alts.filter(Boolean); });
     }
 
-    /* load what a plan needs: postings, exact-form sets, pair sets */
+    /* load what a plan needs: postings, exact-form sets, pair sets, the Vietnamese documents */
     function fetchPlan(p) {
-      var jobs = [], pairSets = [], fac = null;
-      /* the language boost needs each document's language (facets.js, which the page otherwise
-       * loads after the first results): asked for only by a query it can apply to */
-      if (vietnameseQuery(p)) jobs.push(facetsReady().then(function (f) { fac = f; }));
+      var jobs = [], pairSets = [], vi = null;
+      /* the language rule needs to know which documents are Vietnamese: vi.js, an id set (a
+       * bitmap of N/6 bytes at most), when the archive has them and others */
+      var langs = Object.keys(settings.languages || {});
+      if (langs.indexOf("vi") >= 0 && langs.length > 1) jobs.push(get("vi").then(function (ids) { vi = ids; }));
       p.groups.forEach(function (g) {
         g.alts.forEach(function (alt) {
           jobs.push(postings(alt.entry).then(function (post) { alt.post = post; }));
@@ -409,22 +414,24 @@
             pairSets.push({ ids: all.filter(function (d) { return !have.has(d); }), df: all.length, weight: weight });
           }
         });
-        p.prefer = queryLanguage(p, fac);
+        queryLanguage(p, vi);
         return pairSets;
       });
     }
 
-    /* a query with a letter only Vietnamese uses ("Sài Gòn", "bão") is Vietnamese: per doc 1
-     * when it is in Vietnamese, or null (no such letter, or no Vietnamese documents) */
-    function vietnameseQuery(p) {
-      return p.groups.some(function (g) { return VI_LETTERS_RE.test(g.word.e); });
-    }
-    function queryLanguage(p, fac) {
-      var lang = fac && fac.lang, vi = lang ? lang.values.indexOf("vi") : -1;
-      if (vi < 0 || !vietnameseQuery(p)) return null;
-      var mark = new Uint8Array(settings.docs);
-      lang.docs[vi].forEach(function (d) { mark[d] = 1; });
-      return mark;
+    /* A query with a letter only Vietnamese uses ("Sài Gòn", "bão"), or that spells without
+     * accents a Vietnamese expression of the glossary ("ket xe" for "kẹt xe"), is Vietnamese;
+     * any other is not (the reader typed English, or a name as English writes it: "nguyen phu
+     * trong", "danang"). Documents in the query's language rank ×language_boost, since the
+     * glossary and joined names bring in the other language too: p.prefer, per document 1 or 0,
+     * and p.vietnamese, 1 for a Vietnamese document (null both when the archive is in one language) */
+    function queryLanguage(p, vi) {
+      p.prefer = p.vietnamese = null;
+      if (typeof vi !== "string") return;
+      var mark = new Uint8Array(settings.docs), want = p.spelt || p.groups.some(function (g) { return VI_LETTERS_RE.test(g.word.e); });
+      decodeIds(vi).forEach(function (d) { mark[d] = 1; });
+      p.vietnamese = mark;
+      p.prefer = want ? mark : mark.map(function (x) { return 1 - x; });
     }
 
     /* score a loaded plan; terms whose postings are split are first scored from their heads,
