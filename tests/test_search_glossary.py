@@ -38,7 +38,7 @@ def test_words_are_stemmed_when_they_have_no_accents_only():
 
 GLOSSARY = sg.parse("""
 # a comment
-ho chi minh city | hcmc | tp hcm | sài gòn
+= ho chi minh city | hcmc | tp hcm | sài gòn
 typhoon | storm | bão
 air pollution | ô nhiễm không khí
 """)
@@ -62,6 +62,14 @@ def test_chunks_list_expressions_under_their_first_word_with_the_spellings_that_
     assert chunks["sa"]["sai gon"] == ["_hochiminhcity", "sài gòn"]
     assert chunks["ba"]["bao"] == ["_typhoon", "bão"]
     assert chunks["o"]["o nhiem khong khi"] == ["_airpollution", "ô nhiễm không khí"]
+
+
+def test_a_line_marked_as_names_is_listed_in_the_chunks_of_its_expressions():
+    assert GLOSSARY.names == {"_hochiminhcity"}
+    assert sg.chunk_names("sa", GLOSSARY) == ["_hochiminhcity"]     # sài gòn
+    assert sg.chunk_names("tp", GLOSSARY) == ["_hochiminhcity"]     # tp hcm
+    assert sg.chunk_names("ba", GLOSSARY) == []                     # bão: a synonym, not a name
+    assert "_hochiminhcity" in sg.glossary().names and "_typhoon" not in sg.glossary().names
 
 
 def test_an_expression_on_two_lines_is_refused():

@@ -14,6 +14,7 @@ from site_builder.search import files as sfiles
 from site_builder.search import index as si
 from site_builder.search import layout
 from site_builder.search import partial
+from site_builder.search import scoring
 from site_builder.search import tokens as stok
 from site_builder.content.article import Article
 from site_builder.search.related import related_slugs
@@ -208,7 +209,24 @@ def test_postings_forms_pairs_and_impacts():
     assert ids == [2, 3]
     in_title = [bool(v & 32) for v in impacts]
     assert in_title == [True, False]
-    assert impacts[0] & 31 > impacts[1] & 31                # title + body beats one body mention
+    assert bm25_share(impacts[0]) > bm25_share(impacts[1])  # title + body beats one body mention
+
+
+def bm25_share(v: int) -> float:
+    """An impact's BM25 part as a share of k1 + 1, read back as the page does (docs/search.md)."""
+    x = 1 - (1 - (v & 31) / scoring.IMPACT_LEVELS) ** (1 / scoring.IMPACT_CURVE)
+    return scoring.TITLE_FLOOR + (1 - scoring.TITLE_FLOOR) * x if v & 32 else x
+
+
+def test_title_matches_are_spaced_on_their_own_levels():
+    """x of a title match is never far below 1; its levels start at TITLE_FLOOR, so two title
+    matches a little apart in BM25 land on different levels and read back in order."""
+    avgdl = 100
+    short, long_ = (scoring.impact_char(2 * 7 + 1, n, avgdl) for n in (60, 140))
+    a, b = codec.ALPHABET.index(short), codec.ALPHABET.index(long_)
+    assert a & 32 and b & 32 and (a & 31) - (b & 31) >= 3
+    assert bm25_share(a) > bm25_share(b) > scoring.TITLE_FLOOR
+    assert bm25_share(scoring.ALPHABET.index(scoring.impact_char(2 * 7, 140, avgdl))) < bm25_share(b)
 
 
 def test_facets_and_years():

@@ -9,12 +9,12 @@ from typing import Iterable, Mapping
 
 from site_builder.search import codec, layout
 from site_builder.search.codec import _js, encode_ids, pack_text, read_js, unpack_text
-from site_builder.search.glossary import chunk_entries, concept_spellings
+from site_builder.search.glossary import chunk_entries, chunk_names, concept_spellings
 from site_builder.search.layout import CHUNK_KEY_LEN, FRAGMENT_GROUP, file_key
-from site_builder.search.scoring import IMPACT_CURVE, IMPACT_LEVELS, K1, QUERY_RANKING
+from site_builder.search.scoring import IMPACT_CURVE, IMPACT_LEVELS, K1, QUERY_RANKING, TITLE_FLOOR
 from site_builder.text.locale import language_name
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 TEXT_LIMIT = 4000         # characters of plain text kept per document for snippets
 
 
@@ -155,8 +155,9 @@ def postings_files(name: str, shard: Mapping[str, list | tuple]) -> dict[str, by
 
 def vocab_file(key: str, records: Mapping[str, tuple]) -> bytes:
     """records: term → (df, postings shard, form info). `c`: the glossary expressions whose
-    first word is in this chunk (search/glossary.py), when there are any; `e`: for the concept
-    terms of this chunk, the exact words of their expressions (the page marks them)."""
+    first word is in this chunk (search/glossary.py), when there are any, and `n` their concepts
+    that are names; `e`: for the concept terms of this chunk, the exact words of their
+    expressions (the page marks them)."""
     terms = sorted(records)
     shards = list(dict.fromkeys(records[t][1] for t in terms))
     index = {s: i for i, s in enumerate(shards)}
@@ -167,6 +168,9 @@ def vocab_file(key: str, records: Mapping[str, tuple]) -> bytes:
     expressions = chunk_entries(key)
     if expressions:
         data["c"] = expressions
+        names = chunk_names(key)
+        if names:
+            data["n"] = names
     spelled = {c: v for c, v in (concept_spellings(key) or {}).items() if c in records}
     if spelled:
         data["e"] = spelled
@@ -188,6 +192,12 @@ def vocab_records(data: bytes) -> dict[str, tuple]:
 def typo_file(key: str, terms: Iterable[str]) -> bytes:
     name = f"x/{file_key(key)}"
     return _js(name, " ".join(sorted(terms)))
+
+
+def vietnamese_file(docs: list[SearchDoc]) -> bytes:
+    """vi.js: the ids of the Vietnamese documents. A query needs them before its results (its
+    language rule, search-core.js); facets.js has them too, but is many times the size."""
+    return _js("vi", encode_ids([i for i, d in enumerate(docs) if d.lang == "vi"]))
 
 
 def facets_file(docs: list[SearchDoc]) -> bytes:
@@ -241,7 +251,8 @@ def manifest_file(params: dict, set_bits: int, vocab_keys: Iterable[str], typo_k
                             "languages": dict(langs),
                             "fragments": FRAGMENT_GROUP,
                             "vocab": " ".join(sorted(vocab_keys)), "typo": " ".join(sorted(typo_keys_)),
-                            "k1": K1, "levels": IMPACT_LEVELS, "curve": IMPACT_CURVE, "chunkKey": CHUNK_KEY_LEN,
+                            "k1": K1, "levels": IMPACT_LEVELS, "curve": IMPACT_CURVE, "titleFloor": TITLE_FLOOR,
+                            "chunkKey": CHUNK_KEY_LEN,
                             "query": asdict(QUERY_RANKING)})
 
 

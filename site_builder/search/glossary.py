@@ -4,8 +4,9 @@ languages ("Saigon", "TP.HCM", "Ho Chi Minh City"; "typhoon", "bão"), each line
 A document that uses an expression is also indexed under its concept term, counted like a word
 of the field it is in (tokens._weights); a query that uses one also looks the concept up, at a
 lower weight (search-core.js reads the expressions from the vocabulary chunk of their first
-word, `c`). Concept terms start with "_", which no word holds. Pure data and matching, no I/O
-after the file is read once."""
+word, `c`), or at the words' own weight when the line is a name ("=" before it: the names of
+one place, `n` of the chunk). Concept terms start with "_", which no word holds. Pure data and
+matching, no I/O after the file is read once."""
 from __future__ import annotations
 
 import functools
@@ -24,6 +25,7 @@ class Glossary:
     by_first: dict          # exact first word → [(exact words, concept)], longest first
     chunks: dict            # vocabulary chunk key → {folded expression: [concept, exact spellings…]}
     spelled: dict = None    # chunk key of a concept → {concept: [its expressions' exact words, …]}
+    names: frozenset = frozenset()   # concepts of "=" lines: the names of one place, each as good as another
 
 
 def _words(text: str) -> list[tuple[str, str]]:
@@ -38,12 +40,16 @@ def parse(text: str) -> Glossary:
     chunks: dict[str, dict[str, list]] = defaultdict(dict)
     seen: dict[str, str] = {}
     spelled: dict[str, dict[str, list]] = defaultdict(dict)
+    names = set()
     for line in text.splitlines():
         line = line.strip()
         if not line or line.startswith("#"):
             continue
-        exprs = [_words(e) for e in line.split("|")]
+        name = line.startswith("=")
+        exprs = [_words(e) for e in line.removeprefix("=").split("|")]
         concept = CONCEPT_MARK + "".join(f for _, f in exprs[0])
+        if name:
+            names.add(concept)
         for words in exprs:
             exact = " ".join(e for e, _ in words)
             folded = " ".join(f for _, f in words)
@@ -62,7 +68,7 @@ def parse(text: str) -> Glossary:
             if folded in seen and len(entry) > 1:
                 del entry[1:]
     return Glossary(by_first={w: sorted(v, key=lambda x: -len(x[0])) for w, v in by_first.items()},
-                    chunks=dict(chunks), spelled=dict(spelled))
+                    chunks=dict(chunks), spelled=dict(spelled), names=frozenset(names))
 
 
 @functools.cache
@@ -98,6 +104,12 @@ def chunk_entries(key: str, known: Glossary | None = None) -> dict | None:
     """The `c` of vocabulary chunk `key`: folded expression → [concept, exact spellings when
     only those match]."""
     return (known or glossary()).chunks.get(key)
+
+
+def chunk_names(key: str, known: Glossary | None = None) -> list:
+    """The `n` of vocabulary chunk `key`: the concepts of its expressions (`c`) that are names."""
+    known = known or glossary()
+    return sorted({e[0] for e in (known.chunks.get(key) or {}).values()} & known.names)
 
 
 def concept_spellings(key: str, known: Glossary | None = None) -> dict | None:

@@ -5,6 +5,7 @@ docs/search.md. In short, under search/:
 
   manifest.js       sizes, the list of vocabulary/typo chunk keys, year ranges
   facets.js         per facet value (language, source, tag) the set of doc ids
+  vi.js             the ids of the Vietnamese documents (a query's language rule)
   v/<key>.js        vocabulary: folded terms starting with <key> (first 2 letters),
                     with document frequency, postings shard and surface forms
   p/<n>.js          postings: for each folded term its doc ids and one impact char per doc
@@ -28,7 +29,8 @@ from dataclasses import dataclass
 
 from site_builder.search.codec import _js, encode_ids, fnv1a
 from site_builder.search.files import (
-    SearchDoc, facets_file, form_info, fragment, fragment_file, languages, manifest_file, postings_files, typo_file, vocab_file,
+    SearchDoc, facets_file, form_info, fragment, fragment_file, languages, manifest_file, postings_files, typo_file,
+    vietnamese_file, vocab_file,
 )
 from site_builder.search.glossary import glossary
 from site_builder.search.layout import (
@@ -122,6 +124,7 @@ def _index_documents(docs: list[SearchDoc], part: PartialIndex, fragments: bool 
         files[f"x/{file_key(key)}.js"] = typo_file(key, cands)
 
     files["facets.js"] = facets_file(docs)
+    files["vi.js"] = vietnamese_file(docs)
     for g in range(0, n if fragments else 0, FRAGMENT_GROUP):
         files[f"f/{g // FRAGMENT_GROUP}.js"] = fragment_file(g // FRAGMENT_GROUP, list(map(fragment, docs[g:g + FRAGMENT_GROUP])))
     files["manifest.js"] = manifest_file(params, set_bits, map(file_key, chunks), map(file_key, typo), languages(docs))

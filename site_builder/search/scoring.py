@@ -14,6 +14,8 @@ K1, B = 1.2, 1.0           # BM25 parameters (B tuned on tests/relevance: 0.75 �
 IMPACT_LEVELS = 31        # BM25 part quantised to 1..31; +32 when the term is in the title
 IMPACT_CURVE = 0.5        # … on the scale 1 − (1 − x)^curve of its share x of k1 + 1: finer near 1, where
                           # the title matches of a common word crowd (0.5: +0.004 nDCG on tests/relevance)
+TITLE_FLOOR = 0.7         # a title match's x (never far below 1: a title word counts 5) is spaced from here
+                          # to 1 on the same scale, so the levels order title matches by their BM25 part
 
 
 @dataclass(frozen=True)
@@ -33,16 +35,20 @@ class QueryRanking:
     fill_below: int = 10            # fewer documents than this have every word: those lacking one follow
     concept_weight: float = 0.5     # a glossary concept of query words (search/glossary.py), shared by its words
     language_boost: float = 1.3     # × for a Vietnamese document when the query has a letter only Vietnamese uses
+    common_share: float = 0.5       # a word in more than this share of the documents is not required (it still scores)
 
 
 QUERY_RANKING = QueryRanking()
 
 
 def impact_char(v: int, length: int, avgdl: int) -> str:
-    """BM25 part of a term's score in one document, quantised (IMPACT_CURVE); +32 when in the title."""
+    """BM25 part of a term's score in one document, quantised (IMPACT_CURVE; a title match from
+    TITLE_FLOOR up); +32 when in the title."""
     tf = v >> 1
-    bm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avgdl))
-    level = max(1, min(IMPACT_LEVELS, round((1 - (1 - bm / (K1 + 1)) ** IMPACT_CURVE) * IMPACT_LEVELS)))
+    x = tf / (tf + K1 * (1 - B + B * length / avgdl))      # the BM25 part's share of k1 + 1
+    if v & 1:
+        x = max(0.0, (x - TITLE_FLOOR) / (1 - TITLE_FLOOR))
+    level = max(1, min(IMPACT_LEVELS, round((1 - (1 - x) ** IMPACT_CURVE) * IMPACT_LEVELS)))
     return ALPHABET[level + 32 * (v & 1)]
 
 

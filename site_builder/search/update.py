@@ -169,6 +169,7 @@ def _update(view: IndexView, docs, changes, read, facets_unchanged, languages) -
     _typo_files(read, post, typo_keys, files)
     if not facets_unchanged:
         files["facets.js"] = sfiles.facets_file(docs)
+        files["vi.js"] = sfiles.vietnamese_file(docs)
     _fragment_files(read, docs, [d for d, _, _ in changes], n, files)
     langs = sfiles.languages(docs) if languages is None else languages
     files["manifest.js"] = sfiles.manifest_file(params, old.set_bits, vocab_keys, typo_keys, langs)

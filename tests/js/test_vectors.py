@@ -79,6 +79,11 @@ def write_fixture(site: Path) -> Path:
                   "Triều cường dâng cao ở TP.HCM, người dân Quillbrook được sơ tán.\n")
     write_article(s, "tide-en.md", 'title: "Quillbrook high tide"\nlang: en\ndate: 2022-07-02',
                   "Quillbrook residents were evacuated as the floods rose in Saigon.\n")
+    # the same words and length in each language; the Vietnamese one is newer, so it wins a tie
+    write_article(s, "brief-en.md", 'title: "Varnholt briefing"\nlang: en\ndate: 2022-08-01',
+                  "Varnholt spoke at noon.\n")
+    write_article(s, "brief-vi.md", 'title: "Varnholt họp"\nlang: vi\ndate: 2022-08-02',
+                  "Varnholt nói hôm nay.\n")
     generate(GENERATED, site / "content" / "articles")
     return site
 

@@ -30,18 +30,35 @@
 
   function idf(n, df) { return Math.log(1 + (n - df + 0.5) / (df + 0.5)); }
 
+  /* which of a plan's words a document must have (g.required): a word in more than
+   * common_share of the documents ("vietnam" in a Vietnamese archive) says little about which
+   * document is meant, so it adds its score but is not required — unless every word is that
+   * common. → how many words are required */
+  function markRequired(p, settings) {
+    var most = settings.rank.common_share * settings.docs;
+    var common = function (g) { return g.alts.length && g.alts.every(function (a) { return a.entry.df > most; }); };
+    var all = p.groups.every(common);
+    p.groups.forEach(function (g) { g.required = all || !common(g); });
+    return p.groups.filter(function (g) { return g.required; }).length;
+  }
+
   /* a loaded plan → {docs: matching doc ids best first, masks: per doc the groups it matched}.
-   * Every word must match (within a word the best alternative counts), or with `relaxed` the
-   * most words any document has, or with `atLeast` that many (more words first); phrases add a
-   * bonus; a document in the query's language (p.prefer) is boosted; ties go to the newer
-   * document (higher id) */
+   * Every required word must match (within a word the best alternative counts), or with
+   * `relaxed` the most words any document has, or with `atLeast` that many of all the words
+   * (more words first); phrases add a bonus; a document in the query's language (p.prefer) is
+   * boosted; ties go to the newer document (higher id) */
   function score(p, pairSets, settings, relaxed, atLeast) {
-    var n = settings.docs, rank = settings.rank, levelWeight = settings.levelWeight;
+    var n = settings.docs, rank = settings.rank, levelWeight = settings.levelWeight, titleLevel = settings.titleLevelWeight;
     var total = new Float64Array(n), hits = new Uint8Array(n), best = new Float64Array(n);
+    var needed = new Uint8Array(n), required = markRequired(p, settings);
     var masks = new Int32Array(n), exactMark = new Uint8Array(n), need = p.groups.length;
     p.groups.forEach(function (g, gi) {
       var touched = [];
       if (Array.isArray(g.exact)) { exactMark.fill(0); g.exact.forEach(function (d) { exactMark[d] = 1; }); }
+      /* a Vietnamese document that has the word only with other accents has another word ("báo"
+       * is not "bão"): the word's own term does not match it there — unless no document has the
+       * spelling typed (the accents are taken as a slip then) */
+      var otherWord = p.vietnamese && Array.isArray(g.exact) && g.exact.length ? p.vietnamese : null;
       /* a longer word that completes a whole word the reader typed, or a concept it stands for,
        * is no better a match than it */
       var cap = Infinity;
@@ -53,23 +70,29 @@
         var w = alt.weight * (alt.kind === "prefix" || alt.capped ? Math.min(idf(n, ids.length), top) : idf(n, ids.length));
         for (var k = 0; k < ids.length; k++) {
           var d = ids[k], v = impact(imp.charAt(k));
-          var s = w * (levelWeight[v.level] + (v.title ? rank.title_bonus : 0));
+          var s = w * (v.title ? titleLevel[v.level] + rank.title_bonus : levelWeight[v.level]);
           if (alt.kind === "exact" && (g.exact === "all" || (g.exact && exactMark[d]))) s *= rank.accent_boost;
+          else if (alt.kind === "exact" && otherWord && otherWord[d]) continue;
           if (best[d] === 0) touched.push(d);
           if (s > best[d]) best[d] = s;
         }
       });
-      touched.forEach(function (d) { total[d] += best[d]; hits[d]++; masks[d] |= gi < 30 ? 1 << gi : 0; best[d] = 0; });
+      var req = g.required ? 1 : 0;
+      touched.forEach(function (d) {
+        total[d] += best[d]; hits[d]++; needed[d] += req; masks[d] |= gi < 30 ? 1 << gi : 0; best[d] = 0;
+      });
     });
     var result = [];
     if (!need) return { docs: result, masks: masks };
     if (relaxed) { need = 0; for (var h = 0; h < n; h++) if (hits[h] > need) need = hits[h]; }
     if (!need) return { docs: result, masks: masks };
+    var got = hits;
     if (atLeast) need = Math.max(1, atLeast);
-    for (var d = 0; d < n; d++) if (hits[d] >= need) result.push(d);
+    else if (!relaxed) { need = required; got = needed; }
+    for (var d = 0; d < n; d++) if (got[d] >= need) result.push(d);
     pairSets.forEach(function (set) {
       var bonus = set.weight * rank.phrase_bonus * Math.max(idf(n, set.df), rank.phrase_min_idf);
-      set.ids.forEach(function (d) { if (hits[d] >= need) total[d] += bonus; });
+      set.ids.forEach(function (d) { if (got[d] >= need) total[d] += bonus; });
     });
     if (p.prefer) result.forEach(function (d) { if (p.prefer[d]) total[d] *= rank.language_boost; });
     result.sort(function (a, b) {
@@ -186,7 +209,7 @@
       });
     }
 
-    /* query → {groups: [{word, prefix, alts: [{entry, weight, kind}]}], pairs} | null */
+    /* query → {groups: [{word, prefix, alts: [{entry, weight, kind}]}], pairs, spelt} | null */
     function plan(query, typoAll) {
       var toks = tokenize(query), rank = settings.rank;
       var words = toks.filter(Boolean);
@@ -225,7 +248,8 @@
           var a = toks[i], b = toks[i + 1];
           if (a && b && a.f !== b.f) pairs[a.f + " " + b.f] = [];
         }
-        return Promise.all([joinedPairs(groups), conceptAlts(words, groups)]).then(function (r) {
+        var lang = { spelt: false };
+        return Promise.all([joinedPairs(groups), conceptAlts(words, groups, lang)]).then(function (r) {
           /* a joined name or a glossary expression spanning a pair is that pair's phrase too */
           r[0].concat(r[1]).forEach(function (span) {
             for (var k = 0; k + 1 < span.words.length; k++) {
@@ -233,7 +257,7 @@
               if (key in pairs) pairs[key].push(span.alt);
             }
           });
-          return { groups: groups, pairs: pairs };
+          return { groups: groups, pairs: pairs, spelt: lang.spelt };
         });
       });
     }
@@ -249,8 +273,9 @@
     }
     /* query words that spell a glossary expression ("tp hcm", "typhoon", "kẹt xe", longest
      * first, not overlapping) also match the expression's concept term ('_…', which the build
-     * gives every document using any expression of it), shared by the span's words */
-    function conceptAlts(words, groups) {
+     * gives every document using any expression of it), shared by the span's words; lang.spelt:
+     * a span spells without accents an expression that is only ever written with them */
+    function conceptAlts(words, groups, lang) {
       var byWord = {};
       groups.forEach(function (g) { byWord[g.word.f] = g; });
       return Promise.all(words.map(function (w) { return loadVocab(w.f); })).then(function (chunks) {
@@ -264,13 +289,20 @@
           if (!entry) { i++; continue; }
           var owners = words.slice(i, i + len).map(function (w) { return byWord[w.f]; })
             .filter(function (g, k, all) { return g && all.indexOf(g) === k; });
-          jobs.push(conceptJob(entry[0], owners, len, words.slice(i, i + len)));
+          /* every spelling of this expression has accents and none was typed ("ket xe"): Vietnamese */
+          if (entry.length > 1 && words.slice(i, i + len).every(function (w) { return w.e === w.f; })) lang.spelt = true;
+          jobs.push(conceptJob(entry[0], owners, len, words.slice(i, i + len), conceptWeight(chunks[i], entry[0])));
           i += len;
         }
         return Promise.all(jobs.concat(groups.map(typoConcepts))).then(function (spans) {
           return spans.filter(function (x) { return x && !Array.isArray(x); });
         });
       });
+    }
+    /* a glossary concept counts concept_weight of the words it stands for, or all of them when it
+     * is a name (the names of one place, `n` of the chunk: "TP.HCM" is Saigon, not like it) */
+    function conceptWeight(chunk, concept) {
+      return chunk && chunk.n && chunk.n.indexOf(concept) >= 0 ? 1 : settings.rank.concept_weight;
     }
     /* a concept term's entry, with `spelled`: its expressions' exact words (its chunk's `e`), so
      * that a result can mark "TP.HCM" for "saigon" */
@@ -290,20 +322,21 @@
       return Promise.all(typos.map(function (t) {
         return loadVocab(t.entry.term).then(function (chunk) {
           var e = chunk && chunk.c && chunk.c[t.entry.term];
-          return e ? conceptEntry(e[0]) : null;
-        }).then(function (entry) {
-          if (!entry || g.alts.some(function (a) { return a.entry.term === entry.term; })) return;
-          var rank = settings.rank;
-          g.alts.push({ entry: entry, weight: rank.typo_weight * rank.concept_weight, kind: "concept",
+          return e ? conceptEntry(e[0]).then(function (entry) {
+            return entry && { entry: entry, weight: conceptWeight(chunk, e[0]) };
+          }) : null;
+        }).then(function (found) {
+          if (!found || g.alts.some(function (a) { return a.entry.term === found.entry.term; })) return;
+          g.alts.push({ entry: found.entry, weight: settings.rank.typo_weight * found.weight, kind: "concept",
             capped: true, capDf: t.entry.df });
         });
       }));
     }
     /* → {words: the run's folded words, alt}, or null when the index has no such concept */
-    function conceptJob(concept, owners, len, run) {
+    function conceptJob(concept, owners, len, run, weight) {
       return conceptEntry(concept).then(function (entry) {
         if (!entry) return null;
-        var alt = { entry: entry, weight: settings.rank.concept_weight / len, kind: "concept", capped: len === 1 };
+        var alt = { entry: entry, weight: weight / len, kind: "concept", capped: len === 1, phrase: weight };
         owners.forEach(function (g) { g.alts.push(alt); });
         return { words: run.map(function (w) { return w.f; }), alt: alt };
       });
@@ -318,16 +351,24 @@
     }
 
     /* two query words that a document may write as one ("ha noi" → Hanoi): the joined term, when
-     * the index has it, counts for both words as a folded match, half each, and as their phrase */
+     * the index has it, counts for both words as a folded match, half each, and as their phrase.
+     * For each word it is worth at most that word's own idf: any two capitalised syllables side
+     * by side are joined ("Bão Noru" → baonoru), and such a rare term must not outweigh the
+     * words themselves */
     function joinedPairs(groups) {
       var jobs = [];
+      var half = function (entry, g) {
+        var own = g.alts.filter(function (x) { return x.kind === "exact"; })[0];
+        return own ? { entry: entry, weight: 0.5, kind: "joined", capped: true, capDf: own.entry.df }
+          : { entry: entry, weight: 0.5, kind: "joined" };
+      };
       for (var i = 0; i + 1 < groups.length; i++) {
         (function (a, b) {
           if (!/^[a-z]+$/.test(a.word.f + b.word.f)) return;
           jobs.push(lookup(a.word.f + b.word.f).then(function (entry) {
             if (!entry) return null;
-            var alt = { entry: entry, weight: 0.5, kind: "joined" };
-            a.alts.push(alt); b.alts.push(alt);
+            var alt = half(entry, a);
+            a.alts.push(alt); b.alts.push(half(entry, b));
             return { words: [a.word.f, b.word.f], alt: alt };
           }));
         }(groups[i], groups[i + 1]));
@@ -335,12 +376,13 @@
       return Promise.all(jobs).then(function (alts) { return alts.filter(Boolean); });
     }
 
-    /* load what a plan needs: postings, exact-form sets, pair sets */
+    /* load what a plan needs: postings, exact-form sets, pair sets, the Vietnamese documents */
     function fetchPlan(p) {
-      var jobs = [], pairSets = [], fac = null;
-      /* the language boost needs each document's language (facets.js, which the page otherwise
-       * loads after the first results): asked for only by a query it can apply to */
-      if (vietnameseQuery(p)) jobs.push(facetsReady().then(function (f) { fac = f; }));
+      var jobs = [], pairSets = [], vi = null;
+      /* the language rule needs to know which documents are Vietnamese: vi.js, an id set (a
+       * bitmap of N/6 bytes at most), when the archive has them and others */
+      var langs = Object.keys(settings.languages || {});
+      if (langs.indexOf("vi") >= 0 && langs.length > 1) jobs.push(get("vi").then(function (ids) { vi = ids; }));
       p.groups.forEach(function (g) {
         g.alts.forEach(function (alt) {
           jobs.push(postings(alt.entry).then(function (post) { alt.post = post; }));
@@ -359,35 +401,37 @@
       return Promise.all(jobs).then(function () {
         /* a phrase is found once, as the pair or as a joined name or expression spanning it */
         Object.keys(p.pairs).sort().forEach(function (key) {
-          var sets = [pairIds[key] || []], concepts = [];
+          var sets = [pairIds[key] || []], concepts = [], weight = settings.rank.concept_weight;
           p.pairs[key].forEach(function (alt) {
             if (alt.post) (alt.kind === "concept" ? concepts : sets).push(decodeIds(alt.post[0]));
+            if (alt.kind === "concept") weight = alt.phrase;
           });
           var ids = sets.length > 1 ? union(sets) : sets[0];
           var all = concepts.length ? union(concepts.concat([ids])) : ids;
           if (ids.length) pairSets.push({ ids: ids, df: all.length, weight: 1 });
-          if (all.length > ids.length) {     /* an expression of the same concept: worth concept_weight */
+          if (all.length > ids.length) {     /* an expression of the same concept: worth its weight */
             var have = new Set(ids);
-            pairSets.push({ ids: all.filter(function (d) { return !have.has(d); }), df: all.length,
-              weight: settings.rank.concept_weight });
+            pairSets.push({ ids: all.filter(function (d) { return !have.has(d); }), df: all.length, weight: weight });
           }
         });
-        p.prefer = queryLanguage(p, fac);
+        queryLanguage(p, vi);
         return pairSets;
       });
     }
 
-    /* a query with a letter only Vietnamese uses ("Sài Gòn", "bão") is Vietnamese: per doc 1
-     * when it is in Vietnamese, or null (no such letter, or no Vietnamese documents) */
-    function vietnameseQuery(p) {
-      return p.groups.some(function (g) { return VI_LETTERS_RE.test(g.word.e); });
-    }
-    function queryLanguage(p, fac) {
-      var lang = fac && fac.lang, vi = lang ? lang.values.indexOf("vi") : -1;
-      if (vi < 0 || !vietnameseQuery(p)) return null;
-      var mark = new Uint8Array(settings.docs);
-      lang.docs[vi].forEach(function (d) { mark[d] = 1; });
-      return mark;
+    /* A query with a letter only Vietnamese uses ("Sài Gòn", "bão"), or that spells without
+     * accents a Vietnamese expression of the glossary ("ket xe" for "kẹt xe"), is Vietnamese;
+     * any other is not (the reader typed English, or a name as English writes it: "nguyen phu
+     * trong", "danang"). Documents in the query's language rank ×language_boost, since the
+     * glossary and joined names bring in the other language too: p.prefer, per document 1 or 0,
+     * and p.vietnamese, 1 for a Vietnamese document (null both when the archive is in one language) */
+    function queryLanguage(p, vi) {
+      p.prefer = p.vietnamese = null;
+      if (typeof vi !== "string") return;
+      var mark = new Uint8Array(settings.docs), want = p.spelt || p.groups.some(function (g) { return VI_LETTERS_RE.test(g.word.e); });
+      decodeIds(vi).forEach(function (d) { mark[d] = 1; });
+      p.vietnamese = mark;
+      p.prefer = want ? mark : mark.map(function (x) { return 1 - x; });
     }
 
     /* score a loaded plan; terms whose postings are split are first scored from their heads,

@@ -85,16 +85,16 @@
   /* ------------------------------------------------------------- manifest */
 
   var MANIFEST_KEYS = ["docs", "setBits", "fragments", "vocab", "typo", "k1", "levels", "curve", "chunkKey", "query",
-    "languages"];
+    "languages", "titleFloor"];
   var RANKING_KEYS = ["title_bonus", "accent_boost", "phrase_bonus", "phrase_min_idf", "completion_weight",
     "completions", "prefix_min_length", "typo_weight", "typos", "typo_min_length", "fill_below", "concept_weight",
-    "language_boost"];
+    "language_boost", "common_share"];
 
   /* impact level → its BM25 part: levels are spaced on 1 − (1 − x)^curve of the share x of
-   * k1 + 1 (search/scoring.py impact_char) */
-  function levelWeights(k1, levels, curve) {
+   * k1 + 1, a title match's from `floor` up (search/scoring.py impact_char) */
+  function levelWeights(k1, levels, curve, floor) {
     var out = new Float64Array(levels + 1);
-    for (var l = 1; l <= levels; l++) out[l] = (1 - Math.pow(1 - l / levels, 1 / curve)) * (k1 + 1);
+    for (var l = 1; l <= levels; l++) out[l] = (floor + (1 - floor) * (1 - Math.pow(1 - l / levels, 1 / curve))) * (k1 + 1);
     return out;
   }
 
@@ -109,7 +109,8 @@
     });
     return {
       docs: m.docs, setBits: m.setBits, fragments: m.fragments, k1: m.k1, levels: m.levels,
-      levelWeight: levelWeights(m.k1, m.levels, m.curve),
+      levelWeight: levelWeights(m.k1, m.levels, m.curve, 0),
+      titleLevelWeight: levelWeights(m.k1, m.levels, m.curve, m.titleFloor),
       chunkKey: m.chunkKey, rank: m.query, languages: m.languages,
       vocabKeys: new Set(m.vocab ? m.vocab.split(" ") : []),
       typoKeys: new Set(m.typo ? m.typo.split(" ") : [])
