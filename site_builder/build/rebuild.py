@@ -59,7 +59,8 @@ def build_changed(config: SiteConfig, cache: BuildCache, design: Design, files: 
                      background=not cache.write_behind) if store is not None else None
     try:
         made, digests, known, written, shards = _stage_and_commit(
-            config, cache, design, articles, checked, prior, previous, search_fp, progress, templates, edit, keep)
+            config, cache, design, articles, checked, prior, previous, search_fp, progress, templates, edit, keep,
+            intact=bool(intact))
     except NotPlannable:  # the store lacked a plan it should have had: plan everything
         if quick is not None:  # the whole list, then
             articles, checked = _load_and_check(config, cache, files, changed, None)
@@ -163,7 +164,7 @@ def _changed_articles(config: SiteConfig, changed: set[Path] | None) -> set[str]
 def _stage_and_commit(config: SiteConfig, cache: BuildCache, design: Design, articles: list[Article],
                       checked, prior: dict[str, OutputRecord], previous: dict[str, str] | None, search_fp: str,
                       progress: Progress | None, templates: TemplateMemo, edit: Edit | None,
-                      keep_plans: KeepPlans | None):
+                      keep_plans: KeepPlans | None, intact: bool = False):
     """Render into a staging tree and swap it in if any output changed. Returns what was made,
     the new and the known output digests, the bytes written and the cache-shard job."""
     cold = not prior and previous is None
@@ -172,7 +173,7 @@ def _stage_and_commit(config: SiteConfig, cache: BuildCache, design: Design, art
         shards = cache.write_articles_now(articles) if cold else None  # the cache, beside the pages
         try:
             made = render(config, cache, design, articles, checked.targets, prior, staged.root, search_fp, progress,
-                           templates, edit, keep_plans)
+                          templates, edit, keep_plans, intact)
             made.out.reuse(prior, config.out_dir)
             digests = made.out.digests()
             known = previous if previous is not None else {p: rec.digest for p, rec in prior.items()}

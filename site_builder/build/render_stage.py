@@ -195,7 +195,8 @@ class KeepPlans:
 
 
 def _search_stage(config: SiteConfig, cache: BuildCache, design: Design, articles: list[Article],
-                  prior: dict[str, OutputRecord], staging: Path, search_fp: str) -> SearchOutcome | None:
+                  prior: dict[str, OutputRecord], staging: Path, search_fp: str,
+                  intact: bool = False) -> SearchOutcome | None:
     """The search index updated in place or rebuilt (None: the last one is current)."""
     from site_builder.search.stage import build_search
 
@@ -207,7 +208,7 @@ def _search_stage(config: SiteConfig, cache: BuildCache, design: Design, article
     # An update rewrites only the index files an edit changes and keeps the others as
     # recorded: only if they are all still there.
     search_state = (cache.search_state(design.code, search_prior)
-                    if files_present(search_prior, config.out_dir) else None)
+                    if intact or files_present(search_prior, config.out_dir) else None)
     build = partial(build_search, articles, search_fp, old_article=_old_article(cache),
                     read=_search_reader(config.out_dir, search_prior), jobs=config.jobs,
                     staging=staging / SEARCH_DIR, old_related=cache.related)
@@ -263,13 +264,15 @@ def _plan_edit(config: SiteConfig, design: Design, articles: list[Article], targ
 
 def render(config: SiteConfig, cache: BuildCache, design: Design, articles: list[Article], targets: LinkTargets,
             prior: dict[str, OutputRecord], staging: Path, search_fp: str, progress: Progress | None,
-            templates: TemplateMemo, edit: Edit | None, keep_plans: KeepPlans | None) -> Rendition:
+            templates: TemplateMemo, edit: Edit | None, keep_plans: KeepPlans | None,
+            intact: bool = False) -> Rendition:
     """Search index, related briefings, then the pages whose fingerprint changed, written into
     staging by the workers; every other output is claimed as kept. A full plan is kept for the
-    next build's edits (`keep_plans`) by a background job while pages render."""
+    next build's edits (`keep_plans`) by a background job while pages render. `intact`: every
+    recorded output is known to be there as written (no need to look again)."""
     search = plans = None
     try:
-        search = _search_stage(config, cache, design, articles, prior, staging, search_fp)
+        search = _search_stage(config, cache, design, articles, prior, staging, search_fp, intact)
         related = ({k: tuple(v) for k, v in cache.related["slugs"].items()} if search is None else search.related)
         planned = (_plan_all(config, design, articles, targets, related, prior) if edit is None else
                    _plan_edit(config, design, articles, targets, related, edit, cache.related.get("slugs", {})))
@@ -346,7 +349,7 @@ def _claim_unplanned(out: writer.OutputSet, config: SiteConfig, design: Design, 
         listed = by_slug(articles)
         for path, plan in sorted(planned.feeds.items()):
             out.add(path, feeds.feed_of(plan, listed, design.site, summary), "feed")
-    out.keep_records(((p, rec) for p, rec in prior.items() if not p.startswith(SEARCH_DIR)), "kept output")
+    out.keep_records(prior, "kept output", leave=[p for p in prior if p.startswith(SEARCH_DIR)])
 
 
 def _claim_search_files(out: writer.OutputSet, search: SearchOutcome | None,
@@ -360,8 +363,7 @@ def _claim_search_files(out: writer.OutputSet, search: SearchOutcome | None,
             out.stage(SEARCH_DIR + name, digest, "search index", size)
         return
     updated = {} if search is None else search.files
-    start = len(SEARCH_DIR)
-    out.keep_records(((p, rec) for p, rec in search_prior.items() if p[start:] not in updated), "search index")
+    out.keep_records(search_prior, "search index", leave=[SEARCH_DIR + name for name in updated])
     for name, data in updated.items():
         if data is not None:
             out.add(SEARCH_DIR + name, data, "search index")

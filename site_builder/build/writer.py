@@ -18,7 +18,8 @@ import shutil
 import sys
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,7 @@ STAGING_PREFIX = ".out-staging-"
 OLD_PREFIX = ".out-old-"
 SPARE_PREFIX = ".out-spare-"
 TRASH_PREFIX = ".out-trash-"
+_DIGEST_AND_SIZE = itemgetter(1, 2)  # of an OutputRecord (fp, digest, size)
 FEW = 1000  # a spare this far behind live is always brought up to date, whatever the site's size
 
 
@@ -52,11 +54,13 @@ class OutputSet:
         self._claim(path, source)
         self.kept[path] = (digest, size)
 
-    def keep_records(self, records: Iterable[tuple[str, OutputRecord]], source: str) -> None:
-        """keep() for many paths of the last build's records (whose names were checked when they
-        were read), but those claimed already: an edit keeps 100,000 of them. Their records
-        stay as they are (as_recorded): the caller keeps only outputs made from what they were."""
-        kept = {p: (rec.digest, rec.size) for p, rec in records if p not in self.sources}
+    def keep_records(self, records: Mapping[str, OutputRecord], source: str, leave: Iterable[str] = ()) -> None:
+        """keep() for the paths of the last build's records (whose names were checked when they
+        were read) but those claimed already and those to `leave`: an edit keeps 100,000 of
+        them, so this is set operations and C-level maps, not a loop. Their records stay as
+        they are (as_recorded): the caller keeps only outputs made from what they were."""
+        paths = records.keys() - self.sources.keys() - set(leave)
+        kept = dict(zip(paths, map(_DIGEST_AND_SIZE, map(records.__getitem__, paths))))
         self.sources.update(dict.fromkeys(kept, source))
         self.kept.update(kept)
         self.as_recorded.update(kept)
