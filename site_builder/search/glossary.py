@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import compress, count
 from pathlib import Path
 
 from site_builder.search.layout import chunk_key
@@ -83,20 +84,21 @@ def is_concept(term: str) -> bool:
 
 def concepts(exact_words: list[str], known: Glossary | None = None) -> Counter:
     """How many times each concept's expressions occur in a field (exact words in order,
-    sentence breaks left out); expressions do not overlap, the longest at a place wins."""
+    sentence breaks left out); expressions do not overlap, the longest at a place wins. Only
+    the places where an expression's first word stands are looked at (found in C)."""
     found: Counter = Counter()
     by_first = (known or glossary()).by_first
     if by_first.keys().isdisjoint(exact_words):
         return found
-    i, n = 0, len(exact_words)
-    while i < n:
-        for words, concept in by_first.get(exact_words[i], ()):
+    free = 0  # the first place no expression found so far covers
+    for i in compress(count(), map(by_first.__contains__, exact_words)):
+        if i < free:
+            continue
+        for words, concept in by_first[exact_words[i]]:
             if tuple(exact_words[i:i + len(words)]) == words:
                 found[concept] += 1
-                i += len(words)
+                free = i + len(words)
                 break
-        else:
-            i += 1
     return found
 
 

@@ -5,7 +5,8 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, compress, count, islice, repeat
+from operator import and_, mul
 
 from site_builder.search.glossary import concepts
 from site_builder.search.scoring import FIELD_WEIGHTS, JOIN_MAX
@@ -36,6 +37,8 @@ _CHUNK_ACCENTED: dict[str, tuple] = {}          # chunk → its exact forms that
 _CHUNK_WORDS: dict[str, tuple] = {}             # chunk → (folded word | _BREAK, …)
 _CHUNK_FORMS: dict[str, tuple] = {}             # chunk → ((exact, folded), …) without breaks
 _CHUNK_NAMES: dict[str, tuple] = {}             # chunk → (True for a capitalised word, …) as _CHUNK_WORDS
+_CHUNK_EXACT: dict[str, tuple] = {}             # chunk → (exact word, …) without breaks (what concepts match)
+_CACHES = (_CHUNK_FOLDED, _CHUNK_TOKENS, _CHUNK_ACCENTED, _CHUNK_WORDS, _CHUNK_FORMS, _CHUNK_NAMES, _CHUNK_EXACT)
 _BREAK = "\n"  # a sentence break among folded words: a word never holds one, and a pair
                # holding one is the only pair that is not str.isprintable (filtered in C)
 
@@ -66,13 +69,14 @@ def _capitalised(chunk: str, toks: tuple) -> tuple:
 def _chunks(text: str) -> list[str]:
     chunks = unicodedata.normalize("NFC", text).replace("\n", f" {_NEWLINE} ").split()
     if len(_CHUNK_FOLDED) > 1_000_000:
-        for cache in (_CHUNK_FOLDED, _CHUNK_TOKENS, _CHUNK_ACCENTED, _CHUNK_WORDS, _CHUNK_FORMS, _CHUNK_NAMES):
+        for cache in _CACHES:
             cache.clear()
     for chunk in set(chunks).difference(_CHUNK_FOLDED):
         toks = _CHUNK_TOKENS[chunk] = _tokenise_chunk(chunk)
         _CHUNK_FOLDED[chunk] = tuple(t[1] if t is not None else None for t in toks)
         _CHUNK_WORDS[chunk] = tuple(t[1] if t is not None else _BREAK for t in toks)
-        _CHUNK_FORMS[chunk] = tuple(t for t in toks if t is not None)
+        forms = _CHUNK_FORMS[chunk] = tuple(t for t in toks if t is not None)
+        _CHUNK_EXACT[chunk] = tuple(t[0] for t in forms)
         _CHUNK_ACCENTED[chunk] = tuple(t[0] for t in toks if t is not None and t[0] != t[1])
         _CHUNK_NAMES[chunk] = _capitalised(chunk, toks)
     return chunks
@@ -132,11 +136,12 @@ def term_weights(title: str, text: str, lead: str = "") -> dict:
 
 def joined_names(seq: list[str], capitalised: list[bool]) -> list[str]:
     """Two adjacent capitalised syllables of a name, written joined: 'Hà Nội' → 'hanoi', so that
-    a reader who writes a Vietnamese name the English way (Hanoi, Vietnam, Danang) finds it."""
+    a reader who writes a Vietnamese name the English way (Hanoi, Vietnam, Danang) finds it.
+    Only the places where two capitalised words meet are looked at (found in C)."""
     out = []
-    for i in range(len(seq) - 1):
+    for i in compress(count(), map(and_, capitalised, islice(capitalised, 1, None))):
         a, b = seq[i], seq[i + 1]
-        if (capitalised[i] and capitalised[i + 1] and len(a) <= JOIN_MAX and len(b) <= JOIN_MAX
+        if (len(a) <= JOIN_MAX and len(b) <= JOIN_MAX
                 and a.isalpha() and b.isalpha() and a.isascii() and b.isascii()):
             out.append(a + b)
     return out
@@ -146,19 +151,34 @@ def _weights(fields: tuple[list[str], ...]) -> tuple[list, dict, int]:
     """Folded words of each field in order (_BREAK between sentences), 2·tf + in-title, and the
     BM25F length: a word counts FIELD_WEIGHTS[field] times (title, lead, body). Joined names and
     glossary concepts count like words but add nothing to the length."""
-    folded_of, names_of, forms_of = _CHUNK_WORDS.__getitem__, _CHUNK_NAMES.__getitem__, _CHUNK_FORMS.__getitem__
+    folded_of, names_of, exact_of = _CHUNK_WORDS.__getitem__, _CHUNK_NAMES.__getitem__, _CHUNK_EXACT.__getitem__
     seqs = [list(chain.from_iterable(map(folded_of, chunks))) for chunks in fields]
-    tf: Counter = Counter()
+    tf: dict = {}
     length = 0
     title_words: set[str] = set()
     for field, (chunks, seq, weight) in enumerate(zip(fields, seqs, FIELD_WEIGHTS)):
         counts = Counter(seq)
         counts.pop(_BREAK, None)
         joined = Counter(joined_names(seq, list(chain.from_iterable(map(names_of, chunks)))))
-        found = concepts([e for e, _ in chain.from_iterable(map(forms_of, chunks))])
-        for term, c in chain(counts.items(), joined.items(), found.items()):
-            tf[term] += c * weight
+        found = concepts(list(chain.from_iterable(map(exact_of, chunks))))
+        for part in (counts, joined, found):
+            tf = _added(tf, part, weight)
         length += weight * sum(counts.values())
         if field == 0:
             title_words.update(counts, joined, found)
-    return seqs, {t: 2 * c + (t in title_words) for t, c in tf.items()}, length
+    tf2 = dict(zip(tf, map(mul, repeat(2), tf.values())))
+    for t in title_words:
+        tf2[t] += 1
+    return seqs, tf2, length
+
+
+def _added(tf: dict, part: dict, weight) -> dict:
+    """tf[t] += c · weight for each t: c of part, in tf's order then part's new terms' (dict
+    merges in C; only the terms both hold are added in Python)."""
+    scaled = part if weight == 1 else dict(zip(part, map(mul, part.values(), repeat(weight))))
+    if not tf:
+        return dict(scaled)
+    merged = {**tf, **scaled}
+    for t in tf.keys() & scaled.keys():
+        merged[t] = tf[t] + scaled[t]
+    return merged
