@@ -91,7 +91,7 @@ def test_update_equals_full_build_with_small_shards(corpus, data, big, anchor):
         _check_update(corpus, data)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])  # as the test it runs
 @given(st.lists(st.tuples(sentence, text), min_size=2, max_size=12),
        st.lists(st.tuples(sentence, text), min_size=1, max_size=3), st.data())
 def test_appending_with_small_shards(corpus, extra, data):

@@ -291,7 +291,10 @@ def test_typing_updates_results_and_url_and_facets_filter(page, http_root):
     en_count = int(facet.locator(".facet-count").inner_text())
     facet.click()
     langs = lambda: set(page.eval_on_selector_all("#search-results li.result", "l => l.map(x => x.lang)"))  # noqa: E731
-    until(page, lambda: langs() == {"en"})   # the list is drawn again after the count: wait for both
+    count = lambda: int(page.inner_text("#search-status").split()[0])  # noqa: E731
+    # the list and the count are drawn again one after the other, and the first page may hold
+    # English results only before the filter applies: wait for both
+    until(page, lambda: langs() == {"en"} and count() == en_count)
     assert "lang=en" in page.url
     assert int(page.inner_text("#search-status").split()[0]) == en_count
     assert langs() == {"en"}
