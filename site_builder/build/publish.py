@@ -5,6 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from site_builder.config import SiteConfig
+from site_builder.content.archive import ListedArticles
 from site_builder.site.links import LinkTargets, link_warnings
 from site_builder.site_warnings import (UNDATED, SiteWarning, WarningsAreErrors, date_warnings, future_warnings,
                                        load_warnings, sort_warnings)
@@ -20,7 +21,7 @@ class Checked:
 def check_articles(articles: list, config: SiteConfig, today: dt.date | None = None) -> Checked:
     """Leave drafts out (unless config.drafts) and find what to warn about; with config.strict,
     a warning stops the build here, before anything is written."""
-    published = [a for a in articles if config.drafts or not a.draft]
+    published = ListedArticles(a for a in articles if config.drafts or not a.draft)
     targets = LinkTargets.of(published, config.articles_dir)
     warnings = sort_warnings(date_warnings(published, today or dt.date.today())
                              + link_warnings(published, targets, config.articles_dir))

@@ -110,7 +110,7 @@ def _load_and_check(config: SiteConfig, cache: BuildCache, files: dict, changed:
 def _link_targets(quick: QuickEdit) -> LinkTargets:
     """What a .md link can name, from the list's columns (its files are not links: quick_edit)."""
     rows = quick.articles.rows()
-    return LinkTargets({row.file: row.slug for row in rows}, frozenset(row.slug for row in rows))
+    return LinkTargets(lambda: ({row.file: row.slug for row in rows}, frozenset(row.slug for row in rows)))
 
 
 def _nothing_to_do(config: SiteConfig, cache: BuildCache, articles: Sequence[Article], checked: Checked,

@@ -81,9 +81,29 @@ class SlugView(Mapping):
         return len(self._articles)
 
 
+class ListedArticles(list):
+    """A loaded list of articles (never changed once made) that keeps its slug index and
+    columns: several stages of a build ask for them."""
+
+    def __init__(self, articles=()):
+        super().__init__(articles)
+        self._by_slug: dict[str, Article] | None = None
+        self._slugs: list[str] | None = None
+
+    def by_slug(self) -> dict[str, Article]:
+        if self._by_slug is None:
+            self._by_slug = {a.slug: a for a in self}
+        return self._by_slug
+
+    def slugs(self) -> list[str]:
+        if self._slugs is None:
+            self._slugs = [a.slug for a in self]
+        return self._slugs
+
+
 def slugs_of(articles: Sequence[Article]) -> list[str]:
     """The articles' slugs in order, without making lazy ones."""
-    return articles.slugs() if isinstance(articles, LazyArticles) else [a.slug for a in articles]
+    return articles.slugs() if isinstance(articles, (LazyArticles, ListedArticles)) else [a.slug for a in articles]
 
 
 def digests_of(articles: Sequence[Article]) -> list[str]:
@@ -92,4 +112,6 @@ def digests_of(articles: Sequence[Article]) -> list[str]:
 
 def by_slug(articles: Sequence[Article]) -> Mapping[str, Article]:
     """slug → article; over lazy articles, a view that makes only those read."""
-    return SlugView(articles) if isinstance(articles, LazyArticles) else {a.slug: a for a in articles}
+    if isinstance(articles, LazyArticles):
+        return SlugView(articles)
+    return articles.by_slug() if isinstance(articles, ListedArticles) else {a.slug: a for a in articles}

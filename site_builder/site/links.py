@@ -12,7 +12,7 @@ import html
 import os
 import posixpath
 import re
-from dataclasses import dataclass
+from typing import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -22,21 +22,39 @@ from site_builder.site_warnings import SiteWarning
 _HREF = re.compile(r'(<a href=")([^"]*)(")')
 
 
-@dataclass(frozen=True)
 class LinkTargets:
-    """What a .md link can name: an article file (relative to content/articles/) or a slug."""
-    by_file: dict
-    slugs: frozenset
+    """What a .md link can name: an article file (relative to content/articles/) or a slug.
+    Made on first use (`make`): most archives have no such links, and making it reads the path
+    of every article."""
+
+    def __init__(self, make: Callable[[], tuple[dict[str, str], frozenset[str]]]):
+        self._make = make
+        self._made: tuple[dict[str, str], frozenset[str]] | None = None
 
     @classmethod
     def of(cls, articles, articles_dir: Path) -> "LinkTargets":
-        files = ArticleFiles(articles_dir)
-        by_file = {}
-        for a in articles:
-            rel = files.rel(a.source_path)
-            if rel is not None:
-                by_file[rel] = a.slug
-        return cls(by_file, frozenset(a.slug for a in articles))
+        def make() -> tuple[dict[str, str], frozenset[str]]:
+            files = ArticleFiles(articles_dir)
+            by_file = {}
+            for a in articles:
+                rel = files.rel(a.source_path)
+                if rel is not None:
+                    by_file[rel] = a.slug
+            return by_file, frozenset(a.slug for a in articles)
+        return cls(make)
+
+    def _targets(self) -> tuple[dict[str, str], frozenset[str]]:
+        if self._made is None:
+            self._made = self._make()
+        return self._made
+
+    @property
+    def by_file(self) -> dict[str, str]:
+        return self._targets()[0]
+
+    @property
+    def slugs(self) -> frozenset[str]:
+        return self._targets()[1]
 
     def slug_for(self, href: str, from_file: str) -> str | None:
         """The slug of the article `href` names, seen from the article file `from_file`."""
