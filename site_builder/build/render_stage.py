@@ -27,7 +27,7 @@ from site_builder.content.archive import by_slug
 from site_builder.content.article import Article, article_from_json, body_text
 from site_builder.parallel import PARALLEL_MIN
 from site_builder.render import feeds
-from site_builder.render.themes import TemplateMemo, static_files
+from site_builder.render.themes import TemplateMemo, static_bytes, static_files
 from site_builder.search.update import NeedsFullBuild
 from site_builder.site import urls
 from site_builder.site.graph import Page, SiteGraph, plan_pages, site_graph
@@ -161,7 +161,7 @@ def add_site_files(out: writer.OutputSet, config: SiteConfig, theme, site: dict,
     """Everything besides the pages: theme static files, code styles, feed, sitemap."""
     from site_builder.markdown import pygments_css, render_markdown
     for name, path in static_files(theme).items():
-        out.add(urls.static_path(name), path.read_bytes(), f"theme file {path}")
+        out.add(urls.static_path(name), static_bytes(path), f"theme file {path}")
     out.add(urls.static_path("pygments.css"), pygments_css().encode("utf-8"), "pygments")
     out.add(MARKER, MARKER_TEXT, "output marker")
     summary = lambda a: a.summary or summary_of(a, render_markdown(a.body))  # noqa: E731

@@ -198,6 +198,20 @@ def static_files(theme: Theme) -> dict[str, Path]:
     return dict(sorted(files.items()))
 
 
+def static_bytes(path: Path) -> bytes:
+    """What the site publishes of a theme's static file: a shipped theme's scripts without
+    comments and indentation (jsstrip: half their bytes, sent before every first search result);
+    every other file as it is — a site's own scripts are the site's to shape."""
+    data = path.read_bytes()
+    if path.suffix != ".js" or not path.resolve().is_relative_to(shipped_themes_dir().resolve()):
+        return data
+    from site_builder.render.jsstrip import strip_js
+    try:
+        return strip_js(data.decode("utf-8")).encode("utf-8")
+    except UnicodeDecodeError:
+        return data
+
+
 def template_files(theme: Theme) -> list[Path]:
     """Every template and message catalogue of the chain: what a template-chain hash must cover."""
     templates = [f for d in theme.dirs for f in (d / "templates").rglob("*") if f.is_file()]

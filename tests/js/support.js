@@ -1,11 +1,14 @@
 /* Shared by the tests: search-core.js, the vectors the Python side wrote (SB_SEARCH_VECTORS,
- * see test_vectors.py) and a loader that reads a built index the way the page does. */
+ * see test_vectors.py) and a loader that reads a built index the way the page does.
+ * SB_SEARCH_SCRIPTS names another folder of the scripts: a built site's static/, whose copies
+ * the build wrote without comments and indentation, must pass the same tests. */
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
 const vm = require("node:vm");
 
-const core = require("../../themes/default/static/search-core.js");
+const SCRIPTS = process.env.SB_SEARCH_SCRIPTS || path.join(__dirname, "..", "..", "themes", "default", "static");
+const core = require(path.resolve(SCRIPTS, "search-core.js"));
 
 const VECTORS_FILE = process.env.SB_SEARCH_VECTORS;
 const vectors = VECTORS_FILE ? JSON.parse(fs.readFileSync(VECTORS_FILE, "utf8")) : null;

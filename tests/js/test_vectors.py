@@ -190,10 +190,18 @@ def test_the_browser_shows_ranked_lists_worth_comparing(vectors):
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed (Debian: apt-get install nodejs)")
-def test_node_runs_the_javascript_tests_against_the_python_vectors(vectors):
+@pytest.mark.parametrize("scripts", ["theme", "built"])
+def test_node_runs_the_javascript_tests_against_the_python_vectors(vectors, scripts):
+    """On the theme's scripts and on the copies a build writes (comments and indentation out)."""
+    env = {**os.environ, "SB_SEARCH_VECTORS": str(vectors)}
+    if scripts == "built":
+        static = Path(json.loads(vectors.read_text(encoding="utf-8"))["index"]).parent / "static"
+        theme = REPO / "themes" / "default" / "static"
+        for f in theme.glob("search-*.js"):  # the copies are what is tested: smaller, not the same
+            assert len((static / f.name).read_bytes()) < 0.8 * len(f.read_bytes()), f.name
+        env["SB_SEARCH_SCRIPTS"] = str(static)
     result = subprocess.run([NODE, "--test", "--test-reporter=spec", str(REPO / "tests" / "js")], cwd=REPO,
-                            capture_output=True, text=True, env={**os.environ, "SB_SEARCH_VECTORS": str(vectors)},
-                            timeout=600)
+                            capture_output=True, text=True, env=env, timeout=600)
     # the spec reporter ends with the failing tests and their diffs: the end is what matters
     assert result.returncode == 0, result.stdout[-20_000:] + result.stderr[-5_000:]
     assert "skipped 0" in result.stdout, result.stdout[-5_000:]      # with vectors, nothing is skipped
