@@ -53,9 +53,9 @@ def build_site(config: SiteConfig, progress: Progress | None = None,
 def _article_stats(articles_dir: Path) -> dict:
     """{"at": when, "stat": {article file: stat key}}; the time is taken before the first stat."""
     at = time.time_ns()
-    base = str(articles_dir)
+    prefix = os.path.join(str(articles_dir), "")  # joined by hand: os.path.join per file cost a third of this
     try:
-        return {"at": at, "stat": {rel: stat_key(os.path.join(base, rel)) for rel in article_files(articles_dir)}}
+        return {"at": at, "stat": {rel: stat_key(prefix + rel) for rel in article_files(articles_dir)}}
     except OSError:  # a file went away while we looked: no snapshot this time
         return {}
 

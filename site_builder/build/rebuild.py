@@ -131,7 +131,7 @@ def _records(digests: dict[str, str], fp_of: dict[str, str], out: writer.OutputS
     """Each output's record: the last build's where the output was kept as recorded (an edit
     keeps 100,000 of them), a new one for the rest. A search file's record has no fingerprint:
     the records' related_fp says which index they belong to."""
-    records = {p: prior[p] for p in out.as_recorded}
+    records = dict(zip(out.as_recorded, map(prior.__getitem__, out.as_recorded)))
     for path in digests.keys() - out.as_recorded:
         digest, rec = digests[path], prior.get(path)
         fp = "" if path.startswith(SEARCH_DIR) else fp_of.get(path, "")
