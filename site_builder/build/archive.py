@@ -25,7 +25,8 @@ from site_builder.build.incremental import MAX_EDITED, Edit
 from site_builder.build.plans import PlanStore, structure_key
 from site_builder.config import SiteConfig
 from site_builder.content.archive import ArchiveRow, LazyArticles
-from site_builder.content.article import Article, FileBody, article_from_json, file_digest, parse_article
+from site_builder.content.article import Article, FileBody, article_from_json
+from site_builder.content.loader import parse_file
 from site_builder.errors import ContentError, Problem
 from site_builder.site_warnings import WARNINGS_FILE
 
@@ -51,8 +52,8 @@ def quick_edit(config: SiteConfig, cache: BuildCache, store: PlanStore, expected
     changed = [rel for rel in now if rel not in trusted]
     if not changed or len(changed) > MAX_EDITED or not (config.cache_dir / WARNINGS_FILE).exists():
         return None
-    meta = store.meta()
-    if not meta or any(meta.get(k) != v for k, v in expected.items()):
+    meta = store.describes(expected)
+    if meta is None:
         return None
     old_digests = last.get("digests", {})
     parsed = _parse(config.articles_dir, changed)
@@ -83,27 +84,12 @@ def _parse(articles_dir: Path, rels: list[str]) -> dict[str, Article]:
     problems: list[Problem] = []
     for rel in sorted(rels):
         try:
-            parsed[rel] = _parse_file(articles_dir / rel, rel)
+            parsed[rel] = parse_file(articles_dir / rel, rel)
         except ContentError as err:
             problems.extend(err.problems)
     if problems:
         raise ContentError(sorted(problems, key=lambda p: (str(p.path), p.line or 0)))
     return parsed
-
-
-def _parse_file(path: Path, rel: str, digest: str | None = None) -> Article:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ContentError(Problem(path, None, f"cannot read: {exc.strerror}")) from None
-    found = file_digest(rel, data)
-    if digest is not None and found != digest:
-        raise ContentError(Problem(path, None, "changed during the build; build again"))
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ContentError(Problem(path, data[: exc.start].count(b"\n") + 1, "not valid UTF-8 text")) from None
-    return parse_article(path, text.lstrip("\ufeff"), digest=found)
 
 
 def _maker(articles_dir: Path, cache: BuildCache):
@@ -119,5 +105,5 @@ def _maker(articles_dir: Path, cache: BuildCache):
                 return article_from_json(data, path, row.digest, FileBody(path, row.file, row.digest))
             except (ValueError, TypeError, KeyError, AttributeError):
                 pass
-        return _parse_file(path, row.file, row.digest)
+        return parse_file(path, row.file, expect=row.digest)
     return make

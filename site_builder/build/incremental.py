@@ -37,8 +37,8 @@ class Edit:
 def find_edit(store: PlanStore, expected: dict[str, str], articles: list[Article]) -> Edit | None:
     """The edit, if the store describes the last build (`expected`: its token, out dir and
     design) and nothing structural changed; else None."""
-    meta = store.meta()
-    if not meta or any(meta.get(k) != v for k, v in expected.items()):
+    meta = store.describes(expected)
+    if meta is None:
         return None
     known = store.articles()
     if len(known) != len(articles):

@@ -28,6 +28,7 @@ from typing import Callable, Iterable
 
 from site_builder.build.state_store import remove_database
 from site_builder.content.article import Article
+from site_builder.content.files import name_under
 from site_builder.render.feeds import FeedPlan
 from site_builder.site.graph import LangLink, Page, Pager, ShownDate, TermRef
 from site_builder.site.tags import TagRef
@@ -177,6 +178,11 @@ class PlanStore:
         except sqlite3.Error:
             return {}
 
+    def describes(self, expected: dict[str, str]) -> dict[str, str] | None:
+        """The store's meta if it describes the build `expected` names (token, out dir, design)."""
+        meta = self.meta()
+        return meta if meta and all(meta.get(k) == v for k, v in expected.items()) else None
+
     def get_format(self) -> str | None:
         row = self._connect().execute("SELECT value FROM meta WHERE key='format'").fetchone()
         return row[0] if row else None
@@ -263,7 +269,7 @@ class PlanStore:
                            ((s, json.dumps(sorted(paths))) for s, paths in readers.items()))
             prefix = os.path.join(articles_dir, "")
             db.executemany("INSERT INTO articles VALUES (?,?,?,?,?)",
-                           ((a.slug, a.digest, structure_key(a), pos, _file_under(a, prefix))
+                           ((a.slug, a.digest, structure_key(a), pos, name_under(a.source_path, prefix))
                             for pos, a in enumerate(articles)))
             db.executemany("INSERT INTO shared VALUES (?,?)", shared.items())
             db.executemany("INSERT INTO feeds VALUES (?,?)", ((path, _feed_json(feed)) for path, feed in feeds.items()))
@@ -317,12 +323,6 @@ class PlanStore:
 def _feed_json(feed: FeedPlan) -> str:
     return json.dumps({"lang": feed.lang, "slugs": feed.slugs, "languages": feed.languages,
                        "tags": [[t, ref.name, ref.slug] for t, ref in feed.tags]}, ensure_ascii=False)
-
-
-def _file_under(a: Article, prefix: str) -> str | None:
-    """The article's file relative to content/articles/ (as the loader joined it), else None."""
-    text = str(a.source_path)
-    return text[len(prefix):].replace(os.sep, "/") if prefix and text.startswith(prefix) else None
 
 
 def new_token() -> str:

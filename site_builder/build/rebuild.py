@@ -26,6 +26,7 @@ from site_builder.build.unchanged import out_dirs_snapshot, outputs_as_recorded
 from site_builder.config import SiteConfig
 from site_builder.content.archive import by_slug, digests_of
 from site_builder.content.article import Article, article_to_json
+from site_builder.content.files import name_under
 from site_builder.content.loader import load_articles
 from site_builder.render.themes import TemplateMemo
 from site_builder.site.links import LinkTargets
@@ -146,10 +147,10 @@ def _digests_by_file(articles_dir: Path, articles: list[Article], trusted: dict[
     paths are looked at (turning every path into a name would cost an edit more than the rest)."""
     digests = dict(trusted)
     known = set(trusted.values())
-    base = os.path.join(str(articles_dir), "")
+    prefix = os.path.join(str(articles_dir), "")
     for a in articles:
-        if a.digest not in known:
-            digests[str(a.source_path)[len(base):].replace(os.sep, "/")] = a.digest
+        if a.digest not in known and (name := name_under(a.source_path, prefix)) is not None:
+            digests[name] = a.digest
     return digests
 
 

@@ -195,13 +195,12 @@ class KeepPlans:
 
 
 def _search_stage(config: SiteConfig, cache: BuildCache, design: Design, articles: list[Article],
-                  prior: dict[str, OutputRecord], staging: Path, search_fp: str,
+                  search_prior: dict[str, OutputRecord], staging: Path, search_fp: str,
                   intact: bool = False) -> SearchOutcome | None:
     """The search index updated in place or rebuilt (None: the last one is current)."""
     from site_builder.search.stage import build_search
 
     out_base = str(config.out_dir)
-    search_prior = {p: rec for p, rec in prior.items() if p.startswith(SEARCH_DIR)}
     if (cache.related.get("fp") == search_fp and bool(search_prior)
             and all(_is_current(rec, rec.fp, os.path.join(out_base, p)) for p, rec in search_prior.items())):
         return None
@@ -271,8 +270,9 @@ def render(config: SiteConfig, cache: BuildCache, design: Design, articles: list
     next build's edits (`keep_plans`) by a background job while pages render. `intact`: every
     recorded output is known to be there as written (no need to look again)."""
     search = plans = None
+    search_prior = {p: rec for p, rec in prior.items() if p.startswith(SEARCH_DIR)}
     try:
-        search = _search_stage(config, cache, design, articles, prior, staging, search_fp, intact)
+        search = _search_stage(config, cache, design, articles, search_prior, staging, search_fp, intact)
         related = ({k: tuple(v) for k, v in cache.related["slugs"].items()} if search is None else search.related)
         planned = (_plan_all(config, design, articles, targets, related, prior) if edit is None else
                    _plan_edit(config, design, articles, targets, related, edit, cache.related.get("slugs", {})))
@@ -286,10 +286,10 @@ def render(config: SiteConfig, cache: BuildCache, design: Design, articles: list
         if edit is None:
             add_site_files(out, config, design.theme, design.site, planned.graph, planned.pages)
         else:
-            _claim_unplanned(out, config, design, planned, prior, articles)
+            _claim_unplanned(out, config, design, planned, prior, search_prior.keys(), articles)
         if search is not None:
             search.finish()
-        _claim_search_files(out, search, {p: rec for p, rec in prior.items() if p.startswith(SEARCH_DIR)})
+        _claim_search_files(out, search, search_prior)
     except BaseException:
         if search is not None and search.pending is not None:
             search.pending.discard()  # waits for it: it may be writing into staging
@@ -341,7 +341,7 @@ def _render_pages(config: SiteConfig, design: Design, articles: list[Article], p
 
 
 def _claim_unplanned(out: writer.OutputSet, config: SiteConfig, design: Design, planned: Planned,
-                     prior: dict[str, OutputRecord], articles) -> None:
+                     prior: dict[str, OutputRecord], search_paths, articles) -> None:
     """An edit's other outputs: its feeds made again, everything else (search files aside) kept."""
     if planned.feeds:
         from site_builder.markdown import render_markdown
@@ -349,7 +349,7 @@ def _claim_unplanned(out: writer.OutputSet, config: SiteConfig, design: Design, 
         listed = by_slug(articles)
         for path, plan in sorted(planned.feeds.items()):
             out.add(path, feeds.feed_of(plan, listed, design.site, summary), "feed")
-    out.keep_records(prior, "kept output", leave=[p for p in prior if p.startswith(SEARCH_DIR)])
+    out.keep_records(prior, "kept output", leave=search_paths)
 
 
 def _claim_search_files(out: writer.OutputSet, search: SearchOutcome | None,

@@ -7,6 +7,13 @@ from pathlib import Path
 from stat import S_ISLNK
 
 
+def name_under(path, prefix: str) -> str | None:
+    """An article file's name below the articles folder, posix (`prefix`: that folder joined
+    with "", as the loader joins them): a string cut, not a path resolved; None outside it."""
+    text = str(path)
+    return text[len(prefix):].replace(os.sep, "/") if prefix and text.startswith(prefix) else None
+
+
 def article_files(articles_dir: Path) -> list[str]:
     """Relative posix paths of every *.md below articles_dir, sorted (hidden folders skipped)."""
     found = []

@@ -95,25 +95,32 @@ def _from_cache(data: dict, path: Path, digest: str, body) -> Article | None:
         return None
 
 
-def _parse_job(payload: dict, i: int) -> Article | list[Problem]:
-    path, rel, data = payload["files"][i]
-    lazy = data is None  # a worker that read the file itself: the body stays in the file
+def parse_file(path: Path, rel: str, data: bytes | None = None, expect: str | None = None) -> Article:
+    """One article file parsed (read first when `data` is None); raises ContentError. `expect`:
+    the digest the file must still have (a version the cache listed)."""
     if data is None:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            return [Problem(path, None, f"cannot read: {exc.strerror}")]
+            raise ContentError(Problem(path, None, f"cannot read: {exc.strerror}")) from None
     digest = file_digest(rel, data)
+    if expect is not None and digest != expect:
+        raise ContentError(Problem(path, None, "changed during the build; build again"))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return [Problem(path, data[: exc.start].count(b"\n") + 1, "not valid UTF-8 text")]
+        raise ContentError(Problem(path, data[: exc.start].count(b"\n") + 1, "not valid UTF-8 text")) from None
+    return parse_article(path, text.lstrip("\ufeff"), digest=digest)
+
+
+def _parse_job(payload: dict, i: int) -> Article | list[Problem]:
+    path, rel, data = payload["files"][i]
     try:
-        article = parse_article(path, text.lstrip("\ufeff"), digest=digest)
+        article = parse_file(path, rel, data)
     except ContentError as err:
         return err.problems
-    if lazy:  # read again where it is rendered: a cold build of 50,000 held 200 MB of bodies
-        article.__dict__["_body"] = FileBody(path, rel, digest)
+    if data is None:  # read again where it is rendered: a cold build of 50,000 held 200 MB of bodies
+        article.__dict__["_body"] = FileBody(path, rel, article.digest)
     return article
 
 

@@ -65,11 +65,6 @@ def feed_of(plan: FeedPlan, by_slug: Mapping[str, Article], site: dict, summary_
                      plan.languages)
 
 
-def feed_reads(graph: SiteGraph) -> dict[str, tuple[str, ...]]:
-    """Feed path → the slugs of the articles it shows (what an edit must look for)."""
-    return {path: plan.slugs for path, plan in feed_plans(graph).items()}
-
-
 def atom_feed(articles: list[Article], site: dict, summary_of: Callable[[Article], str],
               tags: TagIndex, lang: str | None = None, languages: tuple[str, ...] | None = None) -> bytes:
     """One Atom feed: of every article (lang None) or of one language's; tags by display name;
