@@ -11,9 +11,9 @@ from site_builder.build.state_store import NAME, BuildState, OutputRecord, inval
 def state(n: int, changed: int = -1) -> BuildState:
     pages = {f"articles/a{i}.html": OutputRecord(f"fp{i}", f"d{i}{'x' if i == changed else ''}", 100 + i)
              for i in range(n)}
-    files = {"at": 123, "stat": {f"a{i}.md": [i, 5, 6, 7, False] for i in range(n)},
+    files = {"at": 123, "stat": {f"a{i}.md": (i, 5, 6, 7, False) for i in range(n)},
              "digests": {f"a{i}.md": f"d{i}" for i in range(n)}}
-    related = {"fp": "r", "slugs": {f"a{i}": [f"a{(i + 1) % n}"] for i in range(n)}}
+    related = {"fp": "r", "slugs": {f"a{i}": (f"a{(i + 1) % n}",) for i in range(n)}}
     return BuildState(pages, "/out", related, "site", n, files, "tok")
 
 

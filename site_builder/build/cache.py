@@ -21,10 +21,12 @@ import json
 import os
 import tempfile
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder.content.article import Article, article_to_json, body_text
+from site_builder.overlay import Overlay
 from site_builder.build.state_store import (BuildState, OutDirs, OutputRecord, StateSummary, invalidate, load_state,
                                             load_summary, save_out_dirs, write_state)
 from site_builder.errors import ContentError
@@ -202,8 +204,8 @@ class BuildCache:
             last = self.state
             token = last.plans_token if plans_token is None else plans_token
             state = BuildState(pages, str(out_dir), related, site_fp, page_count, files, token,
-                               published=sum(1 for p in pages if p.startswith("articles/")), out_dirs=out_dirs)
-            changed = self._invalidated or state != last
+                               published=_published(pages, last), out_dirs=out_dirs)
+            changed = self._invalidated or not state.same_as(last)
             pending = self._pending or {}
             if isinstance(articles, ArticleChanges):  # read back from the shards when next asked for
                 self._articles, self._on_disk, self._meta_shards, self._body_shards = None, {}, {}, {}
@@ -252,6 +254,20 @@ class BuildCache:
             gitignore.write_text("*\n", encoding="utf-8")
 
 
+def _published(pages: Mapping[str, OutputRecord], last: BuildState) -> int:
+    """Articles with a page: counted over the records, or for an edit's overlay from the last
+    build's count and the paths the two differ in."""
+    base = pages.base if isinstance(pages, Overlay) else None
+    before = last.pages
+    if base is None or not (before is base or (isinstance(before, Overlay) and before.base is base)):
+        return sum(1 for p in pages if p.startswith(ARTICLES))
+    keys = set(pages.changes) | pages.removed
+    if isinstance(before, Overlay):
+        keys |= set(before.changes) | before.removed
+    return last.published + sum((k in pages) - (k in before) for k in keys if k.startswith(ARTICLES))
+
+
+ARTICLES = "articles/"
 RACY_NS = 20_000_000        # a file changed this close before its stat was taken may change again unseen
 COARSE_RACY_NS = 2_000_000_000  # … or this close, on file systems with whole-second times (FAT: 2 s)
 

@@ -13,10 +13,12 @@ or setting, a store that does not match the cache) plans the whole site.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder.build.plans import NotPlannable, PlanStore, structure_key
+from site_builder.overlay import Overlay
 from site_builder.content.archive import by_slug as articles_by_slug
 from site_builder.content.article import Article
 from site_builder.site import urls
@@ -55,9 +57,14 @@ def find_edit(store: PlanStore, expected: dict[str, str], articles: list[Article
     return Edit(store, tuple(edited), tuple(json.loads(meta.get("notes", "[]"))))
 
 
-def related_moved(new: dict[str, tuple[str, ...]], old: dict) -> set[str]:
-    """Slugs whose related briefings differ from the last build's."""
+def related_moved(new: Mapping[str, tuple[str, ...]], old: Mapping) -> set[str]:
+    """Slugs whose related briefings differ from the last build's (an update's Overlay over
+    them: looked for in its changes only)."""
     old = old or {}
+    if new is old:
+        return set()
+    if isinstance(new, Overlay) and new.base is old:
+        return set(new.moved())
     return {slug for slug in new.keys() | old.keys() if tuple(new.get(slug, ())) != tuple(old.get(slug, ()))}
 
 

@@ -8,15 +8,17 @@ from __future__ import annotations
 import json
 import os
 import time
-from dataclasses import replace
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from site_builder.build import writer
 from site_builder.build.archive import QuickEdit, quick_edit
 from site_builder.build.cache import ArticleChanges, BuildCache, OutputRecord, known_json, trusted_files
+from site_builder.build.state_store import OutDirs
 from site_builder.build.design import Design
 from site_builder.build.fingerprint import fingerprint
+from site_builder.overlay import Overlay
 from site_builder.build.incremental import Edit, find_edit
 from site_builder.build.plans import NotPlannable, PlanStore, encode_pages, new_token
 from site_builder.build.publish import Checked, check_articles, check_edit
@@ -41,7 +43,9 @@ def build_changed(config: SiteConfig, cache: BuildCache, design: Design, files: 
     prior = cache.previous_outputs(config.out_dir) if config.out_dir.is_dir() else {}
     # Outputs removed or cut short by hand since the last build: no edit path (it keeps outputs by
     # name), the full plan finds and remakes them. A dev server's records are its own.
-    intact = None if previous is not None else bool(prior) and outputs_as_recorded(cache, config.out_dir, prior)
+    intact, out_dirs = None, None
+    if previous is None:
+        intact, out_dirs = outputs_as_recorded(cache, config.out_dir, prior) if prior else (False, None)
     store = PlanStore(config.cache_dir) if cache.root is not None else None
     expected = {"token": cache.plans_token, "out_dir": str(config.out_dir), "design": fingerprint(design.parts)}
     quick = (quick_edit(config, cache, store, expected, files)
@@ -52,24 +56,24 @@ def build_changed(config: SiteConfig, cache: BuildCache, design: Design, files: 
     site_fp = fingerprint((*design.parts, search_fp))
     if quick is None and prior and cache.site_fp == site_fp and (
             outputs_intact(prior, config.out_dir) if intact is None else intact):
-        return _nothing_to_do(config, cache, articles, checked, prior, files, site_fp, started)
+        return _nothing_to_do(config, cache, articles, checked, prior, files, site_fp, started, out_dirs)
     edit = quick.edit if quick is not None else (
         find_edit(store, expected, articles)
         if store is not None and prior and intact is not False and cache.plans_token else None)
     keep = KeepPlans(store, {k: v for k, v in expected.items() if k != "token"},
                      background=not cache.write_behind) if store is not None else None
     try:
-        made, digests, known, written, shards = _stage_and_commit(
+        made, commit = _stage_and_commit(
             config, cache, design, articles, checked, prior, previous, search_fp, progress, templates, edit, keep,
             intact=bool(intact))
     except NotPlannable:  # the store lacked a plan it should have had: plan everything
         if quick is not None:  # the whole list, then
             articles, checked = _load_and_check(config, cache, files, changed, None)
-        made, digests, known, written, shards = _stage_and_commit(
+        made, commit = _stage_and_commit(
             config, cache, design, articles, checked, prior, previous, search_fp, progress, templates, None, keep)
-    records = _records(digests, made.fp_of, made.out, prior)
+    records = _records(commit.digests, made.fp_of, made.out, prior, commit.gone)
     save_warnings(cache.root, list(checked.warnings))
-    known_articles = cache.articles_written(shards)
+    known_articles = cache.articles_written(commit.shards)
     if known_articles is None:
         known_articles = (known_json(articles, cache.articles) if quick is None else
                           ArticleChanges({a.digest: d for a in quick.edited if (d := article_to_json(a)) is not None},
@@ -79,13 +83,13 @@ def build_changed(config: SiteConfig, cache: BuildCache, design: Design, files: 
     bodies = {a.digest: a for a in (articles if quick is None else quick.edited)}
     cache.save(articles=known_articles, bodies=bodies, pages=records,
                out_dir=config.out_dir, site_fp=site_fp, page_count=made.page_count, files=files,
-               related={"fp": search_fp, "slugs": {k: list(v) for k, v in sorted(made.related.items())}},
+               related={"fp": search_fp, "slugs": made.related},
                search=replace(search.state, code=design.code) if search is not None else None, plans_token=token,
-               out_dirs=out_dirs_snapshot(config.out_dir, records) if files else None)  # late: older folder times
-    written_paths = sorted({p for p, _ in digests.items() ^ known.items()})
-    return BuildReport(articles=len(articles), pages=made.page_count, files=len(digests),
-                       bytes_written=written, seconds=time.perf_counter() - started,
-                       changed=tuple(written_paths), digests=digests, rendered=made.rendered,
+               out_dirs=(out_dirs_snapshot(config.out_dir, records, cache.state.out_dirs)  # late: older folder times
+                         if files else None))
+    return BuildReport(articles=len(articles), pages=made.page_count, files=len(records),
+                       bytes_written=commit.written, seconds=time.perf_counter() - started,
+                       changed=commit.changed_paths(), digests=commit.all_digests(records), rendered=made.rendered,
                        planned=len(made.planned.pages),
                        search="reused" if search is None else "rebuilt" if search.full else "updated",
                        warnings=tuple(cache.warnings) + made.notes + checked.warnings)
@@ -115,12 +119,13 @@ def _link_targets(quick: QuickEdit) -> LinkTargets:
 
 
 def _nothing_to_do(config: SiteConfig, cache: BuildCache, articles: Sequence[Article], checked: Checked,
-                   prior: dict[str, OutputRecord], files: dict, site_fp: str, started: float) -> BuildReport:
+                   prior: Mapping[str, OutputRecord], files: dict, site_fp: str, started: float,
+                   out_dirs: OutDirs | None) -> BuildReport:
     if files:  # the stat check could not vouch for them (touched, just changed, no record):
-        # record what they are now, so that the next build can
+        # record what they are now (and the output's folders that vouch for it), so that the next build can
         cache.save(articles=cache.articles, bodies={a.digest: a for a in articles}, pages=cache.pages,
                    out_dir=config.out_dir, related=cache.related, site_fp=site_fp,
-                   page_count=cache.page_count, files=files)
+                   page_count=cache.page_count, files=files, out_dirs=out_dirs)
     save_warnings(cache.root, list(checked.warnings))
     return BuildReport(articles=len(articles), pages=cache.page_count, files=len(prior), bytes_written=0,
                        seconds=time.perf_counter() - started, warnings=tuple(cache.warnings) + checked.warnings,
@@ -128,18 +133,59 @@ def _nothing_to_do(config: SiteConfig, cache: BuildCache, articles: Sequence[Art
 
 
 def _records(digests: dict[str, str], fp_of: dict[str, str], out: writer.OutputSet,
-             prior: dict[str, OutputRecord]) -> dict[str, OutputRecord]:
-    """Each output's record: the last build's where the output was kept as recorded (an edit
-    keeps 100,000 of them), a new one for the rest. A search file's record has no fingerprint:
-    the records' related_fp says which index they belong to."""
-    records = dict(zip(out.as_recorded, map(prior.__getitem__, out.as_recorded)))
+             prior: Mapping[str, OutputRecord], gone: set[str]) -> Mapping[str, OutputRecord]:
+    """Each output's record: the last build's where the output was kept as recorded, a new one
+    for the rest. An edit's (its outputs over the kept base) is an Overlay of the records it
+    changed over the last build's. A search file's record has no fingerprint: the records'
+    related_fp says which index they belong to; a page not planned keeps its fingerprint."""
+    records = {} if out.base is not None else dict(zip(out.as_recorded, map(prior.__getitem__, out.as_recorded)))
     for path in digests.keys() - out.as_recorded:
         digest, rec = digests[path], prior.get(path)
-        fp = "" if path.startswith(SEARCH_DIR) else fp_of.get(path, "")
+        fp = "" if path.startswith(SEARCH_DIR) else fp_of.get(path, rec.fp if rec is not None else "")
         if rec is None or rec.digest != digest or rec.fp != fp:
-            rec = OutputRecord(fp, digest, out.size(path))
-        records[path] = rec
-    return records
+            records[path] = OutputRecord(fp, digest, out.size(path))
+        elif out.base is None:
+            records[path] = rec
+    return Overlay(prior, records, gone) if out.base is not None else records
+
+
+class DigestsOf(Mapping):
+    """Output path → digest, read from the records (an edit's report, without a copy of 100,000)."""
+
+    def __init__(self, records: Mapping[str, OutputRecord]):
+        self.records = records
+
+    def __getitem__(self, path: str) -> str:
+        return self.records[path].digest
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.records
+
+    def __iter__(self):
+        return iter(self.records)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+
+@dataclass
+class Committed:
+    """What the commit made of the outputs: their digests (an edit's: the claimed ones only), the
+    live tree's as known before, the paths an edit dropped, bytes written, the cache-shard job."""
+    digests: dict[str, str]
+    known: Mapping[str, str]
+    gone: set[str]
+    written: int
+    shards: object
+    edit: bool  # digests and known are an edit's claims over the kept records
+
+    def changed_paths(self) -> tuple[str, ...]:
+        if self.edit:
+            return tuple(sorted({p for p, d in self.digests.items() if self.known.get(p) != d} | self.gone))
+        return tuple(sorted({p for p, _ in self.digests.items() ^ self.known.items()}))
+
+    def all_digests(self, records: Mapping[str, OutputRecord]) -> Mapping[str, str]:
+        return DigestsOf(records) if self.edit else self.digests
 
 
 def _digests_by_file(articles_dir: Path, articles: list[Article], trusted: dict[str, str]) -> dict[str, str]:
@@ -163,11 +209,11 @@ def _changed_articles(config: SiteConfig, changed: set[Path] | None) -> set[str]
 
 
 def _stage_and_commit(config: SiteConfig, cache: BuildCache, design: Design, articles: list[Article],
-                      checked, prior: dict[str, OutputRecord], previous: dict[str, str] | None, search_fp: str,
+                      checked, prior: Mapping[str, OutputRecord], previous: dict[str, str] | None, search_fp: str,
                       progress: Progress | None, templates: TemplateMemo, edit: Edit | None,
-                      keep_plans: KeepPlans | None, intact: bool = False):
-    """Render into a staging tree and swap it in if any output changed. Returns what was made,
-    the new and the known output digests, the bytes written and the cache-shard job."""
+                      keep_plans: KeepPlans | None, intact: bool = False) -> tuple[Rendition, Committed]:
+    """Render into a staging tree and swap it in if any output changed. Returns what was made and
+    what the commit did."""
     cold = not prior and previous is None
     made = None
     with writer.StagedOutput(config.out_dir) as staged:
@@ -176,24 +222,43 @@ def _stage_and_commit(config: SiteConfig, cache: BuildCache, design: Design, art
             made = render(config, cache, design, articles, checked.targets, prior, staged.root, search_fp, progress,
                           templates, edit, keep_plans, intact)
             made.out.reuse(prior, config.out_dir)
-            digests = made.out.digests()
-            known = previous if previous is not None else {p: rec.digest for p, rec in prior.items()}
-            missing = made.out.missing_from(config.out_dir, known, digests)
-            if missing:  # removed by hand: what the live tree lacks is written (and reported) again
-                known = {p: d for p, d in known.items() if p not in missing}
-            if digests != known or not config.out_dir.is_dir():
-                cache.before_commit()
-                written = staged.commit(made.out, known)  # known: the live tree's paths
-            else:
-                staged.release(made.out)
-                written = 0
+            commit = _commit(config, cache, staged, made.out, prior, previous)
+            commit.shards = shards
         except BaseException:
             if shards is not None:
                 shards.discard()  # its process must not outlive the build
             if made is not None and made.plans is not None:
                 made.plans.discard()
             raise
-    return made, digests, known, written, shards
+    return made, commit
+
+
+def _commit(config: SiteConfig, cache: BuildCache, staged: writer.StagedOutput, out: writer.OutputSet,
+            prior: Mapping[str, OutputRecord], previous: dict[str, str] | None) -> Committed:
+    """Swap the staged tree in if any output differs from the live one's (`previous`: a dev
+    server's digests of it; else the records'). An edit's outputs over the kept records are
+    compared in the paths it claimed or dropped only."""
+    digests = out.digests()
+    live: Mapping[str, str] = previous if previous is not None else DigestsOf(prior)
+    edit = out.base is not None
+    if edit:
+        known: Mapping[str, str] = {p: live[p] for p in digests if p in live}
+        gone = {p for p in out.dropped if p not in out.sources and p in live}
+    else:
+        known = previous if previous is not None else {p: rec.digest for p, rec in prior.items()}
+        gone = set()
+    missing = out.missing_from(config.out_dir, known, digests)
+    if missing:  # removed by hand: what the live tree lacks is written (and reported) again
+        known = {p: d for p, d in known.items() if p not in missing}
+        if edit:  # the live tree's paths, listed: not all of them are there
+            live = {p: d for p, d in live.items() if p not in missing}
+    written = 0
+    if digests != known or gone or not config.out_dir.is_dir():
+        cache.before_commit()
+        written = staged.commit(out, live if edit else known)  # the live tree's paths
+    else:
+        staged.release(out)
+    return Committed(digests, known, gone, written, None, edit)
 
 
 def _save_plans(store: PlanStore, made: Rendition, articles: list[Article], edit: Edit | None,

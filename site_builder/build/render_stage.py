@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -270,10 +271,11 @@ def render(config: SiteConfig, cache: BuildCache, design: Design, articles: list
     next build's edits (`keep_plans`) by a background job while pages render. `intact`: every
     recorded output is known to be there as written (no need to look again)."""
     search = plans = None
-    search_prior = {p: rec for p, rec in prior.items() if p.startswith(SEARCH_DIR)}
+    search_prior = (Under(prior, SEARCH_DIR) if edit is not None else
+                    {p: rec for p, rec in prior.items() if p.startswith(SEARCH_DIR)})
     try:
         search = _search_stage(config, cache, design, articles, search_prior, staging, search_fp, intact)
-        related = ({k: tuple(v) for k, v in cache.related["slugs"].items()} if search is None else search.related)
+        related = cache.related["slugs"] if search is None else search.related
         planned = (_plan_all(config, design, articles, targets, related, prior) if edit is None else
                    _plan_edit(config, design, articles, targets, related, edit, cache.related.get("slugs", {})))
         notes = tuple(graph_warnings(planned.graph)) if edit is None else edit.notes
@@ -286,7 +288,7 @@ def render(config: SiteConfig, cache: BuildCache, design: Design, articles: list
         if edit is None:
             add_site_files(out, config, design.theme, design.site, planned.graph, planned.pages)
         else:
-            _claim_unplanned(out, config, design, planned, prior, search_prior.keys(), articles)
+            _claim_unplanned(out, config, design, planned, prior, articles)
         if search is not None:
             search.finish()
         _claim_search_files(out, search, search_prior)
@@ -296,8 +298,7 @@ def render(config: SiteConfig, cache: BuildCache, design: Design, articles: list
         if plans is not None:
             plans.discard()
         raise
-    fp_of = {} if edit is None else {p: rec.fp for p, rec in prior.items()}
-    fp_of.update({page.path: fp for page, fp in zip(planned.pages, planned.fps)})
+    fp_of = {page.path: fp for page, fp in zip(planned.pages, planned.fps)}  # an edit's others: as recorded
     return Rendition(out, planned, fp_of, len(planned.pages) if edit is None else cache.page_count,
                      rendered, related, search, notes, plans)
 
@@ -341,29 +342,56 @@ def _render_pages(config: SiteConfig, design: Design, articles: list[Article], p
 
 
 def _claim_unplanned(out: writer.OutputSet, config: SiteConfig, design: Design, planned: Planned,
-                     prior: dict[str, OutputRecord], search_paths, articles) -> None:
-    """An edit's other outputs: its feeds made again, everything else (search files aside) kept."""
+                     prior: Mapping[str, OutputRecord], articles) -> None:
+    """An edit's other outputs: its feeds made again, everything else kept as recorded (the
+    search files' fate is _claim_search_files')."""
     if planned.feeds:
         from site_builder.markdown import render_markdown
         summary = lambda a: a.summary or summary_of(a, render_markdown(a.body))  # noqa: E731
         listed = by_slug(articles)
         for path, plan in sorted(planned.feeds.items()):
             out.add(path, feeds.feed_of(plan, listed, design.site, summary), "feed")
-    out.keep_records(prior, "kept output", leave=search_paths)
+    out.keep_rest(prior)
 
 
 def _claim_search_files(out: writer.OutputSet, search: SearchOutcome | None,
-                        search_prior: dict[str, OutputRecord]) -> None:
+                        search_prior: Mapping[str, OutputRecord]) -> None:
     """The index files: rebuilt (some written into staging by the index job), updated in place
-    (the rest kept), or all kept."""
+    (the rest kept), or all kept. Over an edit's kept base, what is not made again is dropped."""
     if search is not None and search.full:
         for name, data in search.files.items():
             out.add(SEARCH_DIR + name, data, "search index")
         for name, (digest, size) in search.staged.items():
             out.stage(SEARCH_DIR + name, digest, "search index", size)
+        if out.base is not None:
+            for path in search_prior:
+                if path not in out.sources:
+                    out.drop(path)
         return
     updated = {} if search is None else search.files
-    out.keep_records(search_prior, "search index", leave=[SEARCH_DIR + name for name in updated])
+    if out.base is None:
+        out.keep_records(search_prior, "search index", leave=[SEARCH_DIR + name for name in updated])
     for name, data in updated.items():
         if data is not None:
             out.add(SEARCH_DIR + name, data, "search index")
+        elif out.base is not None:
+            out.drop(SEARCH_DIR + name)
+
+
+class Under(Mapping):
+    """The records under a folder, over all of them (an edit's: read by key, not listed)."""
+
+    def __init__(self, records: Mapping[str, OutputRecord], prefix: str):
+        self.records, self.prefix = records, prefix
+
+    def __getitem__(self, path: str) -> OutputRecord:
+        if not path.startswith(self.prefix):
+            raise KeyError(path)
+        return self.records[path]
+
+    def __iter__(self):
+        return (p for p in self.records if p.startswith(self.prefix))
+
+    def __len__(self) -> int:
+        count = getattr(self.records, "count_under", None)
+        return count(self.prefix) if count is not None else sum(1 for _ in self)

@@ -4,8 +4,14 @@ record of every output, file and related list.
 
 - outputs: output path → fingerprint, digest, size (the OutputRecord of each file written);
 - files: article file → its stat key and digest as that build saw them;
-- meta: the related briefings the search stage gave (slug → slugs, one JSON value), out dir, site fingerprint, page count, related fingerprint, when the files were looked
-  at, the plan store's token, and `valid`, cleared before outputs change (BuildCache.before_commit).
+- related: slug → the related briefings the search stage gave (JSON list);
+- meta: out dir, site fingerprint, page count, related fingerprint, when the files were looked
+  at, the plan store's token, the rows' counts, and `valid`, cleared before outputs change
+  (BuildCache.before_commit).
+
+The outputs and related lists are read by key (StoredRows): an edit asks for a few dozen of them;
+a full build reads them whole. An edit's records come back as an Overlay over them, and only
+its changes are written.
 """
 from __future__ import annotations
 
@@ -13,17 +19,19 @@ import hashlib
 import json
 import marshal
 import sqlite3
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from site_builder.overlay import Overlay
 from site_builder.build.writer import is_safe_path
 
 # What makes a name unsafe (writer.is_safe_path), seen in names joined by newlines: an empty,
 # absolute or "."/".." segment, a doubled or trailing slash, a backslash, a colon, a NUL.
 _UNSAFE_IN_JOINED = ("\n\n", "\n/", "//", "/\n", "\n./", "/./", "/.\n", "\n.\n", "\n../", "/../", "/..\n", "\n..\n",
                      "\\", ":", "\0")
-FORMAT = "2"  # 2: file stats as integer columns, related briefings as one value
+FORMAT = "3"  # 3: related briefings in rows, outputs and related lists read by key
 NAME = "state.sqlite"
 
 
@@ -58,6 +66,19 @@ class BuildState:
     published: int = 0    # articles with a page
     out_dirs: OutDirs | None = field(default=None, compare=False)  # recorded by a later build
     on_disk: bool = field(default=False, compare=False)  # these rows are what the file holds
+
+    def same_as(self, other: BuildState) -> bool:
+        """Equal records, comparing an edit's overlays by their changes, not row by row."""
+        def same(a: Mapping, b: Mapping) -> bool:
+            if a is b:
+                return True
+            if isinstance(a, Overlay) and a.base is b:
+                return a.same_as_base()
+            return not isinstance(a, Overlay) and not isinstance(b, Overlay) and a == b
+        return (same(self.pages, other.pages) and same(self.related.get("slugs", {}), other.related.get("slugs", {}))
+                and self.related.get("fp") == other.related.get("fp")
+                and (self.out_dir, self.site_fp, self.page_count, self.files, self.plans_token, self.published)
+                == (other.out_dir, other.site_fp, other.page_count, other.files, other.plans_token, other.published))
 
 
 @dataclass(frozen=True)
@@ -98,13 +119,112 @@ def _connect(path: Path) -> sqlite3.Connection:
         "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);"
         "CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, fp TEXT, digest TEXT, size INTEGER);"
         "CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, ctime INTEGER,"
-        " ino INTEGER, link INTEGER, digest TEXT);")
+        " ino INTEGER, link INTEGER, digest TEXT);"
+        "CREATE TABLE IF NOT EXISTS related (slug TEXT PRIMARY KEY, slugs TEXT);")
     return db
+
+
+class StoredRows(Mapping):
+    """One table of the records (outputs or related lists) as a mapping: a key is read when asked
+    for, the whole table only when iterated, and then checked (`check`: the rows → the mapping,
+    or None with a warning, when they are damaged: then it is empty)."""
+
+    def __init__(self, path: Path, table: str, count: int, decode: Callable[[tuple], object],
+                 check: Callable[[list, Path, list[str]], dict | None], warnings: list[str]):
+        self._path, self._table, self._count = path, table, count
+        self._decode, self._check, self._warnings = decode, check, warnings
+        self._db: sqlite3.Connection | None = None
+        self._read: dict = {}
+        self._all: dict | None = None
+
+    def _rows(self, sql: str, args: tuple = ()) -> list[tuple]:
+        if self._db is None:
+            self._db = sqlite3.connect(self._path, check_same_thread=False)
+        return self._db.execute(sql, args).fetchall()
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def whole(self) -> dict:
+        """Every row, read and checked once."""
+        if self._all is None:
+            try:
+                rows = self._rows(f"SELECT * FROM {self._table}")
+            except sqlite3.Error as exc:
+                self._warnings.append(f"{self._path}: ignored: {exc}")
+                rows = None
+            self.close()
+            found = None if rows is None else self._check(rows, self._path, self._warnings)
+            self._all = {} if found is None else found
+        return self._all
+
+    def __getitem__(self, key):
+        if self._all is not None:
+            return self._all[key]
+        if key not in self._read:
+            try:
+                rows = self._rows(f"SELECT * FROM {self._table} WHERE {_KEYS[self._table]}=?", (key,))
+                self._read[key] = self._decode(rows[0]) if rows else None
+            except (sqlite3.Error, ValueError, TypeError):
+                self._read[key] = None  # a damaged row is no record: the output is made again
+        value = self._read[key]
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        try:
+            self[key]
+        except KeyError:
+            return False
+        return True
+
+    def __len__(self) -> int:
+        return self._count if self._all is None else len(self._all)
+
+    def __iter__(self) -> Iterator:
+        return iter(self.whole())
+
+    def count_under(self, prefix: str) -> int:
+        """How many keys start with `prefix` (a range of the primary key, not a read of them)."""
+        if self._all is not None:
+            return sum(1 for k in self._all if k.startswith(prefix))
+        end = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        return self._rows(f"SELECT COUNT(*) FROM {self._table} WHERE {_KEYS[self._table]} >= ? AND"
+                          f" {_KEYS[self._table]} < ?", (prefix, end))[0][0]
+
+
+_KEYS = {"outputs": "path", "related": "slug"}
+
+
+def _output_record(row: tuple) -> OutputRecord:
+    _, fp, digest, size = row
+    if not (type(fp) is str and type(digest) is str and type(size) is int):
+        raise TypeError("an output record is damaged")
+    return OutputRecord(fp, digest, size)
+
+
+def _related_list(row: tuple) -> tuple[str, ...]:
+    slugs = json.loads(row[1])
+    if not (isinstance(slugs, list) and all(isinstance(s, str) for s in slugs)):
+        raise TypeError("a related list is damaged")
+    return tuple(slugs)
+
+
+def _valid_related(rows: list, path: Path, warnings: list[str]) -> dict | None:
+    try:
+        return {row[0]: _related_list(row) for row in rows}
+    except (ValueError, TypeError) as exc:
+        warnings.append(f"{path}: ignored: {exc}")
+        return None
 
 
 def load_state(root: Path, warnings: list[str]) -> BuildState:
     """The last build's records; empty when there are none, they are not valid (a build changed
-    outputs and did not get to write them) or they are damaged (with a warning)."""
+    outputs and did not get to write them) or they are damaged (with a warning). The outputs and
+    related lists are StoredRows: read when asked for."""
     path = root / NAME
     if not path.exists():
         return BuildState()
@@ -114,16 +234,18 @@ def load_state(root: Path, warnings: list[str]) -> BuildState:
             meta = dict(db.execute("SELECT key, value FROM meta"))
             if meta.get("format") != FORMAT or meta.get("valid") != "1":
                 return BuildState()
-            pages = _valid_outputs(db.execute("SELECT path, fp, digest, size FROM outputs"), path, warnings)
+            pages = StoredRows(path, "outputs", int(meta.get("outputs", "0")), _output_record, _valid_outputs, warnings)
             files: dict = {"stat": {}, "digests": {}}
             stat, digests = files["stat"], files["digests"]
             for name, size, mtime, ctime, ino, link, digest in db.execute("SELECT * FROM files"):
-                stat[name] = [size, mtime, ctime, ino, bool(link)]  # content.files.stat_key's form
+                stat[name] = (size, mtime, ctime, ino, bool(link))  # content.files.stat_key's form
                 if digest:
                     digests[name] = digest
             if meta.get("files_at"):
                 files["at"] = int(meta["files_at"])
-            related = {"fp": meta.get("related_fp", ""), "slugs": json.loads(meta.get("related_slugs") or "{}")}
+            slugs = StoredRows(path, "related", int(meta.get("related_count", "0")), _related_list, _valid_related,
+                               warnings)
+            related = {"fp": meta.get("related_fp", ""), "slugs": slugs}
             return BuildState(pages, meta.get("out_dir", ""), related if related["fp"] else {},
                               meta.get("site_fp", ""), int(meta.get("page_count", "0")),
                               files if "at" in files else {}, meta.get("plans", ""), int(meta.get("published", "0")),
@@ -188,24 +310,23 @@ def save_out_dirs(root: Path, snap: OutDirs) -> None:
         pass  # only a later no-op's shortcut is lost
 
 
-def _valid_outputs(rows, path: Path, warnings: list[str]) -> dict[str, OutputRecord]:
+def _valid_outputs(rows: list, path: Path, warnings: list[str]) -> dict[str, OutputRecord] | None:
     """Output records, if every one names a file inside the output and has the right shape;
     otherwise none (a full build follows). The names are checked joined, by looking for what
     would make one unsafe (a call per name cost more than reading them), one by one only if found."""
-    rows = rows.fetchall()
     names = [row[0] for row in rows]
     if not all(isinstance(n, str) for n in names):
         warnings.append(f"{path}: ignored: an output record has no path")
-        return {}
+        return None
     joined = "\n" + "\n".join(names) + "\n"
     if any(part in joined for part in _UNSAFE_IN_JOINED):  # a few scans in C; names one by one only then
         for name in names:
             if not is_safe_path(name):
                 warnings.append(f"{path}: ignored: it names {name!r}, which is not a file of the output")
-                return {}
+                return None
     if not all(type(fp) is str and type(digest) is str and type(size) is int for _, fp, digest, size in rows):
         warnings.append(f"{path}: ignored: an output record is damaged")
-        return {}
+        return None
     return {name: OutputRecord(fp, digest, size) for name, fp, digest, size in rows}
 
 
@@ -238,11 +359,12 @@ def write_state(root: Path, new: BuildState, old: BuildState) -> None:
     try:
         db.execute("BEGIN")
         _write_rows(db, new, old)
+        slugs = new.related.get("slugs", {})
         meta = {"format": FORMAT, "out_dir": new.out_dir, "site_fp": new.site_fp, "page_count": str(new.page_count),
                 "published": str(new.published), "outputs": str(len(new.pages)), "out_dirs": _out_dirs_json(new.out_dirs),
                 "files_sig": stat_signature(new.files.get("stat", {})),
                 "related_fp": new.related.get("fp", ""), "files_at": str(new.files.get("at", "")),
-                "plans": new.plans_token, "valid": "1", "related_slugs": json.dumps(new.related.get("slugs", {}), ensure_ascii=False, separators=(",", ":"), sort_keys=True)}
+                "plans": new.plans_token, "valid": "1", "related_count": str(len(slugs))}
         db.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)", meta.items())
         db.execute("COMMIT")
         new.on_disk = True
@@ -254,15 +376,32 @@ def write_state(root: Path, new: BuildState, old: BuildState) -> None:
         db.close()
 
 
+def changed_rows(new: Mapping, old: Mapping) -> tuple[dict, set]:
+    """What turns `old` into `new`: rows to write (key → value) and keys to delete. When `new` is
+    an Overlay over `old` (an edit's), only its changes are looked at; else both whole (values
+    hashable: the difference is set operations in C)."""
+    if new is old:
+        return {}, set()
+    if isinstance(new, Overlay) and isinstance(old, Overlay) and new.base is old.base:
+        upserts = dict(new.changes.items() - old.changes.items())
+        return upserts, set(new.removed - old.removed)
+    if isinstance(new, Overlay) and new.base is old:
+        return dict(new.changes), set(new.removed)
+    return dict(new.items() - old.items()), set(old.keys() - new.keys())
+
+
 def _write_rows(db: sqlite3.Connection, new: BuildState, old: BuildState) -> None:
-    pages, before = new.pages, old.pages
-    db.executemany("INSERT OR REPLACE INTO outputs VALUES (?,?,?,?)",  # set difference: in C, not a loop
-                   ((p, *r) for p, r in pages.items() - before.items()))
-    db.executemany("DELETE FROM outputs WHERE path=?", ((p,) for p in before.keys() - pages.keys()))
+    upserts, gone = changed_rows(new.pages, old.pages)
+    db.executemany("INSERT OR REPLACE INTO outputs VALUES (?,?,?,?)", ((p, *r) for p, r in upserts.items()))
+    db.executemany("DELETE FROM outputs WHERE path=?", ((p,) for p in gone))
+    upserts, gone = changed_rows(new.related.get("slugs", {}), old.related.get("slugs", {}))
+    db.executemany("INSERT OR REPLACE INTO related VALUES (?,?)",
+                   ((s, json.dumps(list(v), ensure_ascii=False, separators=(",", ":"))) for s, v in upserts.items()))
+    db.executemany("DELETE FROM related WHERE slug=?", ((s,) for s in gone))
     stat, digests = new.files.get("stat", {}), new.files.get("digests", {})
     old_stat, old_digests = old.files.get("stat", {}), old.files.get("digests", {})
+    moved = ({n for n, _ in stat.items() - old_stat.items()} | {n for n, _ in digests.items() - old_digests.items()}
+             | (old_digests.keys() - digests.keys()))
     db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?)",
-                   ((n, *k[:4], int(bool(k[4])), digests.get(n, "")) for n, k in stat.items()
-                    if old_stat.get(n) != k or old_digests.get(n) != digests.get(n)))
+                   ((n, *stat[n][:4], int(bool(stat[n][4])), digests.get(n, "")) for n in sorted(moved) if n in stat))
     db.executemany("DELETE FROM files WHERE name=?", ((n,) for n in old_stat.keys() - stat.keys()))
-

@@ -10,10 +10,12 @@ it, or the output folder, is.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from site_builder.build import spare
 from site_builder.build.cache import BuildCache, is_racy
+from site_builder.overlay import Overlay
 from site_builder.build.state_store import OutDirs, OutputRecord, StateSummary, stat_signature
 
 
@@ -24,12 +26,19 @@ def files_unchanged(summary: StateSummary, stat: dict[str, list]) -> bool:
             and not any(is_racy(key[1], summary.files_at) for key in stat.values()))
 
 
-def out_dirs_snapshot(out_dir: Path, records: dict[str, OutputRecord]) -> OutDirs | None:
-    """The output's folders now (those holding recorded files, and the output itself)."""
+def out_dirs_snapshot(out_dir: Path, records: Mapping[str, OutputRecord],
+                      before: OutDirs | None = None) -> OutDirs | None:
+    """The output's folders now (those holding recorded files, and the output itself). An edit's
+    records (an Overlay) name only its own paths: their folders and those of the last snapshot
+    (`before`) are measured, the records are not listed."""
     root = spare.dir_id(out_dir)
     if root is None:
         return None
-    dirs, stamp = spare.measure(out_dir, spare.ancestors(records))
+    if isinstance(records, Overlay) and before is not None:
+        folders = set(before.dirs) | spare.ancestors(records.changes)
+    else:
+        folders = spare.ancestors(records)
+    dirs, stamp = spare.measure(out_dir, folders)
     return OutDirs(root, stamp, dirs)
 
 
@@ -42,11 +51,18 @@ def out_dirs_unchanged(out_dir: Path, snap: OutDirs | None) -> bool:
     return not any(spare.folder_moved(os.path.join(base, d), mtime, snap.stamp) for d, mtime in snap.dirs.items())
 
 
-def outputs_as_recorded(cache: BuildCache, out_dir: Path, records: dict[str, OutputRecord]) -> bool:
+def outputs_as_recorded(cache: BuildCache, out_dir: Path,
+                        records: Mapping[str, OutputRecord]) -> tuple[bool, OutDirs | None]:
     """The recorded outputs are all there: by their folders when the snapshot the last build
-    took vouches for them, else by a stat of each file."""
+    took vouches for them, else by a stat of each file. With it, the folders' snapshot that
+    vouches for them now (None if none does)."""
     from site_builder.build.render_stage import outputs_intact
-    return out_dirs_unchanged(out_dir, cache.state.out_dirs) or outputs_intact(records, out_dir)
+    if out_dirs_unchanged(out_dir, cache.state.out_dirs):
+        return True, cache.state.out_dirs
+    snap = out_dirs_snapshot(out_dir, records)  # before the files: a change after it moves a folder
+    if outputs_intact(records, out_dir):
+        return True, snap
+    return False, None
 
 
 def outputs_unchanged(cache: BuildCache, out_dir: Path, summary: StateSummary) -> bool:

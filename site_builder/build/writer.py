@@ -49,6 +49,9 @@ class OutputSet:
         self.staged: dict[str, tuple[str, int]] = {}    # (digest, size): written into staging already
         self.sources: dict[str, str] = {}
         self.as_recorded: set[str] = set()  # kept with the last build's record, fingerprint and all
+        self.base: Mapping[str, OutputRecord] | None = None  # keep_rest: an edit's outputs over these
+        self.dropped: set[str] = set()  # paths of `base` the new tree has not
+        self.tree = NewTree(self)
 
     def keep(self, path: str, digest: str, source: str, size: int) -> None:
         """Claim a path whose file in the live output is already what this build would write."""
@@ -65,6 +68,26 @@ class OutputSet:
         self.sources.update(dict.fromkeys(kept, source))
         self.kept.update(kept)
         self.as_recorded.update(kept)
+
+    def keep_rest(self, base: Mapping[str, OutputRecord]) -> None:
+        """Keep as recorded every path of `base` (the last build's records) that is not claimed,
+        before or after, nor dropped: an edit's other 100,000 outputs, named by the records and
+        never listed. digests() then gives the claimed paths' only."""
+        self.base = base
+
+    def drop(self, path: str) -> None:
+        """A path of the base that the new tree has not (keep_rest)."""
+        self.dropped.add(path)
+
+    def all_kept(self) -> Iterable[str]:
+        """Every path kept from the live output (the base's are read whole)."""
+        yield from self.kept
+        if self.base is not None:
+            yield from (p for p in self.base if p not in self.sources and p not in self.dropped)
+
+    def is_kept(self, path: str) -> bool:
+        return path in self.kept or (self.base is not None and path not in self.sources
+                                     and path not in self.dropped and path in self.base)
 
     def stage(self, path: str, digest: str, source: str, size: int) -> None:
         """Claim a path a worker has written into the staging folder."""
@@ -103,7 +126,8 @@ class OutputSet:
     def size(self, path: str) -> int:
         if path in self.files:
             return len(self.files[path])
-        return (self.kept.get(path) or self.staged[path])[1]
+        known = self.kept.get(path) or self.staged.get(path)
+        return known[1] if known is not None else self.base[path].size
 
     def _claim(self, path: str, source: str) -> None:
         if not is_safe_path(path):
@@ -111,6 +135,41 @@ class OutputSet:
         if path in self.sources:
             raise BuildError(f"two pages want {path}: {self.sources[path]} and {source}")
         self.sources[path] = source
+
+
+class KeptPaths:
+    """`path in` the paths an OutputSet keeps from the live output."""
+
+    def __init__(self, out: OutputSet):
+        self.out = out
+
+    def __contains__(self, path: object) -> bool:
+        return self.out.is_kept(path)
+
+
+class NewTree:
+    """The paths of the tree an OutputSet makes, as a container: its claims, and with a base the
+    base's other paths (without listing them)."""
+
+    def __init__(self, out: OutputSet):
+        self.out = out
+
+    def __contains__(self, path: object) -> bool:
+        out = self.out
+        return path in out.sources or (out.base is not None and path not in out.dropped and path in out.base)
+
+    def __len__(self) -> int:
+        out = self.out
+        if out.base is None:
+            return len(out.sources)
+        base = out.base
+        claimed_in_base = sum(1 for p in out.sources if p in base)
+        dropped_in_base = sum(1 for p in out.dropped if p not in out.sources and p in base)
+        return len(out.sources) + len(base) - claimed_in_base - dropped_in_base
+
+    def __iter__(self):
+        yield from self.out.sources
+        yield from (p for p in self.out.all_kept() if p not in self.out.sources)
 
 
 def is_safe_path(path: str) -> bool:
@@ -245,21 +304,26 @@ class StagedOutput:
         os.mkdir(self.spare_path, 0o700)
         return self.spare_path
 
-    def commit(self, outputs: OutputSet, previous: Iterable[str] | None = None) -> int:
+    def commit(self, outputs: OutputSet, previous: Mapping[str, str] | None = None) -> int:
         """Write the remaining files, link the kept ones (or, in the spare, remove what the new
-        tree no longer has: `previous` are the live tree's paths), swap the tree in. Returns
+        tree no longer has: `previous` names the live tree's paths), swap the tree in. Returns
         bytes written."""
         total = 0
         made: set[str] = set()
         for path in sorted(outputs.files):
             files.write_file(self.root, path, outputs.files[path], made)
             total += len(outputs.files[path])
-        old = set(previous) if previous is not None else None
-        self.removed = [p for p in old if p not in outputs.sources] if old is not None else []
+        old = previous
+        if old is None:
+            self.removed = []
+        elif outputs.base is not None:  # an edit's tree: what it dropped (`previous` is its base's)
+            self.removed = sorted(p for p in outputs.dropped if p not in outputs.sources and p in old)
+        else:
+            self.removed = [p for p in old if p not in outputs.sources]
         if self.record is None:
-            for path in sorted(outputs.kept):
+            for path in sorted(outputs.all_kept()):
                 self._link(path, made)
-            dirs = spare.ancestors(outputs.sources)
+            dirs = spare.ancestors(outputs.tree)
         else:
             dirs = self._tidy(outputs, old)
         live_dirs, stamp = spare.measure(self.root, dirs)
@@ -268,10 +332,10 @@ class StagedOutput:
         self.committed = True
         return total
 
-    def _tidy(self, outputs: OutputSet, old: set[str] | None) -> set[str]:
+    def _tidy(self, outputs: OutputSet, old: Mapping[str, str] | None) -> set[str]:
         """In the spare: unlink what the live tree had and the new one has not, and sweep the
         folders someone else touched. Returns the new tree's folders (some may be gone)."""
-        rec, wanted = self.record, outputs.sources
+        rec, wanted = self.record, outputs.tree
         assert rec is not None
         # `previous` must name the live tree's files: as many, and those the last commit wrote
         self.trusted = (old is not None and len(old) == rec.live_count
@@ -280,13 +344,13 @@ class StagedOutput:
         if self.suspects is None or not self.trusted:
             spare.sweep(self.root, "", wanted, set(), present)  # the spare in doubt: look at every file
             made: set[str] = set()
-            for path in [p for p in outputs.kept if p not in present]:
+            for path in [p for p in outputs.all_kept() if p not in present]:
                 self._link(path, made)
             return spare.ancestors(wanted)
         known = set(rec.live_dirs)
         for folder in sorted(self.suspects):
             spare.sweep(self.root, folder, wanted, known, present)
-            spare.restore(self.root, self.out_dir, folder, outputs.kept, present)
+            spare.restore(self.root, self.out_dir, folder, KeptPaths(outputs), present)
         spare.prune(self.root, self.suspects)
         spare.remove(self.root, self.removed)
         return known | spare.ancestors([*outputs.files, *outputs.staged])
@@ -335,7 +399,7 @@ class StagedOutput:
             removed=sorted(self.removed),
             spare_dirs=rec.live_dirs if rec is not None and self.trusted else None,
             spare_stamp=rec.live_stamp if rec is not None else 0,
-            live_dirs=live_dirs, live_stamp=stamp, live_count=len(outputs.sources)))
+            live_dirs=live_dirs, live_stamp=stamp, live_count=len(outputs.tree)))
 
 
 def _trash(path: Path, out_dir: Path) -> Path:

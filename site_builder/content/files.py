@@ -25,11 +25,11 @@ def article_files(articles_dir: Path) -> list[str]:
     return sorted(found)
 
 
-def stat_key(path: str) -> list:
+def stat_key(path: str) -> tuple:
     """What says a file is as it was: size, mtime, ctime, inode (of the target) and whether it is
     a symbolic link. One lstat, and a stat only for a link: a call per file, not two."""
     st = os.lstat(path)
     if S_ISLNK(st.st_mode):
         st = os.stat(path)
-        return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, True]
-    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, False]
+        return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, True
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, False

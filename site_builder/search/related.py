@@ -17,6 +17,7 @@ from operator import is_not, mul
 from typing import Callable, Iterable, Mapping, Protocol
 
 from site_builder.content.archive import slugs_of
+from site_builder.overlay import Overlay
 from site_builder.parallel import gc_paused
 
 TOP_TERMS = 10        # distinctive words kept per article
@@ -211,11 +212,11 @@ class _Slugs:
 
 def update_related_from(articles, source: VectorSource, new_vectors: dict[int, Vector],
                         old_related: Mapping[str, tuple], changed: set[int],
-                        limit: int = LIMIT) -> tuple[dict[int, tuple[Vector, Vector]], dict[str, tuple[str, ...]]]:
+                        limit: int = LIMIT) -> tuple[dict[int, tuple[Vector, Vector]], Mapping[str, tuple[str, ...]]]:
     """The vectors that moved (i → (old, new)) and the related lists after some articles'
     vectors changed (new_vectors) and some articles changed (their translations may have):
     only the articles whose candidates could have moved are rescored, and only the words
-    those touch are asked of `source`."""
+    those touch are asked of `source`. The lists are an Overlay of the rescored over the old."""
     with gc_paused():
         old = {i: source.vector(i) for i in new_vectors}
         moved = {i: vec for i, vec in new_vectors.items() if vec != old[i]}
@@ -227,10 +228,9 @@ def update_related_from(articles, source: VectorSource, new_vectors: dict[int, V
                 rescore.update(after.holders(w))
         slugs = slugs_of(articles)
         by_slug = _Slugs(slugs)
-        related = dict(old_related)
-        for i in sorted(rescore):
-            related[slugs[i]] = _related_of(i, articles, slugs, by_slug, after.vector(i), after.top, limit)
-        return {i: (old[i], vec) for i, vec in moved.items()}, related
+        changes = {slugs[i]: _related_of(i, articles, slugs, by_slug, after.vector(i), after.top, limit)
+                   for i in sorted(rescore)}
+        return {i: (old[i], vec) for i, vec in moved.items()}, Overlay(old_related, changes)
 
 
 def update_related(articles, old_vectors: list[Vector], new_vectors: dict[int, Vector],

@@ -318,5 +318,5 @@ def _related_update(articles, previous: PreviousSearch, upd, changes, old_relate
     df.update(previous.index.dfs(words - df.keys()))
     new_vectors = {i: rel.vector(tf2[i], lambda w: df.get(w, 0), n) for i in sorted(revector)}
     return rel.update_related_from(articles, previous, new_vectors,
-                                   {k: tuple(v) for k, v in old_related["slugs"].items()},
+                                   old_related["slugs"],
                                    {i for i, _, _ in changes})
