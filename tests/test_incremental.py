@@ -285,3 +285,20 @@ def test_warnings_of_files_not_edited_are_kept_by_an_edit(corpus: Path):
     after = rebuild(corpus)
     assert after.search == "updated"
     assert sorted(map(str, after.warnings)) == before
+
+
+def test_a_file_dropped_into_the_output_between_edits_is_gone_after_them(corpus: Path, tmp_path: Path):
+    """An edit's spare record takes the live tree's folders as the last snapshot saw them, only if
+    that snapshot still vouched for them: a file dropped in since must not survive in the spare."""
+    arts = corpus / "content" / "articles"
+    names = sorted(p.name for p in arts.glob("article-*.md"))
+    _steady(corpus)
+    for step, name in enumerate(names[10:15]):
+        if step == 2:
+            (corpus / "output" / "articles" / "dropped.html").write_bytes(b"by hand")
+            time.sleep(0.15)  # its folder's time no longer too fresh to tell
+        edit(arts / name, "\n\n", "\n\nEdited.\n\n")
+        assert rebuild(corpus).rendered >= 1
+        time.sleep(0.15)
+        rebuild(corpus)  # nothing to do: records the output's folders, which the next edit trusts
+        assert tree_bytes(corpus / "output") == cold(corpus, tmp_path), step

@@ -65,7 +65,7 @@ def build_changed(config: SiteConfig, cache: BuildCache, design: Design, files: 
     try:
         made, commit = _stage_and_commit(
             config, cache, design, articles, checked, prior, previous, search_fp, progress, templates, edit, keep,
-            intact=bool(intact))
+            intact=bool(intact), vouched=out_dirs if out_dirs is cache.state.out_dirs else None)
     except NotPlannable:  # the store lacked a plan it should have had: plan everything
         if quick is not None:  # the whole list, then
             articles, checked = _load_and_check(config, cache, files, changed, None)
@@ -211,9 +211,10 @@ def _changed_articles(config: SiteConfig, changed: set[Path] | None) -> set[str]
 def _stage_and_commit(config: SiteConfig, cache: BuildCache, design: Design, articles: list[Article],
                       checked, prior: Mapping[str, OutputRecord], previous: dict[str, str] | None, search_fp: str,
                       progress: Progress | None, templates: TemplateMemo, edit: Edit | None,
-                      keep_plans: KeepPlans | None, intact: bool = False) -> tuple[Rendition, Committed]:
+                      keep_plans: KeepPlans | None, intact: bool = False,
+                      vouched: OutDirs | None = None) -> tuple[Rendition, Committed]:
     """Render into a staging tree and swap it in if any output changed. Returns what was made and
-    what the commit did."""
+    what the commit did. `vouched`: the live tree's folders, seen as recorded at the start."""
     cold = not prior and previous is None
     made = None
     with writer.StagedOutput(config.out_dir) as staged:
@@ -222,7 +223,7 @@ def _stage_and_commit(config: SiteConfig, cache: BuildCache, design: Design, art
             made = render(config, cache, design, articles, checked.targets, prior, staged.root, search_fp, progress,
                           templates, edit, keep_plans, intact)
             made.out.reuse(prior, config.out_dir)
-            commit = _commit(config, cache, staged, made.out, prior, previous)
+            commit = _commit(config, cache, staged, made.out, prior, previous, vouched)
             commit.shards = shards
         except BaseException:
             if shards is not None:
@@ -234,7 +235,8 @@ def _stage_and_commit(config: SiteConfig, cache: BuildCache, design: Design, art
 
 
 def _commit(config: SiteConfig, cache: BuildCache, staged: writer.StagedOutput, out: writer.OutputSet,
-            prior: Mapping[str, OutputRecord], previous: dict[str, str] | None) -> Committed:
+            prior: Mapping[str, OutputRecord], previous: dict[str, str] | None,
+            vouched: OutDirs | None = None) -> Committed:
     """Swap the staged tree in if any output differs from the live one's (`previous`: a dev
     server's digests of it; else the records'). An edit's outputs over the kept records are
     compared in the paths it claimed or dropped only."""
@@ -249,13 +251,14 @@ def _commit(config: SiteConfig, cache: BuildCache, staged: writer.StagedOutput, 
         gone = set()
     missing = out.missing_from(config.out_dir, known, digests)
     if missing:  # removed by hand: what the live tree lacks is written (and reported) again
+        vouched = None
         known = {p: d for p, d in known.items() if p not in missing}
         if edit:  # the live tree's paths, listed: not all of them are there
             live = {p: d for p, d in live.items() if p not in missing}
     written = 0
     if digests != known or gone or not config.out_dir.is_dir():
         cache.before_commit()
-        written = staged.commit(out, live if edit else known)  # the live tree's paths
+        written = staged.commit(out, live if edit else known, vouched)  # the live tree's paths
     else:
         staged.release(out)
     return Committed(digests, known, gone, written, None, edit)

@@ -164,6 +164,8 @@ class StoredRows(Mapping):
         if self._all is not None:
             return self._all[key]
         if key not in self._read:
+            if len(self._read) >= MANY_KEYS:  # a sweep asks for every name of a folder: read them all
+                return self.whole()[key]
             try:
                 rows = self._rows(f"SELECT * FROM {self._table} WHERE {_KEYS[self._table]}=?", (key,))
                 self._read[key] = self._decode(rows[0]) if rows else None
@@ -197,6 +199,7 @@ class StoredRows(Mapping):
 
 
 _KEYS = {"outputs": "path", "related": "slug"}
+MANY_KEYS = 2000  # asked for one by one, then read whole
 
 
 def _output_record(row: tuple) -> OutputRecord:

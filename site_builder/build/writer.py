@@ -30,6 +30,7 @@ from site_builder.files import digest
 
 if TYPE_CHECKING:
     from site_builder.build.cache import OutputRecord
+    from site_builder.build.state_store import OutDirs
 
 STAGING_PREFIX = ".out-staging-"
 OLD_PREFIX = ".out-old-"
@@ -260,6 +261,7 @@ class StagedOutput:
         self.trusted = False  # `previous` named the live tree's paths as its record says
         self.removed: list[str] = []  # in the live tree, not in the new one
         self.committed = False
+        self.vouched: OutDirs | None = None
         self.root = self._open_spare() or self._fresh()
 
     def __enter__(self) -> StagedOutput:
@@ -304,10 +306,14 @@ class StagedOutput:
         os.mkdir(self.spare_path, 0o700)
         return self.spare_path
 
-    def commit(self, outputs: OutputSet, previous: Mapping[str, str] | None = None) -> int:
+    def commit(self, outputs: OutputSet, previous: Mapping[str, str] | None = None,
+               vouched: OutDirs | None = None) -> int:
         """Write the remaining files, link the kept ones (or, in the spare, remove what the new
         tree no longer has: `previous` names the live tree's paths), swap the tree in. Returns
-        bytes written."""
+        bytes written. `vouched`: a snapshot of the live tree's folders that showed it as
+        recorded at the start of this build: the replaced tree's folders as the next build's
+        spare record (its own measurement, taken as it was written, is too fresh to tell)."""
+        self.vouched = vouched
         total = 0
         made: set[str] = set()
         for path in sorted(outputs.files):
@@ -393,12 +399,14 @@ class StagedOutput:
         live, kept = spare.dir_id(self.out_dir), spare.dir_id(self.spare_path)
         if live is None or kept is None:
             return
-        rec = self.record
+        rec, vouched = self.record, self.vouched
+        spare_dirs, spare_stamp = (rec.live_dirs, rec.live_stamp) if rec is not None and self.trusted else (None, 0)
+        if vouched is not None and vouched.root == kept and (rec is None or self.trusted):
+            spare_dirs, spare_stamp = vouched.dirs, vouched.stamp
         spare.save(self.spare_path, spare.SpareRecord(
             live=live, spare=kept, changed=sorted([*outputs.files, *outputs.staged]),
             removed=sorted(self.removed),
-            spare_dirs=rec.live_dirs if rec is not None and self.trusted else None,
-            spare_stamp=rec.live_stamp if rec is not None else 0,
+            spare_dirs=spare_dirs, spare_stamp=spare_stamp,
             live_dirs=live_dirs, live_stamp=stamp, live_count=len(outputs.tree)))
 
 
