@@ -104,11 +104,11 @@ def test_another_output_tree_in_its_place_is_checked_file_by_file(site: Path):
 
 def test_folders_changed_just_before_they_were_recorded_are_not_trusted(site: Path, monkeypatch):
     build(site)
-    report = build(site)  # right after the build: its folders are too new to vouch for anything
+    report = build(site)  # right after the build: its folders may be too new to vouch for anything
     snap = state_store.load_summary(load_config(site).cache_dir).out_dirs
     assert report.rendered == 0
-    if snap is not None:
-        assert not unchanged.out_dirs_unchanged(site / "output", snap)
+    if snap is not None and unchanged.out_dirs_unchanged(site / "output", snap):  # a slow machine's second build
+        assert all(mtime < snap.stamp - unchanged.spare.RACY_NS for mtime in snap.dirs.values())
 
 
 def test_an_edit_after_a_settled_no_op_is_built(site: Path):
