@@ -95,3 +95,36 @@ def test_equal_stats_sign_equal_whatever_else_holds_their_values():
     fresh = {k: [int(str(x)) if type(x) is int else x for x in v] for k, v in made.items()}  # numbers of their own
     held = [v[1] for v in made.values()]  # a second reference to each of made's mtimes
     assert stat_signature(made) == stat_signature(fresh), held
+
+
+def test_file_records_are_read_and_written_in_the_chunks_an_edit_touched(tmp_path: Path):
+    """An edit compares chunk signatures with the stat taken now, reads the chunks that differ and
+    rewrites only those rows; a rename or an added file is not an edit (None)."""
+    from site_builder.build import file_records
+    at = 10_000_000_000_000
+    stat = {f"a{i:04}.md": (i, at - 5_000_000_000 + i, 6, 7, False) for i in range(300)}
+    written = state(3)
+    written.files = {"at": at, "stat": stat, "digests": {n: f"d-{n}" for n in stat}}
+    write_state(tmp_path, written, BuildState())
+    old = load_state(tmp_path, [])
+    assert old.files.changed_since(stat).changed == []
+    now = {**stat, "a0100.md": (999, at + 1, 6, 7, False)}  # changed after the last build looked
+    found = old.files.changed_since(now)
+    assert found.changed == ["a0100.md"] and len(found.chunks) == 1
+    assert found.digests["a0100.md"] == "d-a0100.md" and len(found.digests) == file_records.CHUNK
+    racy = {**stat, "a0200.md": (200, at - 1_000, 6, 7, False)}  # seen just before the last look: not vouched for
+    assert old.files.changed_since(racy).changed == ["a0200.md"]
+    renamed = dict(stat)
+    renamed["a0101b.md"] = renamed.pop("a0101.md")
+    assert old.files.changed_since(renamed) is None
+    assert old.files.changed_since({**stat, "new.md": stat["a0001.md"]}) is None
+    db = sqlite3.connect(tmp_path / NAME)
+    before = {row for row in db.execute("SELECT rowid, * FROM files")}
+    edited = state(3)
+    edited.files = {"at": at + 5, "stat": now, "digests": {**found.digests, "a0100.md": "new"}, "chunks": found.chunks}
+    write_state(tmp_path, edited, old)
+    after = {row for row in db.execute("SELECT rowid, * FROM files")}
+    assert len(after - before) == 1
+    again = load_state(tmp_path, [])
+    assert again.files["stat"] == now and again.files["digests"]["a0100.md"] == "new"
+    assert again.files["digests"]["a0299.md"] == "d-a0299.md"

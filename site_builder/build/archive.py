@@ -3,7 +3,8 @@ last build and its plan store.
 
 A command-line build of a large archive after an edit used to load every article (from the
 cache), check them all and compare them all with the plan store, to find that a few files
-changed and that none of them moved in any list. Here the stat says which files changed; only
+changed and that none of them moved in any list. Here the stat says which files changed (by
+the chunks of the file records whose signature differs: file_records.py); only
 those are parsed; the plan store says whether each kept its structural key (plans.structure_key)
 and gives the published list as it was (slug, digest, file, in order). The build then goes on
 with that list as LazyArticles (content/archive.py): an article of it is made from the cache
@@ -20,7 +21,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_builder.build.cache import BuildCache, trusted_files
+from site_builder.build.cache import BuildCache
+from site_builder.build.file_records import StoredFiles
 from site_builder.build.incremental import MAX_EDITED, Edit
 from site_builder.build.plans import PlanStore, structure_key
 from site_builder.config import SiteConfig
@@ -37,7 +39,8 @@ class QuickEdit:
     articles: LazyArticles
     edited: tuple[Article, ...]
     replaced: frozenset[str]   # the edited files' previous digests
-    digests: dict[str, str]    # article file → digest, of every file
+    digests: dict[str, str]    # article file → digest, of every file in the chunks of the edited ones
+    chunks: frozenset[int]     # those chunks (file_records): the rows of the files to write
     edit: Edit
 
 
@@ -46,17 +49,18 @@ def quick_edit(config: SiteConfig, cache: BuildCache, store: PlanStore, expected
     """The edit, if the stat shows files changed in place and the plan store describes the last
     build; else None. Raises ContentError for an edited file that does not parse."""
     last, now = cache.files, files.get("stat")
-    if not last or not now or last.get("stat", {}).keys() != now.keys() or any(key[4] for key in now.values()):
-        return None  # a file added, removed or linked: the full load sorts it out
-    trusted = trusted_files(last, now)
-    changed = [rel for rel in now if rel not in trusted]
-    if not changed or len(changed) > MAX_EDITED or not (config.cache_dir / WARNINGS_FILE).exists():
+    if not isinstance(last, StoredFiles) or not now or any(key[4] for key in now.values()):
+        return None  # no records of the files, or one is linked: the full load sorts it out
+    found = last.changed_since(now)  # None: a file added, removed or renamed
+    if found is None or not found.changed or len(found.changed) > MAX_EDITED:
+        return None
+    if not (config.cache_dir / WARNINGS_FILE).exists():
         return None
     meta = store.describes(expected)
     if meta is None:
         return None
-    old_digests = last.get("digests", {})
-    parsed = _parse(config.articles_dir, changed)
+    old_digests = found.digests
+    parsed = _parse(config.articles_dir, found.changed)
     edited = {rel: a for rel, a in parsed.items() if a.digest != old_digests.get(rel)}
     if not edited:
         return None  # only touched: the full path records their stat
@@ -72,10 +76,10 @@ def quick_edit(config: SiteConfig, cache: BuildCache, store: PlanStore, expected
     rows = [ArchiveRow(s, new_digest.get(s, d), f) for s, d, f in rows]
     made = {a.digest: a for a in edited.values()}
     articles = LazyArticles(rows, made, _maker(config.articles_dir, cache))
-    digests = dict(trusted)
-    digests.update({rel: a.digest for rel, a in parsed.items()})
+    digests = {**old_digests, **{rel: a.digest for rel, a in parsed.items()}}
     edit = Edit(store, tuple(sorted(new_digest)), tuple(json.loads(meta.get("notes", "[]"))))
-    return QuickEdit(articles, tuple(edited.values()), frozenset(old_digests[rel] for rel in edited), digests, edit)
+    return QuickEdit(articles, tuple(edited.values()), frozenset(old_digests[rel] for rel in edited), digests,
+                     found.chunks, edit)
 
 
 def _parse(articles_dir: Path, rels: list[str]) -> dict[str, Article]:

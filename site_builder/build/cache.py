@@ -27,6 +27,7 @@ from pathlib import Path
 
 from site_builder.content.article import Article, article_to_json, body_text
 from site_builder.overlay import Overlay
+from site_builder.build.file_records import COARSE_RACY_NS, RACY_NS
 from site_builder.build.state_store import (BuildState, OutDirs, OutputRecord, StateSummary, invalidate, load_state,
                                             load_summary, save_out_dirs, write_state)
 from site_builder.errors import ContentError
@@ -268,8 +269,6 @@ def _published(pages: Mapping[str, OutputRecord], last: BuildState) -> int:
 
 
 ARTICLES = "articles/"
-RACY_NS = 20_000_000        # a file changed this close before its stat was taken may change again unseen
-COARSE_RACY_NS = 2_000_000_000  # … or this close, on file systems with whole-second times (FAT: 2 s)
 
 
 def trusted_files(previous: dict, now: dict[str, list]) -> dict[str, str]:

@@ -100,7 +100,7 @@ def _load_and_check(config: SiteConfig, cache: BuildCache, files: dict, changed:
     """The published articles and their warnings: an edit's lazy list, or every article loaded
     (cached ones unread) and checked (drafts left out; --strict stops here)."""
     if quick is not None:
-        files["digests"] = quick.digests
+        files["digests"], files["chunks"] = quick.digests, quick.chunks  # the rows an edit rewrites
         return quick.articles, check_edit(quick.articles, list(quick.edited), _link_targets(quick), config)
     trusted = trusted_files(cache.files, files["stat"]) if files else None
     articles = load_articles(config.articles_dir, cache.articles, config.jobs,

@@ -3,7 +3,7 @@ read whole once and written in the rows that changed: an edit rewrites a few doz
 record of every output, file and related list.
 
 - outputs: output path → fingerprint, digest, size (the OutputRecord of each file written);
-- files: article file → its stat key and digest as that build saw them;
+- files: each article file's stat key and digest as that build saw them, in chunks (file_records.py);
 - related: slug → the related briefings the search stage gave (JSON list);
 - meta: out dir, site fingerprint, page count, related fingerprint, when the files were looked
   at, the plan store's token, the rows' counts, and `valid`, cleared before outputs change
@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from site_builder.build import file_records
 from site_builder.overlay import Overlay
 from site_builder.build.writer import is_safe_path
 
@@ -31,7 +32,7 @@ from site_builder.build.writer import is_safe_path
 # absolute or "."/".." segment, a doubled or trailing slash, a backslash, a colon, a NUL.
 _UNSAFE_IN_JOINED = ("\n\n", "\n/", "//", "/\n", "\n./", "/./", "/.\n", "\n.\n", "\n../", "/../", "/..\n", "\n..\n",
                      "\\", ":", "\0")
-FORMAT = "3"  # 3: related briefings in rows, outputs and related lists read by key
+FORMAT = "4"  # 3: related briefings in rows, outputs and related lists read by key; 4: files in chunks
 NAME = "state.sqlite"
 
 
@@ -77,8 +78,10 @@ class BuildState:
             return not isinstance(a, Overlay) and not isinstance(b, Overlay) and a == b
         return (same(self.pages, other.pages) and same(self.related.get("slugs", {}), other.related.get("slugs", {}))
                 and self.related.get("fp") == other.related.get("fp")
-                and (self.out_dir, self.site_fp, self.page_count, self.files, self.plans_token, self.published)
-                == (other.out_dir, other.site_fp, other.page_count, other.files, other.plans_token, other.published))
+                and (self.files is other.files or not isinstance(other.files, file_records.StoredFiles)
+                     and self.files == other.files)  # the stored ones are not read whole to be compared
+                and (self.out_dir, self.site_fp, self.page_count, self.plans_token, self.published)
+                == (other.out_dir, other.site_fp, other.page_count, other.plans_token, other.published))
 
 
 @dataclass(frozen=True)
@@ -118,9 +121,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     db.executescript(
         "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);"
         "CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, fp TEXT, digest TEXT, size INTEGER);"
-        "CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, ctime INTEGER,"
-        " ino INTEGER, link INTEGER, digest TEXT);"
-        "CREATE TABLE IF NOT EXISTS related (slug TEXT PRIMARY KEY, slugs TEXT);")
+        "CREATE TABLE IF NOT EXISTS related (slug TEXT PRIMARY KEY, slugs TEXT);" + file_records.TABLE)
     return db
 
 
@@ -238,20 +239,13 @@ def load_state(root: Path, warnings: list[str]) -> BuildState:
             if meta.get("format") != FORMAT or meta.get("valid") != "1":
                 return BuildState()
             pages = StoredRows(path, "outputs", int(meta.get("outputs", "0")), _output_record, _valid_outputs, warnings)
-            files: dict = {"stat": {}, "digests": {}}
-            stat, digests = files["stat"], files["digests"]
-            for name, size, mtime, ctime, ino, link, digest in db.execute("SELECT * FROM files"):
-                stat[name] = (size, mtime, ctime, ino, bool(link))  # content.files.stat_key's form
-                if digest:
-                    digests[name] = digest
-            if meta.get("files_at"):
-                files["at"] = int(meta["files_at"])
+            files = file_records.load(db, path, int(meta["files_at"])) if meta.get("files_at") else {}
             slugs = StoredRows(path, "related", int(meta.get("related_count", "0")), _related_list, _valid_related,
                                warnings)
             related = {"fp": meta.get("related_fp", ""), "slugs": slugs}
             return BuildState(pages, meta.get("out_dir", ""), related if related["fp"] else {},
                               meta.get("site_fp", ""), int(meta.get("page_count", "0")),
-                              files if "at" in files else {}, meta.get("plans", ""), int(meta.get("published", "0")),
+                              files, meta.get("plans", ""), int(meta.get("published", "0")),
                               _out_dirs(meta.get("out_dirs")), on_disk=True)
         finally:
             db.close()
@@ -401,10 +395,4 @@ def _write_rows(db: sqlite3.Connection, new: BuildState, old: BuildState) -> Non
     db.executemany("INSERT OR REPLACE INTO related VALUES (?,?)",
                    ((s, json.dumps(list(v), ensure_ascii=False, separators=(",", ":"))) for s, v in upserts.items()))
     db.executemany("DELETE FROM related WHERE slug=?", ((s,) for s in gone))
-    stat, digests = new.files.get("stat", {}), new.files.get("digests", {})
-    old_stat, old_digests = old.files.get("stat", {}), old.files.get("digests", {})
-    moved = ({n for n, _ in stat.items() - old_stat.items()} | {n for n, _ in digests.items() - old_digests.items()}
-             | (old_digests.keys() - digests.keys()))
-    db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?)",
-                   ((n, *stat[n][:4], int(bool(stat[n][4])), digests.get(n, "")) for n in sorted(moved) if n in stat))
-    db.executemany("DELETE FROM files WHERE name=?", ((n,) for n in old_stat.keys() - stat.keys()))
+    file_records.write(db, new.files, old.files)
