@@ -73,9 +73,10 @@ def quick_edit(config: SiteConfig, cache: BuildCache, store: PlanStore, expected
     if not rows:
         return None
     new_digest = {a.slug: a.digest for a in edited.values()}
+    since_last = {i: d for i, (s, d, _) in enumerate(rows) if s in new_digest}
     rows = [ArchiveRow(s, new_digest.get(s, d), f) for s, d, f in rows]
     made = {a.digest: a for a in edited.values()}
-    articles = LazyArticles(rows, made, _maker(config.articles_dir, cache))
+    articles = LazyArticles(rows, made, _maker(config.articles_dir, cache), since_last)
     digests = {**old_digests, **{rel: a.digest for rel, a in parsed.items()}}
     edit = Edit(store, tuple(sorted(new_digest)), tuple(json.loads(meta.get("notes", "[]"))))
     return QuickEdit(articles, tuple(edited.values()), frozenset(old_digests[rel] for rel in edited), digests,

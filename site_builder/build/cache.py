@@ -1,7 +1,8 @@
 """What is current: the build cache (JSON, never pickle) in SITE/.site-builder-cache/.
 
-- articles/<xx>.json: article digest → parsed front-matter, so unchanged files skip YAML; split
-  by the digest's first two hex digits so that an edit rewrites two small files, not all;
+- articles/<xxx>.json: article digest → parsed front-matter, so unchanged files skip YAML; split
+  by the digest's first three hex digits so that an edit rewrites small files, not all, and
+  reads a small one for each article its pages list;
 - bodies/<xx>.json: article digest → Markdown body, read only for an edited article's previous
   version (what the search index must take out);
 - state.sqlite (build/state_store.py): output path → OutputRecord (page fingerprint, output
@@ -32,7 +33,7 @@ from site_builder.build.state_store import (BuildState, OutDirs, OutputRecord, S
                                             load_summary, save_out_dirs, write_state)
 from site_builder.errors import ContentError
 
-FORMAT = 2  # 2: articles carry draft, date_line and links
+FORMAT = 3  # 2: articles carry draft, date_line and links; 3: front-matter shards by three hex digits
 
 
 def _read_json(path: Path) -> dict:
@@ -120,7 +121,7 @@ class BuildCache:
         nothing reads a few dozen articles, not the 256 shards)."""
         if self._articles is not None:
             return self._articles.get(digest)
-        key = digest[:2]
+        key = digest[:META_KEY]
         if key not in self._meta_shards:
             data = {} if self.root is None else _read_json(self.root / "articles" / f"{key}.json")
             self._meta_shards[key] = data.get("articles", {})
@@ -137,7 +138,7 @@ class BuildCache:
                 return article.body
             except ContentError:  # not read yet, and its file has changed since: the copy on disk
                 pass
-        return self._bodies(digest[:2]).get(digest)
+        return self._bodies(digest[:BODY_KEY]).get(digest)
 
     def _bodies(self, key: str) -> dict[str, str]:
         if key not in self._body_shards:
@@ -289,30 +290,54 @@ def is_racy(mtime: int, at: int) -> bool:
     return mtime >= at - (COARSE_RACY_NS if mtime % 1_000_000_000 == 0 else RACY_NS)
 
 
+META_KEY, BODY_KEY = 3, 2  # digest prefix of a front-matter shard (an edit's pages read ~100 of them), of a body shard
+
+
+def _by_prefix(digests, n: int) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for digest in digests:
+        found.setdefault(digest[:n], []).append(digest)
+    return found
+
+
+def _write_shards(root: Path, articles: dict[str, dict], bodies: dict[str, Article],
+                  meta_keys: set[str], body_keys: set[str]) -> None:
+    """Write these front-matter and body shards of `articles` (removing those left empty); a
+    body that cannot be read (its file changed during the build) leaves its shards as they
+    were: the next build writes them."""
+    body_of = _by_prefix(articles, BODY_KEY)
+    failed: set[str] = set()
+    for key in sorted(body_keys):
+        path = root / "bodies" / f"{key}.json"
+        if key not in body_of:
+            path.unlink(missing_ok=True)
+            continue
+        try:
+            shard_bodies = {d: body_text(bodies[d]) for d in body_of[key]}  # not kept on the article: all would be
+        except ContentError:
+            failed.add(key)
+            continue
+        _write_json(path, {"bodies": shard_bodies})
+    meta_of = _by_prefix(articles, META_KEY)
+    for key in sorted(k for k in meta_keys if k[:BODY_KEY] not in failed):
+        path = root / "articles" / f"{key}.json"
+        if key in meta_of:
+            _write_json(path, {"articles": {d: articles[d] for d in meta_of[key]}})
+        else:
+            path.unlink(missing_ok=True)
+
+
 def write_article_shards(root: Path, articles: dict[str, dict], bodies: dict[str, Article],
                          on_disk: dict[str, dict]) -> None:
     """The shards (by digest prefix) whose articles differ from what is on disk."""
-    shards: dict[str, dict] = {}
-    for digest, data in articles.items():
-        shards.setdefault(digest[:2], {})[digest] = data
-    old: dict[str, dict] = {}
-    for digest, data in on_disk.items():
-        old.setdefault(digest[:2], {})[digest] = data
-    for key in sorted(shards.keys() | old.keys()):
-        if shards.get(key) == old.get(key):
-            continue
-        meta_path = root / "articles" / f"{key}.json"
-        body_path = root / "bodies" / f"{key}.json"
-        if key not in shards:
-            meta_path.unlink(missing_ok=True)
-            body_path.unlink(missing_ok=True)
-            continue
-        try:
-            shard_bodies = {d: body_text(bodies[d]) for d in shards[key]}  # not kept on the article: all of them would be
-        except ContentError:  # a file changed during the build: the next build writes it
-            continue
-        _write_json(meta_path, {"articles": shards[key]})
-        _write_json(body_path, {"bodies": shard_bodies})
+    new, old = _by_prefix(articles, META_KEY), _by_prefix(on_disk, META_KEY)
+    moved = {key for key in new.keys() | old.keys()
+             if sorted(new.get(key, ())) != sorted(old.get(key, ()))
+             or any(articles[d] != on_disk.get(d) for d in new.get(key, ()))}
+    _write_shards(root, articles, bodies, moved, {key[:BODY_KEY] for key in moved})
+    for stale in (root / "articles").glob("*.json"):  # another shard size's (an earlier release)
+        if len(stale.stem) != META_KEY:
+            stale.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -325,23 +350,27 @@ class ArticleChanges:
 
 def write_article_changes(root: Path, changes: ArticleChanges, bodies: dict[str, Article]) -> None:
     """Rewrite only the shards an edit touched (a damaged one loses its other articles: they are
-    parsed again)."""
-    keys = {d[:2] for d in changes.added} | {d[:2] for d in changes.removed}
-    for key in sorted(keys):
-        meta_path, body_path = root / "articles" / f"{key}.json", root / "bodies" / f"{key}.json"
-        shard = _read_json(meta_path).get("articles", {})
-        shard_bodies = _read_json(body_path).get("bodies", {})
+    parsed again). A body that cannot be read leaves its shards as they were."""
+    touched = set(changes.added) | changes.removed
+    failed: set[str] = set()
+    for key in sorted({d[:BODY_KEY] for d in touched}):
+        path = root / "bodies" / f"{key}.json"
+        shard = _read_json(path).get("bodies", {})
         for digest in changes.removed:
             shard.pop(digest, None)
-            shard_bodies.pop(digest, None)
         try:
-            for digest, data in changes.added.items():
-                if digest[:2] == key:
-                    shard[digest], shard_bodies[digest] = data, body_text(bodies[digest])
+            shard.update({d: body_text(bodies[d]) for d in changes.added if d[:BODY_KEY] == key})
         except ContentError:  # a file changed during the build: the next build writes it
+            failed.add(key)
             continue
-        _write_json(meta_path, {"articles": shard})
-        _write_json(body_path, {"bodies": shard_bodies})
+        _write_json(path, {"bodies": shard})
+    for key in sorted({d[:META_KEY] for d in touched if d[:BODY_KEY] not in failed}):
+        path = root / "articles" / f"{key}.json"
+        shard = _read_json(path).get("articles", {})
+        for digest in changes.removed:
+            shard.pop(digest, None)
+        shard.update({d: data for d, data in changes.added.items() if d[:META_KEY] == key})
+        _write_json(path, {"articles": shard})
 
 
 def known_json(articles: list[Article], known: dict[str, dict]) -> dict[str, dict]:

@@ -23,12 +23,32 @@ class Chunk(NamedTuple):
     names: list[str]
 
 
+class FileStat(dict):
+    """Article file → stat key, as one look at the articles folder found them (not changed
+    after): its chunks are made once for the no-op check, an edit's comparison and the write."""
+
+    chunks: list[Chunk] | None = None
+
+
 def chunks_of(stat: Mapping[str, tuple]) -> list[Chunk]:
     """The files in name order, CHUNK at a time, with the signature of each chunk's stat."""
+    if isinstance(stat, FileStat) and stat.chunks is not None:
+        return stat.chunks
     items = sorted(stat.items())
-    # marshal: C speed; version 2 writes no back-references (see state_store.stat_signature)
-    return [Chunk(hashlib.blake2b(marshal.dumps(items[i:i + CHUNK], 2), digest_size=12).hexdigest(),
-                  [name for name, _ in items[i:i + CHUNK]]) for i in range(0, len(items), CHUNK)]
+    # marshal: C speed. Version 2 writes no back-references: from version 3 on, an object that
+    # something else also holds (a refcount above one) is written differently, so equal stats
+    # could sign differently.
+    chunks = [Chunk(hashlib.blake2b(marshal.dumps(items[i:i + CHUNK], 2), digest_size=12).hexdigest(),
+                    [name for name, _ in items[i:i + CHUNK]]) for i in range(0, len(items), CHUNK)]
+    if isinstance(stat, FileStat):
+        stat.chunks = chunks
+    return chunks
+
+
+def stat_signature(stat: Mapping[str, tuple]) -> str:
+    """One value for the stat of every article file (equal signatures: equal stats)."""
+    sigs = "".join(chunk.sig for chunk in chunks_of(stat))
+    return hashlib.blake2b(f"{len(stat)}:{sigs}".encode(), digest_size=16).hexdigest()
 
 
 def trusted(key: tuple, at: int) -> bool:

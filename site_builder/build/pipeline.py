@@ -13,6 +13,7 @@ from pathlib import Path
 from site_builder.build import writer
 from site_builder.build.cache import BuildCache
 from site_builder.build.design import Design
+from site_builder.build.file_records import FileStat
 from site_builder.build.fingerprint import fingerprint
 from site_builder.build.guard import check_articles_dir, check_output_dir
 from site_builder.build.lock import build_lock
@@ -55,7 +56,7 @@ def _article_stats(articles_dir: Path) -> dict:
     at = time.time_ns()
     prefix = os.path.join(str(articles_dir), "")  # joined by hand: os.path.join per file cost a third of this
     try:
-        return {"at": at, "stat": {rel: stat_key(prefix + rel) for rel in article_files(articles_dir)}}
+        return {"at": at, "stat": FileStat((rel, stat_key(prefix + rel)) for rel in article_files(articles_dir))}
     except OSError:  # a file went away while we looked: no snapshot this time
         return {}
 

@@ -15,9 +15,7 @@ its changes are written.
 """
 from __future__ import annotations
 
-import hashlib
 import json
-import marshal
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -25,6 +23,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from site_builder.build import file_records
+from site_builder.build.file_records import stat_signature  # noqa: F401 (the records' signature of the files)
 from site_builder.overlay import Overlay
 from site_builder.build.writer import is_safe_path
 
@@ -97,14 +96,6 @@ class StateSummary:
     files_sig: str    # stat_signature of the article files as the build saw them
     files_at: int     # when it looked
     out_dirs: OutDirs | None
-
-
-def stat_signature(stat: dict[str, list]) -> str:
-    """One value for the stat of every article file (equal signatures: equal stats)."""
-    # marshal: C speed. Version 2 writes no back-references: from version 3 on, an object that
-    # something else also holds (a refcount above one) is written differently, so equal stats
-    # could sign differently.
-    return hashlib.blake2b(marshal.dumps(sorted(stat.items()), 2), digest_size=16).hexdigest()
 
 
 def remove_database(path: Path, main_file: bool = True) -> None:

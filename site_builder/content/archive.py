@@ -25,9 +25,13 @@ class LazyArticles(Sequence):
     """Articles in list order (latest first), each made once, when first read. Slices share
     what was made."""
 
-    def __init__(self, rows: list[ArchiveRow], made: dict[str, Article], make: Callable[[ArchiveRow], Article]):
+    def __init__(self, rows: list[ArchiveRow], made: dict[str, Article], make: Callable[[ArchiveRow], Article],
+                 since_last: dict[int, str] | None = None):
         self._rows, self._made, self._make = rows, made, make  # made: digest → Article
         self._index: dict[str, int] | None = None
+        # position → the last build's digest, of the articles that differ from its list (the
+        # rest is that list as it was: its search index need not compare them all)
+        self.since_last = since_last
 
     def __len__(self) -> int:
         return len(self._rows)

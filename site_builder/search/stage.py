@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from itertools import compress, count
 from operator import ne
 from pathlib import Path
-from typing import Callable, Protocol, Sequence
+from typing import Callable, Mapping, Protocol, Sequence
 
 from site_builder.search import related as rel
 from site_builder.search import files as sfiles
@@ -246,8 +246,13 @@ def _weights_job(payload: dict, i: int) -> dict:
     return stok.term_weights(a.title, render_markdown(a.body).text, stok.article_lead(a))
 
 
-def _changed(articles: list[Article], previous: PreviousSearch) -> tuple[list[int], list[str]]:
-    """The ids of the edited and appended articles, and the last build's digests."""
+def _changed(articles: list[Article], previous: PreviousSearch) -> tuple[list[int], Mapping[int, str], int]:
+    """The ids of the edited and appended articles, the last build's digests (of those at
+    least) and how many documents it had. A list that says what differs from the last build's
+    (an edit in place: LazyArticles.since_last) is taken at its word, not compared whole."""
+    since = getattr(articles, "since_last", None)
+    if since is not None and len(since) <= MAX_CHANGED:
+        return sorted(since), since, len(articles)
     slugs, digests = previous.docs()
     before = len(slugs)
     if slugs != slugs_of(articles[:before]):
@@ -258,7 +263,7 @@ def _changed(articles: list[Article], previous: PreviousSearch) -> tuple[list[in
     changed += range(before, len(articles))
     if len(changed) > MAX_CHANGED or not all(articles[i].digest for i in changed):
         raise NeedsFullBuild(f"{len(changed)} articles changed")
-    return changed, digests
+    return changed, dict(zip(changed, map(digests.__getitem__, (i for i in changed if i < before)))), before
 
 
 def _languages(previous: PreviousSearch, articles: list[Article], changed: list[int], before: int) -> dict[str, str]:
@@ -275,8 +280,7 @@ def _languages(previous: PreviousSearch, articles: list[Article], changed: list[
 def _update(articles, fp, previous: PreviousSearch, old_related, old_article, read, jobs: int = 1) -> SearchOutcome:
     if old_related.get("fp") != previous.fp:
         raise NeedsFullBuild("related briefings of the last index unknown")
-    changed, digests = _changed(articles, previous)
-    before = len(digests)
+    changed, digests, before = _changed(articles, previous)
     html: dict[str, str] = {}
     changes, texts = [], {}
     facets_unchanged = len(articles) == before
