@@ -259,8 +259,10 @@ class BuildCache:
 def _published(pages: Mapping[str, OutputRecord], last: BuildState) -> int:
     """Articles with a page: counted over the records, or for an edit's overlay from the last
     build's count and the paths the two differ in."""
-    base = pages.base if isinstance(pages, Overlay) else None
     before = last.pages
+    if pages is before:
+        return last.published
+    base = pages.base if isinstance(pages, Overlay) else None
     if base is None or not (before is base or (isinstance(before, Overlay) and before.base is base)):
         return sum(1 for p in pages if p.startswith(ARTICLES))
     keys = set(pages.changes) | pages.removed
