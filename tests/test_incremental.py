@@ -215,6 +215,7 @@ def _steady(site: Path) -> None:
 def test_an_edit_in_place_loads_no_other_article_and_matches_a_cold_build(corpus: Path, tmp_path: Path, monkeypatch):
     import site_builder.build.archive as archive_module
     import site_builder.build.rebuild as rebuild_module
+    from site_builder.build.search_store import SearchStore
     from site_builder.build.state_store import StoredRows
     from site_builder.content.archive import LazyArticles
     from site_builder.content.loader import load_articles
@@ -243,6 +244,7 @@ def test_an_edit_in_place_loads_no_other_article_and_matches_a_cold_build(corpus
         with monkeypatch.context() as m:
             m.setattr(rebuild_module, "load_articles", lambda *a, **k: pytest.fail("every article was loaded"))
             m.setattr(StoredRows, "whole", lambda self: pytest.fail(f"every row of {self._table} was read"))
+            m.setattr(SearchStore, "docs", lambda self: pytest.fail("every search document's digest was read"))
             report = rebuild(corpus)
         assert report.search == "updated" and report.rendered >= 1, name
         assert made, name

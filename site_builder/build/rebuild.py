@@ -24,7 +24,7 @@ from site_builder.build.plans import NotPlannable, PlanStore, encode_pages, new_
 from site_builder.build.publish import Checked, check_articles, check_edit
 from site_builder.build.render_stage import SEARCH_DIR, KeepPlans, Rendition, outputs_intact, render
 from site_builder.build.report import BuildReport, Progress
-from site_builder.build.unchanged import out_dirs_snapshot, outputs_as_recorded
+from site_builder.build.unchanged import out_dirs_settled, outputs_as_recorded
 from site_builder.config import SiteConfig
 from site_builder.content.archive import by_slug, digests_of
 from site_builder.content.article import Article, article_to_json
@@ -72,6 +72,7 @@ def build_changed(config: SiteConfig, cache: BuildCache, design: Design, files: 
         made, commit = _stage_and_commit(
             config, cache, design, articles, checked, prior, previous, search_fp, progress, templates, None, keep)
     records = _records(commit.digests, made.fp_of, made.out, prior, commit.gone)
+    before_dirs = cache.state.out_dirs
     save_warnings(cache.root, list(checked.warnings))
     known_articles = cache.articles_written(commit.shards)
     if known_articles is None:
@@ -84,9 +85,9 @@ def build_changed(config: SiteConfig, cache: BuildCache, design: Design, files: 
     cache.save(articles=known_articles, bodies=bodies, pages=records,
                out_dir=config.out_dir, site_fp=site_fp, page_count=made.page_count, files=files,
                related={"fp": search_fp, "slugs": made.related},
-               search=replace(search.state, code=design.code) if search is not None else None, plans_token=token,
-               out_dirs=(out_dirs_snapshot(config.out_dir, records, cache.state.out_dirs)  # late: older folder times
-                         if files else None))
+               search=replace(search.state, code=design.code) if search is not None else None, plans_token=token)
+    if files:  # after the cache is written: the folders' times have had longer to settle
+        cache.record_out_dirs(out_dirs_settled(config.out_dir, records, before_dirs))
     return BuildReport(articles=len(articles), pages=made.page_count, files=len(records),
                        bytes_written=commit.written, seconds=time.perf_counter() - started,
                        changed=commit.changed_paths(), digests=commit.all_digests(records), rendered=made.rendered,

@@ -10,6 +10,7 @@ it, or the output folder, is.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -40,6 +41,22 @@ def out_dirs_snapshot(out_dir: Path, records: Mapping[str, OutputRecord],
         folders = spare.ancestors(records)
     dirs, stamp = spare.measure(out_dir, folders)
     return OutDirs(root, stamp, dirs)
+
+
+def out_dirs_settled(out_dir: Path, records: Mapping[str, OutputRecord],
+                     before: OutDirs | None = None) -> OutDirs | None:
+    """out_dirs_snapshot, taken once no folder is too fresh for its time to vouch for it
+    (spare.folder_moved): a build's last writes are milliseconds old when it ends, and a snapshot
+    of them would make the next build look at every output. Waits at most spare.RACY_NS (not
+    for whole-second times: their window is 2 s)."""
+    snap = out_dirs_snapshot(out_dir, records, before)
+    if snap is None:
+        return None
+    newest = max((m for m in snap.dirs.values() if m % 1_000_000_000), default=None)
+    if newest is not None and newest >= snap.stamp - spare.RACY_NS:
+        time.sleep((newest + spare.RACY_NS - snap.stamp) / 1e9 + 0.002)
+        snap = out_dirs_snapshot(out_dir, records, before)
+    return snap
 
 
 def out_dirs_unchanged(out_dir: Path, snap: OutDirs | None) -> bool:

@@ -37,8 +37,12 @@ class LazyArticles(Sequence):
         return len(self._rows)
 
     def __getitem__(self, i):
-        if isinstance(i, slice):
-            return LazyArticles(self._rows[i], self._made, self._make)
+        if isinstance(i, slice):  # its differences from the same slice of the last build's list
+            since = None
+            if self.since_last is not None:
+                kept = range(len(self._rows))[i]
+                since = {kept.index(p): d for p, d in self.since_last.items() if p in kept}
+            return LazyArticles(self._rows[i], self._made, self._make, since)
         row = self._rows[i]
         article = self._made.get(row.digest)
         if article is None:
