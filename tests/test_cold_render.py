@@ -77,3 +77,26 @@ def test_a_full_build_renders_each_articles_markdown_once(tmp_path, monkeypatch)
     page = (out / "articles" / "linked.html").read_text(encoding="utf-8")
     assert 'href="a0.html"' in page and "<strong>more</strong>" in page
     assert not list(out.rglob(".bodies")) and not list(out.rglob("*.marshal"))
+
+
+def test_template_calls_pass_what_jinja_passes(tmp_path):
+    """The quicker call of Python functions from templates passes the context (with the loop's
+    and block's variables as Jinja shows them), the environment or nothing, as Jinja's own
+    Context does; a missing template still fails."""
+    import jinja2
+    import pytest
+
+    source = ("{{ plain(1) }}{{ plain(2, sep='+') }}|{% for i in [7, 8] %}{% set j = i %}{{ seen('i') }}"
+              "{{ seen('j') }}{% endfor %}|{% set x = 5 %}{{ seen('x') }}|{% block b %}{% set y = 3 %}"
+              "{{ seen('y') }}{% endblock %}|{{ env_of() }}|{{ stops() is undefined }}")
+    outputs = []
+    for env in (make_environment(resolve_theme("default", tmp_path)), jinja2.Environment()):
+        env.globals.update(plain=lambda x, sep="-": f"{x}{sep}", seen=jinja2.pass_context(lambda c, k: c.get(k)),
+                           env_of=jinja2.pass_environment(lambda e, env=env: e is env),
+                           stops=lambda: next(iter(())))
+        outputs.append(env.from_string(source).render())
+    assert outputs[0] == outputs[1] and "1-2+|" in outputs[0] and outputs[0].endswith("|True|True")
+    env = make_environment(resolve_theme("default", tmp_path))
+    with pytest.raises(jinja2.TemplateNotFound):
+        env.get_template("partials/none.html")
+    assert env.get_template("base.html") is env.get_template("base.html")
