@@ -48,3 +48,55 @@ def test_interface_texts_remembered_per_language_count_and_parameter(tmp_path):
         assert fresh.from_string("{{ t('articles', count=n) }}|{{ t('page_n', number=k) }}").render(
             page_lang=lang, n=n, k=k) == text
     assert seen[("en", 1, 1)] != seen[("en", 2, 1)] and seen[("en", 1, 1)] != seen[("vi", 1, 1)]
+
+
+def test_a_full_build_renders_each_articles_markdown_once(tmp_path, monkeypatch):
+    """The page workers take the HTML (and Markdown) the search stage made, rather than read
+    and render each article again; its chunk files are gone before the output is swapped in."""
+    from site_builder import markdown
+    from site_builder.build.pipeline import build_site
+    from site_builder.config import load_config
+    from site_builder.search import stage
+
+    site = _site(tmp_path)
+    write_article(site, "linked.md", "title: L\ndate: 2024-02-01", "See [A0](a0.md) and **more**.\n")
+    seen: list[str] = []
+
+    def counted(text: str):
+        seen.append(text)
+        return markdown.render_markdown(text)
+
+    monkeypatch.setattr(stage, "render_markdown", counted)  # the search stage's
+    read_files = []
+    monkeypatch.setattr(FileBody, "__call__", lambda self, real=FileBody.__call__: read_files.append(self.rel) or real(self))
+    build_site(load_config(site, jobs=1), use_cache=False)
+    assert len(seen) == 4 and len(set(seen)) == 4
+    # each file read once, by the search stage (and linked.md, with no summary, for the feed)
+    assert sorted(read_files) == ['a0.md', 'a1.md', 'a2.md', 'linked.md', 'linked.md']
+    out = site / "output"
+    page = (out / "articles" / "linked.html").read_text(encoding="utf-8")
+    assert 'href="a0.html"' in page and "<strong>more</strong>" in page
+    assert not list(out.rglob(".bodies")) and not list(out.rglob("*.marshal"))
+
+
+def test_template_calls_pass_what_jinja_passes(tmp_path):
+    """The quicker call of Python functions from templates passes the context (with the loop's
+    and block's variables as Jinja shows them), the environment or nothing, as Jinja's own
+    Context does; a missing template still fails."""
+    import jinja2
+    import pytest
+
+    source = ("{{ plain(1) }}{{ plain(2, sep='+') }}|{% for i in [7, 8] %}{% set j = i %}{{ seen('i') }}"
+              "{{ seen('j') }}{% endfor %}|{% set x = 5 %}{{ seen('x') }}|{% block b %}{% set y = 3 %}"
+              "{{ seen('y') }}{% endblock %}|{{ env_of() }}|{{ stops() is undefined }}")
+    outputs = []
+    for env in (make_environment(resolve_theme("default", tmp_path)), jinja2.Environment()):
+        env.globals.update(plain=lambda x, sep="-": f"{x}{sep}", seen=jinja2.pass_context(lambda c, k: c.get(k)),
+                           env_of=jinja2.pass_environment(lambda e, env=env: e is env),
+                           stops=lambda: next(iter(())))
+        outputs.append(env.from_string(source).render())
+    assert outputs[0] == outputs[1] and "1-2+|" in outputs[0] and outputs[0].endswith("|True|True")
+    env = make_environment(resolve_theme("default", tmp_path))
+    with pytest.raises(jinja2.TemplateNotFound):
+        env.get_template("partials/none.html")
+    assert env.get_template("base.html") is env.get_template("base.html")

@@ -59,6 +59,9 @@ def fingerprint(parts, memo: dict | None = None) -> str:
     return hashlib.blake2b("\x1f".join(out).encode(), digest_size=16).hexdigest()
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # dataclass → its field names, sorted
+
+
 def _flatten(obj, out: list[str], memo: dict) -> None:
     kind = type(obj)
     if kind is Article:
@@ -94,8 +97,19 @@ def _flatten(obj, out: list[str], memo: dict) -> None:
         if key not in memo:
             memo[key] = fingerprint((obj.kind, obj.name, obj.slug, [a.digest for a in obj.articles]))
         out.append(memo[key])
-    elif hasattr(obj, "__dataclass_fields__"):
+    elif hasattr(obj, "__dataclass_fields__"):  # as the dict of its fields, without making one
         out.append(kind.__name__)
-        _flatten({k: getattr(obj, k) for k in obj.__dataclass_fields__}, out, memo)
+        names = _FIELD_NAMES.get(kind)
+        if names is None:
+            names = _FIELD_NAMES[kind] = tuple(sorted(obj.__dataclass_fields__))
+        for k in names:
+            out.append(k)
+            v = getattr(obj, k)
+            if type(v) is Article:
+                out.append(v.digest)
+            elif type(v) is str:
+                out.append(v)
+            else:
+                _flatten(v, out, memo)
     else:
         out.append(repr(obj))

@@ -37,6 +37,7 @@ from site_builder.site.links import LinkTargets, attach_links, rewrite_links
 
 if TYPE_CHECKING:
     from site_builder.markdown import Rendered
+    from site_builder.search.bodies import RenderedBodies
     from site_builder.search.stage import SearchOutcome
 
 Progress = Callable[[str, int, int], None]
@@ -56,19 +57,28 @@ class RenderedArticles(dict):
     kept but the last one: each body is shown on one page, and a worker renders half the site
     (at 50,000 articles, keeping them cost each worker 150 MB)."""
 
-    def __init__(self, by_slug: dict[str, Article], links: dict[str, tuple] | None = None):
+    def __init__(self, by_slug: dict[str, Article], links: dict[str, tuple] | None = None,
+                 bodies: RenderedBodies | None = None):
         super().__init__()
         self._by_slug = by_slug
         self._links = links or {}  # slug → its .md links resolved (site.links.attach_links)
         self._last: tuple[str, str] = ("", "")  # a page that shows its body twice renders it once
+        self._bodies = bodies  # what a full build's search stage rendered already
 
     def __missing__(self, slug: str) -> str:
         if self._last[0] == slug:
             return self._last[1]
-        from site_builder.markdown import render_markdown
-        html = rewrite_links(render_markdown(body_text(self._by_slug[slug])).html, self._links.get(slug, ()))
+        html = self._bodies.html(slug) if self._bodies is not None else None
+        if html is None:
+            from site_builder.markdown import render_markdown
+            html = render_markdown(body_text(self._by_slug[slug])).html
+        html = rewrite_links(html, self._links.get(slug, ()))
         self._last = (slug, html)
         return html
+
+    def markdown(self, slug: str) -> str | None:
+        """The article's Markdown if the search stage kept it (no need to read its file)."""
+        return self._bodies.markdown(slug) if self._bodies is not None else None
 
     def add_rendered(self, html_by_slug: dict[str, str]) -> None:
         """Bodies rendered elsewhere (by the search stage), their .md links rewritten here."""
@@ -86,6 +96,8 @@ def _render_page_job(payload: dict, i: int) -> tuple[str, int, str]:
     fp = "" if chain is None else page_fingerprint(chain, page, payload["memo"])  # before rendering: as the parent would
     article = page.context.get("article")
     lazy = vars(article).get("_body") if isinstance(article, Article) else None
+    if lazy is not None and not isinstance(lazy, str):  # for a template that reads `article.body`
+        article.__dict__["_body"] = payload["html_of"].markdown(article.slug) or lazy
     data = render_page(payload["env"], page, payload["site"], payload["html_of"])
     if lazy is not None and not isinstance(lazy, str):
         article.__dict__["_body"] = lazy  # a template that read `article.body` does not keep it
@@ -320,7 +332,8 @@ def _render_pages(config: SiteConfig, design: Design, articles: list[Article], p
     env = templates.environment(design.chain, design.theme)
     # Markdown is rendered where it is needed: inside the page workers, for the pages to render.
     html_of = RenderedArticles(by_slug(articles),
-                               {p.context["article"].slug: p.context["links"] for p in pages if "links" in p.context})
+                               {p.context["article"].slug: p.context["links"] for p in pages if "links" in p.context},
+                               search.bodies if search is not None else None)
     if search is not None:
         html_of.add_rendered(search.html)
     bar = (lambda done, total: progress("pages", done, total)) if progress else None

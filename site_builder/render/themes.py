@@ -104,10 +104,11 @@ def make_environment(theme: Theme) -> jinja2.Environment:
     import jinja2  # here: a build with nothing to render never pays for importing Jinja
     chain = jinja2.FileSystemLoader([str(d / "templates") for d in theme.dirs])
     prefixed = jinja2.PrefixLoader({d.name: jinja2.FileSystemLoader(str(d / "templates")) for d in theme.dirs})
-    env = jinja2.Environment(loader=jinja2.ChoiceLoader([chain, prefixed]), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True, auto_reload=False)
+    env = _environment_class()(loader=jinja2.ChoiceLoader([chain, prefixed]), autoescape=True,
+                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                               keep_trailing_newline=True, auto_reload=False)
     env.template_class = _template_class()
+    env.context_class = _context_class()
     catalogues = load_catalogues(theme.i18n_dirs)
     said: dict[tuple, str] = {}  # every page asks for the same few texts: each is made once
 
@@ -173,6 +174,64 @@ def _template_class():
             return super()._from_namespace(environment, namespace, globals)
 
     return Template
+
+
+def _environment_class():
+    """jinja2.Environment that keeps each template it has looked up by name: a page's includes
+    look up a template ten times (each a lock, a cache key with a weak reference and a move
+    to the cache's front), and within a build (auto_reload off) the answer never changes."""
+    import jinja2
+
+    class Environment(jinja2.Environment):
+        def get_template(self, name, parent=None, globals=None):
+            if globals is not None or type(name) is not str:
+                return super().get_template(name, parent, globals)
+            known = self.__dict__.setdefault("_by_name", {})
+            template = known.get((name, parent))
+            if template is None:
+                template = known[(name, parent)] = super().get_template(name, parent)
+            return template
+
+    return Environment
+
+
+def _context_class():
+    """jinja2's Context whose call() of a Python function (t(…), urls.article_path(…): a page
+    makes ~40 calls) looks up once per function what Jinja passes it (the context, or
+    nothing), where Jinja's own looks it up with four attribute lookups on every call."""
+    import types
+
+    import jinja2.runtime
+    from jinja2.utils import _PassArg
+    passes: dict[types.FunctionType, _PassArg | None] = {}
+    context = _PassArg.context
+
+    class Context(jinja2.runtime.Context):
+        def call(self, obj, /, *args, **kwargs):
+            if type(obj) is not types.FunctionType:  # methods, classes, builtins: as Jinja does
+                return super().call(obj, *args, **kwargs)
+            try:
+                kind = passes[obj]
+            except KeyError:
+                kind = passes[obj] = _PassArg.from_obj(obj)
+            if kind is context:  # as Jinja: loop and block variables are seen, not kept
+                if kwargs.get("_loop_vars"):
+                    self = self.derived(kwargs["_loop_vars"])
+                if kwargs.get("_block_vars"):
+                    self = self.derived(kwargs["_block_vars"])
+                args = (self, *args)
+            elif kind is not None:
+                return super().call(obj, *args, **kwargs)
+            if kwargs:
+                kwargs.pop("_block_vars", None)
+                kwargs.pop("_loop_vars", None)
+            try:
+                return obj(*args, **kwargs)
+            except StopIteration:
+                return self.environment.undefined(
+                    "value was undefined because a callable raised a StopIteration exception")
+
+    return Context
 
 
 def _term_path(name: str, kind: str) -> str:

@@ -9,7 +9,7 @@ import pickle
 import shutil
 from array import array
 from dataclasses import dataclass, field
-from itertools import compress, count
+from itertools import accumulate, compress, count
 from operator import ne
 from pathlib import Path
 from typing import Callable, Mapping, Protocol, Sequence
@@ -20,6 +20,7 @@ from site_builder.search import index as si
 from site_builder.search import codec
 from site_builder.search import partial as spart
 from site_builder.search import tokens as stok
+from site_builder.search.bodies import RenderedBodies, keep_chunk
 from site_builder.site import urls
 from site_builder import files
 from site_builder.content.archive import digests_of, slugs_of
@@ -48,9 +49,14 @@ class SearchOutcome:
     staged: dict[str, tuple[str, int]] = field(default_factory=dict)  # written into staging already
     fragment_files: dict[str, bytes] = field(default_factory=dict)  # f/ files the Markdown workers made …
     fragment_staged: dict[str, tuple[str, int]] = field(default_factory=dict)  # … or wrote into staging
+    bodies: RenderedBodies | None = None  # a full build's body HTML, for the page workers
 
     def finish(self) -> None:
-        """Wait for the index of a full build (built in the background) and take its files."""
+        """Once the pages are rendered: drop the body HTML kept for them, wait for the index
+        of a full build (built in the background) and take its files."""
+        if self.bodies is not None:
+            self.bodies.release()
+            self.bodies = None
         if self.pending is not None:
             self.files, self.state.index, self.staged = self.pending.result()
             self.pending = None
@@ -59,23 +65,27 @@ class SearchOutcome:
             self.fragment_files, self.fragment_staged = {}, {}
 
 
-def _render_job(payload: dict, lo: int, hi: int) -> tuple[list[tuple], spart.PackedPartial, dict]:
+def _render_job(payload: dict, lo: int, hi: int) -> tuple[list[tuple], spart.PackedPartial, dict, str | list]:
     """Articles lo:hi (ids lo…, lo a multiple of FRAGMENT_GROUP) → their (terms, tf2 values),
-    what they add to the index and their fragment files (f/<g>.js, written into staging when
-    there is one: their text never crosses a pipe). Each text is tokenised once, here, in
-    parallel; the terms come back as one string, not as 200 small ones an article."""
-    rendered, analyses, fragments = [], [], []
+    what they add to the index, their fragment files (f/<g>.js, written into staging when
+    there is one: their text never crosses a pipe) and their body HTML and Markdown for the
+    page workers (search/bodies.py). Each text is tokenised once, here, in parallel; the terms
+    come back as one string, not as 200 small ones an article."""
+    rendered, analyses, fragments, html, markdown = [], [], [], [], []
     for a in payload["articles"][lo:hi]:
-        r = render_markdown(body_text(a))
+        markdown.append(body_text(a))
+        r = render_markdown(markdown[-1])
         terms = stok.analyse(a.title, r.text, stok.article_lead(a))
         rendered.append((_TERM_SEP.join(terms.tf2), array("I", terms.tf2.values())))
         analyses.append(terms)
         fragments.append(sfiles.fragment(search_doc(a, r.text)))
+        html.append(r.html)
     packed = spart.pack_partial(spart.partial_index(lo, analyses))
     staging = payload["staging"]
     if staging is not None:  # the index job reads it from there: the parent never holds it
         packed = _spill(staging, lo, packed)
-    return rendered, packed, _fragment_files(lo, fragments, staging, payload["made"])
+    return (rendered, packed, _fragment_files(lo, fragments, staging, payload["made"]),
+            keep_chunk(staging, lo, html, markdown))
 
 
 SPILL = ".partials"  # in the search staging folder, removed by the index job before the commit
@@ -205,10 +215,12 @@ def build_search(articles: list[Article], fp: str, previous: PreviousSearch | No
             reason = str(exc)
     chunks = chunked_map(_render_job, len(articles), {"articles": articles, "staging": staging, "made": set()},
                          jobs, align=FRAGMENT_GROUP)
-    partials = [partial for _, partial, _ in chunks]
+    partials = [partial for _, partial, _, _ in chunks]
     fragment_files: dict = {}
-    for _, _, made in chunks:
+    for _, _, made, _ in chunks:
         fragment_files.update(made)
+    bodies = RenderedBodies(slugs_of(articles), [0, *accumulate(len(terms) for terms, _, _, _ in chunks[:-1])],
+                            [html for _, _, _, html in chunks])
     fragment_staged = fragment_files if staging is not None else {}
     fragment_files = {} if staging is not None else fragment_files
     # Related briefings are needed first, so they come from the term weights the Markdown
@@ -221,7 +233,7 @@ def build_search(articles: list[Article], fp: str, previous: PreviousSearch | No
     idf_of = rel.idf_table(df, n)
     del df
     vectors = [rel.vector_of(terms.split(_TERM_SEP) if terms else (), values, idf_of.get)
-               for chunk, _, _ in chunks for terms, values in chunk]
+               for chunk, _, _, _ in chunks for terms, values in chunk]
     del chunks, idf_of  # before the fork: the index job would hold every document's terms too
     docs = [search_doc(a, "") for a in articles]  # the index job reads no text: fragments are made
     index = Background(_index_job, {"docs": docs, "partials": partials, "staging": staging},
@@ -230,7 +242,7 @@ def build_search(articles: list[Article], fp: str, previous: PreviousSearch | No
     related = rel.related_all(articles, vectors, jobs=jobs)
     return SearchOutcome(files={}, full=True, related=related, state=_state(fp, articles, vectors),
                          reason=reason, pending=index, fragment_files=fragment_files,
-                         fragment_staged=fragment_staged)
+                         fragment_staged=fragment_staged, bodies=bodies)
 
 
 def _state(fp: str, articles: list[Article], vectors: list[rel.Vector]) -> FullState:
