@@ -81,30 +81,22 @@ def _flatten(obj, out: list[str], memo: dict) -> None:
             else:
                 _flatten(item, out, memo)
         out.append(")")
-    elif kind is dict:
-        for k in sorted(obj):
-            out.append(k)
-            v = obj[k]
-            if type(v) is Article:
-                out.append(v.digest)
-            elif type(v) is str:
-                out.append(v)
-            else:
-                _flatten(v, out, memo)
     elif kind is Term:  # memoised: a term's article list is long
-
         key = id(obj)
         if key not in memo:
             memo[key] = fingerprint((obj.kind, obj.name, obj.slug, [a.digest for a in obj.articles]))
         out.append(memo[key])
-    elif hasattr(obj, "__dataclass_fields__"):  # as the dict of its fields, without making one
-        out.append(kind.__name__)
-        names = _FIELD_NAMES.get(kind)
-        if names is None:
-            names = _FIELD_NAMES[kind] = tuple(sorted(obj.__dataclass_fields__))
+    elif kind is dict or hasattr(obj, "__dataclass_fields__"):  # a dataclass as the dict of its fields
+        if kind is dict:
+            names, get = sorted(obj), obj.__getitem__
+        else:
+            out.append(kind.__name__)
+            names, get = _FIELD_NAMES.get(kind), obj.__getattribute__
+            if names is None:
+                names = _FIELD_NAMES[kind] = tuple(sorted(obj.__dataclass_fields__))
         for k in names:
             out.append(k)
-            v = getattr(obj, k)
+            v = get(k)
             if type(v) is Article:
                 out.append(v.digest)
             elif type(v) is str:
