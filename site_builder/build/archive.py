@@ -26,6 +26,7 @@ from site_builder.build.plans import PlanStore, structure_key
 from site_builder.config import SiteConfig
 from site_builder.content.archive import ArchiveRow, LazyArticles
 from site_builder.content.article import Article, FileBody, article_from_json
+from site_builder.content.files import name_under, stat_key
 from site_builder.content.loader import parse_file
 from site_builder.errors import ContentError, Problem
 from site_builder.site_warnings import WARNINGS_FILE
@@ -37,7 +38,7 @@ class QuickEdit:
     articles: LazyArticles
     edited: tuple[Article, ...]
     replaced: frozenset[str]   # the edited files' previous digests
-    digests: dict[str, str]    # article file → digest, of every file
+    digests: dict[str, str]    # article file → digest, of every file (a command-line build's)
     edit: Edit
 
 
@@ -50,16 +51,58 @@ def quick_edit(config: SiteConfig, cache: BuildCache, store: PlanStore, expected
         return None  # a file added, removed or linked: the full load sorts it out
     trusted = trusted_files(last, now)
     changed = [rel for rel in now if rel not in trusted]
-    if not changed or len(changed) > MAX_EDITED or not (config.cache_dir / WARNINGS_FILE).exists():
-        return None
-    meta = store.describes(expected)
-    if meta is None:
+    if not changed or len(changed) > MAX_EDITED:
         return None
     old_digests = last.get("digests", {})
     parsed = _parse(config.articles_dir, changed)
+    quick = _edit_of(config, store, expected, parsed, old_digests, _maker(config.articles_dir, cache))
+    if quick is not None:
+        quick.digests.update(trusted)
+        quick.digests.update({rel: a.digest for rel, a in parsed.items()})
+    return quick
+
+
+def watched_edit(config: SiteConfig, cache: BuildCache, store: PlanStore, expected: dict[str, str],
+                 changed: set[Path]) -> QuickEdit | None:
+    """A dev server's edit: its watcher names the changed files, and the articles of its last
+    build are in memory (cache.snapshot: file → (stat key, Article)), so nothing else is looked
+    at. None (the full load) unless every changed path is an article file that build loaded and
+    that is still there, not a link. Raises ContentError for an edited file that does not parse."""
+    snapshot = cache.snapshot
+    if not snapshot or not changed or len(changed) > MAX_EDITED:
+        return None
+    prefix = os.path.join(str(config.articles_dir), "")
+    keys: dict[str, list] = {}
+    for path in changed:
+        rel = name_under(os.path.abspath(path), prefix)
+        if rel is None or rel not in snapshot:
+            return None  # added, renamed, a folder, or not an article: the full load sorts it out
+        try:
+            keys[rel] = stat_key(prefix + rel)  # before it is read: a later change is seen again
+        except OSError:
+            return None  # removed
+        if keys[rel][4]:
+            return None
+    old_digests = {rel: snapshot[rel][1].digest for rel in keys}
+    parsed = _parse(config.articles_dir, list(keys))
+    for rel, article in parsed.items():  # what the next full load takes as read
+        snapshot[rel] = (keys[rel], article)
+    make = _from_memory(snapshot, _maker(config.articles_dir, cache))
+    return _edit_of(config, store, expected, parsed, old_digests, make)
+
+
+def _edit_of(config: SiteConfig, store: PlanStore, expected: dict[str, str], parsed: dict[str, Article],
+             old_digests: dict[str, str], make) -> QuickEdit | None:
+    """The edit of these parsed files (file → Article; old_digests: file → the last build's
+    digest), if each kept its structural key and the store describes the last build."""
+    if not (config.cache_dir / WARNINGS_FILE).exists():
+        return None
     edited = {rel: a for rel, a in parsed.items() if a.digest != old_digests.get(rel)}
     if not edited:
         return None  # only touched: the full path records their stat
+    meta = store.describes(expected)
+    if meta is None:
+        return None
     listed = store.listed(a.slug for a in edited.values())
     for rel, a in edited.items():
         row = listed.get(a.slug)
@@ -71,11 +114,9 @@ def quick_edit(config: SiteConfig, cache: BuildCache, store: PlanStore, expected
     new_digest = {a.slug: a.digest for a in edited.values()}
     rows = [ArchiveRow(s, new_digest.get(s, d), f) for s, d, f in rows]
     made = {a.digest: a for a in edited.values()}
-    articles = LazyArticles(rows, made, _maker(config.articles_dir, cache))
-    digests = dict(trusted)
-    digests.update({rel: a.digest for rel, a in parsed.items()})
+    articles = LazyArticles(rows, made, make)
     edit = Edit(store, tuple(sorted(new_digest)), tuple(json.loads(meta.get("notes", "[]"))))
-    return QuickEdit(articles, tuple(edited.values()), frozenset(old_digests[rel] for rel in edited), digests, edit)
+    return QuickEdit(articles, tuple(edited.values()), frozenset(old_digests[rel] for rel in edited), {}, edit)
 
 
 def _parse(articles_dir: Path, rels: list[str]) -> dict[str, Article]:
@@ -106,4 +147,12 @@ def _maker(articles_dir: Path, cache: BuildCache):
             except (ValueError, TypeError, KeyError, AttributeError):
                 pass
         return parse_file(path, row.file, expect=row.digest)
+    return make
+
+
+def _from_memory(snapshot: dict[str, tuple], otherwise):
+    """ArchiveRow → its Article: the dev server's own, if it still has that version."""
+    def make(row: ArchiveRow) -> Article:
+        entry = snapshot.get(row.file)
+        return entry[1] if entry is not None and entry[1].digest == row.digest else otherwise(row)
     return make

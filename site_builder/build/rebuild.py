@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from site_builder.build import writer
-from site_builder.build.archive import QuickEdit, quick_edit
+from site_builder.build.archive import QuickEdit, quick_edit, watched_edit
 from site_builder.build.cache import ArticleChanges, BuildCache, OutputRecord, known_json, trusted_files
 from site_builder.build.design import Design
 from site_builder.build.fingerprint import fingerprint
@@ -46,6 +46,9 @@ def build_changed(config: SiteConfig, cache: BuildCache, design: Design, files: 
     expected = {"token": cache.plans_token, "out_dir": str(config.out_dir), "design": fingerprint(design.parts)}
     quick = (quick_edit(config, cache, store, expected, files)
              if files and store is not None and intact and cache.plans_token else None)
+    if quick is None and changed is not None and cache.write_behind and previous is not None and prior \
+            and store is not None and cache.plans_token:  # a dev server's watcher names the changed files
+        quick = watched_edit(config, cache, store, expected, changed)
     articles, checked = _load_and_check(config, cache, files, changed, quick)
     # Search index and related briefings depend on every article's text.
     search_fp = fingerprint((design.code, digests_of(articles)))
@@ -96,7 +99,8 @@ def _load_and_check(config: SiteConfig, cache: BuildCache, files: dict, changed:
     """The published articles and their warnings: an edit's lazy list, or every article loaded
     (cached ones unread) and checked (drafts left out; --strict stops here)."""
     if quick is not None:
-        files["digests"] = quick.digests
+        if files:
+            files["digests"] = quick.digests
         return quick.articles, check_edit(quick.articles, list(quick.edited), _link_targets(quick), config)
     trusted = trusted_files(cache.files, files["stat"]) if files else None
     articles = load_articles(config.articles_dir, cache.articles, config.jobs,
