@@ -42,6 +42,14 @@ class QuickEdit:
     edit: Edit
 
 
+@dataclass(frozen=True)
+class Published:
+    """The published list of the build whose plans have this token (same order as the store's)."""
+    token: str
+    rows: list[ArchiveRow]
+    index: dict[str, int]  # slug → position
+
+
 def quick_edit(config: SiteConfig, cache: BuildCache, store: PlanStore, expected: dict[str, str],
                files: dict) -> QuickEdit | None:
     """The edit, if the stat shows files changed in place and the plan store describes the last
@@ -88,13 +96,21 @@ def watched_edit(config: SiteConfig, cache: BuildCache, store: PlanStore, expect
     for rel, article in parsed.items():  # what the next full load takes as read
         snapshot[rel] = (keys[rel], article)
     make = _from_memory(snapshot, _maker(config.articles_dir, cache))
-    return _edit_of(config, store, expected, parsed, old_digests, make)
+    return _edit_of(config, store, expected, parsed, old_digests, make, cache.published)
+
+
+def remember_published(cache: BuildCache, quick: QuickEdit, token: str) -> None:
+    """A dev server keeps the published list its edit made, with the plans' new token: the
+    next edit starts from it instead of reading 50,000 rows back from the plan store."""
+    if cache.write_behind and token:
+        cache.published = Published(token, quick.articles.rows(), quick.articles.index())
 
 
 def _edit_of(config: SiteConfig, store: PlanStore, expected: dict[str, str], parsed: dict[str, Article],
-             old_digests: dict[str, str], make) -> QuickEdit | None:
+             old_digests: dict[str, str], make, remembered: Published | None = None) -> QuickEdit | None:
     """The edit of these parsed files (file → Article; old_digests: file → the last build's
-    digest), if each kept its structural key and the store describes the last build."""
+    digest), if each kept its structural key and the store describes the last build.
+    `remembered`: the published list as a dev server's last edit left it (else read from the store)."""
     if not (config.cache_dir / WARNINGS_FILE).exists():
         return None
     edited = {rel: a for rel, a in parsed.items() if a.digest != old_digests.get(rel)}
@@ -108,13 +124,18 @@ def _edit_of(config: SiteConfig, store: PlanStore, expected: dict[str, str], par
         row = listed.get(a.slug)
         if row is None or row[0] != old_digests.get(rel) or row[1] != structure_key(a):
             return None
-    rows = store.archive()
-    if not rows:
-        return None
     new_digest = {a.slug: a.digest for a in edited.values()}
-    rows = [ArchiveRow(s, new_digest.get(s, d), f) for s, d, f in rows]
+    if remembered is not None and remembered.token == meta.get("token"):
+        rows, index = list(remembered.rows), remembered.index
+        for slug, digest in new_digest.items():
+            i = index[slug]
+            rows[i] = ArchiveRow(slug, digest, rows[i].file)
+    else:
+        rows, index = [ArchiveRow(s, new_digest.get(s, d), f) for s, d, f in store.archive()], None
+        if not rows:
+            return None
     made = {a.digest: a for a in edited.values()}
-    articles = LazyArticles(rows, made, make)
+    articles = LazyArticles(rows, made, make, index)
     edit = Edit(store, tuple(sorted(new_digest)), tuple(json.loads(meta.get("notes", "[]"))))
     return QuickEdit(articles, tuple(edited.values()), frozenset(old_digests[rel] for rel in edited), {}, edit)
 

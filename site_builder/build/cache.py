@@ -64,6 +64,7 @@ class BuildCache:
         self._state: BuildState | None = None if root is not None else BuildState()  # read on first use
         self._state_on_disk = BuildState()
         self.snapshot: dict[str, tuple] = {}      # article file → (stat key, Article), in memory only
+        self.published = None                     # a dev server's published list (build/archive.Published)
         self._bodies_now: dict[str, Article] = {}  # digest → the last build's article (its body)
         self._body_shards: dict[str, dict[str, str]] = {}
         self._meta_shards: dict[str, dict[str, dict]] = {}  # articles/<xx>.json read one by one

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from site_builder.build import writer
-from site_builder.build.archive import QuickEdit, quick_edit, watched_edit
+from site_builder.build.archive import QuickEdit, quick_edit, remember_published, watched_edit
 from site_builder.build.cache import ArticleChanges, BuildCache, OutputRecord, known_json, trusted_files
 from site_builder.build.design import Design
 from site_builder.build.fingerprint import fingerprint
@@ -78,6 +78,8 @@ def build_changed(config: SiteConfig, cache: BuildCache, design: Design, files: 
                           ArticleChanges({a.digest: d for a in quick.edited if (d := article_to_json(a)) is not None},
                                          quick.replaced))
     token = _save_plans(store, made, articles, edit, expected) if store is not None else ""
+    if quick is not None and articles is quick.articles:  # no fall back to the full load
+        remember_published(cache, quick, token)
     search = made.search
     bodies = {a.digest: a for a in (articles if quick is None else quick.edited)}
     cache.save(articles=known_articles, bodies=bodies, pages=records,

@@ -25,9 +25,10 @@ class LazyArticles(Sequence):
     """Articles in list order (latest first), each made once, when first read. Slices share
     what was made."""
 
-    def __init__(self, rows: list[ArchiveRow], made: dict[str, Article], make: Callable[[ArchiveRow], Article]):
+    def __init__(self, rows: list[ArchiveRow], made: dict[str, Article], make: Callable[[ArchiveRow], Article],
+                 index: dict[str, int] | None = None):
         self._rows, self._made, self._make = rows, made, make  # made: digest → Article
-        self._index: dict[str, int] | None = None
+        self._index = index  # slug → position, if known already (a list with the same slugs)
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -54,9 +55,13 @@ class LazyArticles(Sequence):
         return [row.digest for row in self._rows]
 
     def position(self, slug: str) -> int | None:
+        return self.index().get(slug)
+
+    def index(self) -> dict[str, int]:
+        """slug → position in the list."""
         if self._index is None:
             self._index = {row.slug: i for i, row in enumerate(self._rows)}
-        return self._index.get(slug)
+        return self._index
 
 
 class SlugView(Mapping):
