@@ -124,7 +124,24 @@ class DevSite:
             # cache at once, the next edit's search update finds the edited article's last text
             # (else it indexes everything again).
             self._schedule_flush(0.0 if report.search == "rebuilt" else FLUSH_AFTER)
+            if changes is None and not report.rendered:
+                threading.Thread(target=self._warm_up, name="site-builder-warm-up", daemon=True).start()
             return True
+
+    def _warm_up(self) -> None:
+        """A first build that found nothing to render imported no renderer and compiled no
+        template: done now, while the server waits for an edit (0.4 s of the first edit's 2.8 s
+        at 50,000 articles). An edit that comes meanwhile waits for it."""
+        with self._building:
+            try:
+                from site_builder.build.design import Design
+                from site_builder.search import stage  # noqa: F401 — an edit's search update
+                design = Design.of(self.config)
+                env = self._templates.environment(design.chain, design.theme)
+                for name in env.list_templates(filter_func=lambda name: name.endswith(".html")):
+                    env.get_template(name)
+            except Exception:  # noqa: BLE001 — a broken template is the next build's to report
+                pass
 
     def _since_last_good(self, changes: set[Path] | None) -> set[Path] | None:
         """What the build is told changed: the watcher's paths and those of the builds that failed
