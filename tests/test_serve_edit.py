@@ -117,3 +117,22 @@ def test_a_failed_builds_edits_are_not_forgotten_by_the_next_edit_in_place(site:
     loads.clear()
     assert dev.rebuild({bad}) and loads == []
     assert tree_bytes(site / "output") == cold(site, tmp_path)
+
+
+def test_an_overflow_of_the_watchers_queue_reports_the_watched_folders(tmp_path: Path):
+    """watchdog only logs that the kernel dropped events; the watcher must then not vouch for
+    the paths it saw (a folder is no article: the build looks at every file)."""
+    import logging
+    import threading
+    from site_builder.devserver.watcher import Watcher
+    folder = tmp_path / "content"
+    folder.mkdir()
+    batches: list[set[Path]] = []
+    done = threading.Event()
+    watcher = Watcher([folder], [], lambda batch: batches.append(batch) or done.set(), quiet=0.01).start()
+    try:
+        logging.getLogger("watchdog.observers.inotify_c").warning("Inotify queue overflowed; filesystem events were lost")
+        assert done.wait(5)
+    finally:
+        watcher.stop()
+    assert batches == [{folder.resolve()}]
