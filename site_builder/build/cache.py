@@ -68,6 +68,7 @@ class BuildCache:
         self._state: BuildState | None = None if root is not None else BuildState()  # read on first use
         self._state_on_disk = BuildState()
         self.snapshot: dict[str, tuple] = {}      # article file → (stat key, Article), in memory only
+        self.published = None                     # a dev server's published list (build/archive.Published)
         self._bodies_now: dict[str, Article] = {}  # digest → the last build's article (its body)
         self._body_shards: dict[str, dict[str, str]] = {}
         self._meta_shards: dict[str, dict[str, dict]] = {}  # articles/<xx>.json read one by one
@@ -121,6 +122,9 @@ class BuildCache:
         nothing reads a few dozen articles, not the 256 shards)."""
         if self._articles is not None:
             return self._articles.get(digest)
+        pending = self._pending.get("articles") if self._pending else None
+        if pending is not None and digest in pending.added:  # a dev server's edit, not written yet
+            return pending.added[digest]
         key = digest[:META_KEY]
         if key not in self._meta_shards:
             data = {} if self.root is None else _read_json(self.root / "articles" / f"{key}.json")
@@ -210,6 +214,9 @@ class BuildCache:
             changed = self._invalidated or not state.same_as(last)
             pending = self._pending or {}
             if isinstance(articles, ArticleChanges):  # read back from the shards when next asked for
+                if isinstance(pending.get("articles"), ArticleChanges):  # a dev server's edits, not yet written
+                    articles = pending["articles"].then(articles)
+                    bodies = {**{d: a for d, a in self._bodies_now.items() if d in articles.added}, **bodies}
                 self._articles, self._on_disk, self._meta_shards, self._body_shards = None, {}, {}, {}
                 self._bodies_now, self._state = bodies, state
                 self._pending = {"pages": changed or pending.get("pages", False), "articles": articles}
@@ -245,6 +252,7 @@ class BuildCache:
     def _write(self, pending: dict) -> None:
         if pending.get("articles") is not None:
             write_article_changes(self.root, pending["articles"], self._bodies_now)
+            self._meta_shards, self._body_shards = {}, {}  # read before these changes were written
         elif self._articles is not None and self._articles is not self._on_disk and self._articles != self._on_disk:
             write_article_shards(self.root, self._articles, self._bodies_now, self._on_disk)
             self._on_disk = self._articles
@@ -348,6 +356,11 @@ class ArticleChanges:
     previous versions' digests out."""
     added: dict[str, dict]
     removed: frozenset[str]
+
+    def then(self, later: "ArticleChanges") -> "ArticleChanges":
+        """These changes and a later edit's, as one (what is added is written after what is removed)."""
+        added = {d: data for d, data in self.added.items() if d not in later.removed}
+        return ArticleChanges({**added, **later.added}, self.removed | later.removed)
 
 
 def write_article_changes(root: Path, changes: ArticleChanges, bodies: dict[str, Article]) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from site_builder.build import writer
-from site_builder.build.archive import QuickEdit, quick_edit
+from site_builder.build.archive import QuickEdit, quick_edit, remember_published, watched_edit
 from site_builder.build.cache import ArticleChanges, BuildCache, OutputRecord, known_json, trusted_files
 from site_builder.build.state_store import OutDirs
 from site_builder.build.design import Design
@@ -50,6 +50,9 @@ def build_changed(config: SiteConfig, cache: BuildCache, design: Design, files: 
     expected = {"token": cache.plans_token, "out_dir": str(config.out_dir), "design": fingerprint(design.parts)}
     quick = (quick_edit(config, cache, store, expected, files)
              if files and store is not None and intact and cache.plans_token else None)
+    if quick is None and changed is not None and cache.write_behind and previous is not None and prior \
+            and store is not None and cache.plans_token:  # a dev server's watcher names the changed files
+        quick = watched_edit(config, cache, store, expected, changed)
     articles, checked = _load_and_check(config, cache, files, changed, quick)
     # Search index and related briefings depend on every article's text.
     search_fp = fingerprint((design.code, digests_of(articles)))
@@ -80,6 +83,8 @@ def build_changed(config: SiteConfig, cache: BuildCache, design: Design, files: 
                           ArticleChanges({a.digest: d for a in quick.edited if (d := article_to_json(a)) is not None},
                                          quick.replaced))
     token = _save_plans(store, made, articles, edit, expected) if store is not None else ""
+    if quick is not None and articles is quick.articles:  # no fall back to the full load
+        remember_published(cache, quick, token)
     search = made.search
     bodies = {a.digest: a for a in (articles if quick is None else quick.edited)}
     cache.save(articles=known_articles, bodies=bodies, pages=records,
@@ -101,7 +106,8 @@ def _load_and_check(config: SiteConfig, cache: BuildCache, files: dict, changed:
     """The published articles and their warnings: an edit's lazy list, or every article loaded
     (cached ones unread) and checked (drafts left out; --strict stops here)."""
     if quick is not None:
-        files["digests"], files["chunks"] = quick.digests, quick.chunks  # the rows an edit rewrites
+        if files:  # a command-line build's: the rows of the file records an edit rewrites
+            files["digests"], files["chunks"] = quick.digests, quick.chunks
         return quick.articles, check_edit(quick.articles, list(quick.edited), _link_targets(quick), config)
     trusted = trusted_files(cache.files, files["stat"]) if files else None
     articles = load_articles(config.articles_dir, cache.articles, config.jobs,

@@ -26,9 +26,9 @@ class LazyArticles(Sequence):
     what was made."""
 
     def __init__(self, rows: list[ArchiveRow], made: dict[str, Article], make: Callable[[ArchiveRow], Article],
-                 since_last: dict[int, str] | None = None):
+                 since_last: dict[int, str] | None = None, index: dict[str, int] | None = None):
         self._rows, self._made, self._make = rows, made, make  # made: digest → Article
-        self._index: dict[str, int] | None = None
+        self._index = index  # slug → position, if known already (a list with the same slugs)
         # position → the last build's digest, of the articles that differ from its list (the
         # rest is that list as it was: its search index need not compare them all)
         self.since_last = since_last
@@ -62,9 +62,13 @@ class LazyArticles(Sequence):
         return [row.digest for row in self._rows]
 
     def position(self, slug: str) -> int | None:
+        return self.index().get(slug)
+
+    def index(self) -> dict[str, int]:
+        """slug → position in the list."""
         if self._index is None:
             self._index = {row.slug: i for i, row in enumerate(self._rows)}
-        return self._index.get(slug)
+        return self._index
 
 
 class SlugView(Mapping):

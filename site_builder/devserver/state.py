@@ -46,6 +46,7 @@ class DevSite:
         self.overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
         self.build = build
         self._cache = None                          # kept between builds, written when idle
+        self._unbuilt: set[Path] | None = None      # changed since the last good build (None: no such build)
         self._templates = TemplateMemo()            # compiled templates, kept between builds
         self._flush_timer: threading.Timer | None = None
         self.log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
@@ -107,22 +108,52 @@ class DevSite:
             try:
                 from site_builder.devserver.preview import import_arrivals
                 changes = import_arrivals(self.site_dir, changes, self.log)  # raw files dropped in
+                changed = self._since_last_good(changes)
                 self.config = self._load_config()  # cheap; a fixed or broken site.toml shows at once
                 report = self.build(self.config, previous=self.digests, cache=self._build_cache(),
-                                    changed=None if changes is None else {Path(p) for p in changes},
-                                    templates=self._templates)
+                                    changed=changed, templates=self._templates)
             except SiteError as exc:
                 self._failed([(str(p.path), p.line, p.message) for p in exc.problems])
                 return False
             except Exception as exc:  # a template or plugin bug must not kill the server
                 self._failed([_locate(exc)], detail=traceback.format_exc())
                 return False
+            self._unbuilt = set()
             self._succeeded(report, changes, time.perf_counter() - started)
             # After a full index the articles' texts are only in their files: written to the
             # cache at once, the next edit's search update finds the edited article's last text
             # (else it indexes everything again).
             self._schedule_flush(0.0 if report.search == "rebuilt" else FLUSH_AFTER)
+            if changes is None and not report.rendered:
+                threading.Thread(target=self._warm_up, name="site-builder-warm-up", daemon=True).start()
             return True
+
+    def _warm_up(self) -> None:
+        """A first build that found nothing to render imported no renderer and compiled no
+        template: done now, while the server waits for an edit (0.4 s of the first edit's 2.8 s
+        at 50,000 articles). An edit that comes meanwhile waits for it."""
+        with self._building:
+            try:
+                from site_builder.build.design import Design
+                from site_builder.search import stage  # noqa: F401 — an edit's search update
+                design = Design.of(self.config)
+                env = self._templates.environment(design.chain, design.theme)
+                for name in env.list_templates(filter_func=lambda name: name.endswith(".html")):
+                    env.get_template(name)
+            except Exception:  # noqa: BLE001 — a broken template is the next build's to report
+                pass
+
+    def _since_last_good(self, changes: set[Path] | None) -> set[Path] | None:
+        """What the build is told changed: the watcher's paths and those of the builds that failed
+        since the last good one (an edit builds on that build's records, so it must see them
+        all). Before a good build, the site folder itself: not an article, so everything is
+        looked at."""
+        if changes is None:
+            self._unbuilt = {self.site_dir}
+            return None
+        before = self._unbuilt if self._unbuilt is not None else {self.site_dir}
+        self._unbuilt = before | {Path(p) for p in changes}
+        return set(self._unbuilt)
 
     def _build_cache(self):
         from site_builder.build.cache import BuildCache

@@ -13,6 +13,7 @@ The logic is split so it can be tested without threads or timers:
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from pathlib import Path
@@ -178,6 +179,7 @@ class Watcher:
         self._observer = None
         self._thread: threading.Thread | None = None
         self._scheduled: set[Path] = set()
+        self._overflow: logging.Handler | None = None
 
     # -- filtering -------------------------------------------------------------------------
     def wanted(self, path: Path) -> bool:
@@ -201,6 +203,13 @@ class Watcher:
                 self._schedule(path)
             if self.wanted(path):
                 self.batcher.notify(path)
+
+    def overflowed(self) -> None:
+        """The kernel dropped events: the watched folders themselves are reported changed. A
+        folder is not an article, so the build looks at every file's stat again instead of
+        trusting the paths it was told."""
+        for folder in self.folders:
+            self.batcher.notify(folder)
 
     def _pending_folders(self) -> set[Path]:
         return {f for f in self.folders if f not in self._scheduled}
@@ -228,6 +237,8 @@ class Watcher:
             if parent.is_dir() and not any(parent == s or parent.is_relative_to(s) for s in self._scheduled):
                 self._observer.schedule(_Handler(self), str(parent), recursive=False,
                                         event_filter=_write_event_types())
+        self._overflow = _OverflowAlarm(self)
+        logging.getLogger(_OverflowAlarm.LOGGER).addHandler(self._overflow)
         self._observer.daemon = True
         self._observer.start()
         self._thread = threading.Thread(target=self.batcher.run, name="site-builder-rebuild", daemon=True)
@@ -235,6 +246,8 @@ class Watcher:
         return self
 
     def stop(self) -> None:
+        if self._overflow is not None:
+            logging.getLogger(_OverflowAlarm.LOGGER).removeHandler(self._overflow)
         self.batcher.stop()
         if self._observer is not None:
             self._observer.stop()
@@ -254,3 +267,17 @@ class _Handler:
             self.watcher.on_event(event)
         except Exception:  # a bad event must never kill the observer thread
             pass
+
+
+class _OverflowAlarm(logging.Handler):
+    """watchdog (7.x) hands no event to the handlers when the inotify queue overflows; it only
+    logs a warning. That warning is what tells the watcher its paths are incomplete."""
+    LOGGER = "watchdog.observers.inotify_c"
+
+    def __init__(self, watcher: Watcher) -> None:
+        super().__init__(logging.WARNING)
+        self.watcher = watcher
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "overflow" in str(record.msg).lower():
+            self.watcher.overflowed()

@@ -1,0 +1,138 @@
+"""A dev server's edit in place: the watcher names the changed files, only those are read, and
+the output is a cold build's, byte for byte. What the watcher cannot vouch for loads it all."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import tree_bytes, write_article
+from corpus import generate
+from site_builder.build.cache import BuildCache
+from site_builder.build.pipeline import build_site
+from site_builder.config import load_config
+from site_builder.content.loader import load_articles
+from site_builder.devserver.state import DevSite
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    generate(120, site / "content" / "articles")
+    write_article(site, "toi-pham.md", 'title: "Tội phạm mạng gia tăng"\ndate: 2025-06-01\nlang: vi\ntags: [an ninh]',
+                  "Các vụ tội phạm mạng tăng mạnh ở Hà Nội.\n")
+    return site
+
+
+@pytest.fixture
+def loads(monkeypatch) -> list[int]:
+    """How many full loads the builds made (a list, to be cleared between steps)."""
+    import site_builder.build.rebuild as rebuild_module
+    made: list[int] = []
+    monkeypatch.setattr(rebuild_module, "load_articles", lambda *a, **k: made.append(1) or load_articles(*a, **k))
+    return made
+
+
+def cold(site: Path, tmp: Path) -> dict[str, bytes]:
+    out = tmp / f"cold{len(list(tmp.glob('cold*')))}"
+    build_site(load_config(site, out), use_cache=False)
+    return tree_bytes(out)
+
+
+def edit(path: Path, old: str, new: str) -> Path:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_edits_in_place_read_only_the_edited_files_and_match_a_cold_build(site: Path, tmp_path: Path, loads):
+    arts = site / "content" / "articles"
+    names = sorted(p.name for p in arts.glob("article-*.md"))
+    dev = DevSite(site, log=lambda m: None)
+    assert dev.rebuild(None) and loads == [1]
+    dev.flush_cache()  # what the server does at once after a full index (the edits' search updates read it)
+    steps = [
+        ("body", lambda: {edit(arts / names[7], "\n\n", "\n\nA new first paragraph about Brindlemarsh.\n\n")}),
+        ("title", lambda: {edit(arts / names[-1], "\ntitle: ", "\ntitle: Breaking ")}),
+        ("the same file again, before the cache is written", lambda: {edit(arts / names[-1], "Breaking", "Later")}),
+        ("two at once, one a Vietnamese body", lambda: {edit(arts / "toi-pham.md", "tăng mạnh", "tang manh, tội ác"),
+                                                         edit(arts / names[30], "\n\n", "\n\nSee [x](nowhere.md).\n\n")}),
+        ("undone", lambda: {edit(arts / "toi-pham.md", "tang manh, tội ác", "tăng mạnh")}),
+    ]
+    for what, change in steps:
+        loads.clear()
+        assert dev.rebuild(change()), (what, dev.problems)
+        assert loads == [], what
+        assert dev.last_report.search == "updated" and dev.last_report.changed, what
+        assert tree_bytes(site / "output") == cold(site, tmp_path), what
+    assert any("nowhere.md" in str(w) for w in dev.last_report.warnings)
+    dev.close()  # the cache written: every article and body the edits made is in it
+    cache = BuildCache(load_config(site).cache_dir)
+    for article in load_articles(arts):
+        assert cache.article_json(article.digest) is not None and cache.body(article.digest) == article.body
+
+
+@pytest.mark.parametrize("what", ["added", "removed", "renamed", "re-dated", "new slug", "folder", "touched"])
+def test_what_the_watcher_cannot_vouch_for_loads_every_article(site: Path, tmp_path: Path, loads, what: str):
+    arts = site / "content" / "articles"
+    target = sorted(arts.glob("article-*.md"))[9]
+    dev = DevSite(site, log=lambda m: None)
+    assert dev.rebuild(None)
+    if what == "added":
+        changed = {write_article(site, "new.md", "title: Kestrelford floods\ndate: 2020-02-02", "Floods.\n")}
+    elif what == "removed":
+        target.unlink()
+        changed = {target}
+    elif what == "renamed":
+        changed = {target, target.rename(arts / "renamed.md")}
+    elif what == "re-dated":
+        changed = {edit(target, "\ndate: 20", "\ndate: 19")}
+    elif what == "new slug":
+        changed = {edit(target, "\ntitle: ", "\nslug: quite-another-slug\ntitle: ")}
+    elif what == "folder":  # what the watcher reports when the kernel dropped events
+        edit(target, "\ntitle: ", "\ntitle: Lost event ")
+        changed = {site / "content"}
+    else:
+        target.write_bytes(target.read_bytes())
+        changed = {target}
+    loads.clear()
+    assert dev.rebuild(changed), dev.problems
+    assert loads == [1]
+    assert tree_bytes(site / "output") == cold(site, tmp_path)
+
+
+def test_a_failed_builds_edits_are_not_forgotten_by_the_next_edit_in_place(site: Path, tmp_path: Path, loads):
+    """One file edited and another broken in the same save: the build fails. Mending the broken
+    one alone must still publish the first edit."""
+    arts = site / "content" / "articles"
+    good, bad = sorted(arts.glob("article-*.md"))[4:6]
+    dev = DevSite(site, log=lambda m: None)
+    assert dev.rebuild(None)
+    original = bad.read_text(encoding="utf-8")
+    edit(good, "\ntitle: ", "\ntitle: Kept ")
+    bad.write_text("---\ntitle: [unclosed\n---\nText.\n", encoding="utf-8")
+    assert not dev.rebuild({good, bad})
+    bad.write_text(original, encoding="utf-8")
+    loads.clear()
+    assert dev.rebuild({bad}) and loads == []
+    assert tree_bytes(site / "output") == cold(site, tmp_path)
+
+
+def test_an_overflow_of_the_watchers_queue_reports_the_watched_folders(tmp_path: Path):
+    """watchdog only logs that the kernel dropped events; the watcher must then not vouch for
+    the paths it saw (a folder is no article: the build looks at every file)."""
+    import logging
+    import threading
+    from site_builder.devserver.watcher import Watcher
+    folder = tmp_path / "content"
+    folder.mkdir()
+    batches: list[set[Path]] = []
+    done = threading.Event()
+    watcher = Watcher([folder], [], lambda batch: batches.append(batch) or done.set(), quiet=0.01).start()
+    try:
+        logging.getLogger("watchdog.observers.inotify_c").warning("Inotify queue overflowed; filesystem events were lost")
+        assert done.wait(5)
+    finally:
+        watcher.stop()
+    assert batches == [{folder.resolve()}]
