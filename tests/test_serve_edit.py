@@ -136,3 +136,18 @@ def test_an_overflow_of_the_watchers_queue_reports_the_watched_folders(tmp_path:
     finally:
         watcher.stop()
     assert batches == [{folder.resolve()}]
+
+
+def test_an_edit_right_after_a_cold_start_updates_the_index_in_place(site: Path, tmp_path: Path, monkeypatch):
+    """A cold start's cache (the articles' bodies) is written before the server takes an edit:
+    an edit in the seconds a background write took found no previous text of the edited
+    article and indexed everything again."""
+    monkeypatch.setattr(DevSite, "_schedule_flush", lambda self, delay=0: None)  # a write later: not yet done
+    arts = site / "content" / "articles"
+    dev = DevSite(site, log=lambda m: None)
+    assert dev.rebuild(None) and dev.last_report.search == "rebuilt"
+    path = edit(arts / sorted(p.name for p in arts.glob("article-*.md"))[11], "\ntitle: ", "\ntitle: At once ")
+    assert dev.rebuild({path})
+    assert dev.last_report.search == "updated"
+    dev.close()
+    assert tree_bytes(site / "output") == cold(site, tmp_path)
