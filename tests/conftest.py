@@ -20,6 +20,15 @@ def write_article(site: Path, name: str, front: str, body: str = "Body text.\n")
     return path
 
 
+def generated_archive(site: Path, vi_body: str = "Các vụ tội phạm mạng tăng mạnh ở Hà Nội.\n") -> Path:
+    """120 generated articles and a Vietnamese one: the small archive the edit tests work on."""
+    from corpus import generate
+    generate(120, site / "content" / "articles")
+    write_article(site, "toi-pham.md", 'title: "Tội phạm mạng gia tăng"\ndate: 2025-06-01\nlang: vi\ntags: [an ninh]',
+                  vi_body)
+    return site
+
+
 def write_bilingual_articles(s: Path, vi_body: str = "Đại sứ Anh nói về **tội phạm mạng**.\n",
                              en_body: str = "The ambassador spoke.\n\n```python\nprint('hi')\n```\n") -> Path:
     """Two translated articles (Vietnamese and English, one with code) and an undated note."""

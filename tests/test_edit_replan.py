@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import tree_bytes, write_article
+from conftest import generated_archive, tree_bytes, write_article
 from test_incremental import cold, edit, rebuild
-from corpus import generate
 from site_builder.build.pipeline import build_site
 from site_builder.build.plans import STORE_NAME
 from site_builder.config import load_config
@@ -17,10 +16,8 @@ from site_builder.config import load_config
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    site = tmp_path / "site"
-    generate(120, site / "content" / "articles")
-    write_article(site, "toi-pham.md", 'title: "Tội phạm mạng gia tăng"\ndate: 2025-06-01\nlang: vi\ntags: [an ninh]',
-                  "Các vụ tội phạm mạng tăng mạnh ở Hà Nội. Xem [bài kia](article-000001.md).\n")
+    site = generated_archive(tmp_path / "site",
+                             "Các vụ tội phạm mạng tăng mạnh ở Hà Nội. Xem [bài kia](article-000001.md).\n")
     build_site(load_config(site))
     return site
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import tree_bytes, write_article
+from conftest import generated_archive, tree_bytes, write_article
 from corpus import generate
 from site_builder.config import load_config
 from site_builder.build.pipeline import build_site
@@ -17,11 +17,7 @@ from site_builder.build.pipeline import build_site
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
-    site = tmp_path / "site"
-    generate(120, site / "content" / "articles")
-    write_article(site, "toi-pham.md", 'title: "Tội phạm mạng gia tăng"\ndate: 2025-06-01\nlang: vi\ntags: [an ninh]',
-                  "Các vụ tội phạm mạng tăng mạnh ở Hà Nội.\n")
-    return site
+    return generated_archive(tmp_path / "site")
 
 
 def rebuild(site: Path):

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import tree_bytes, write_article
-from corpus import generate
+from conftest import generated_archive, tree_bytes, write_article
 from site_builder.build.cache import BuildCache
 from site_builder.build.pipeline import build_site
 from site_builder.config import load_config
@@ -17,11 +16,7 @@ from site_builder.devserver.state import DevSite
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    site = tmp_path / "site"
-    generate(120, site / "content" / "articles")
-    write_article(site, "toi-pham.md", 'title: "Tội phạm mạng gia tăng"\ndate: 2025-06-01\nlang: vi\ntags: [an ninh]',
-                  "Các vụ tội phạm mạng tăng mạnh ở Hà Nội.\n")
-    return site
+    return generated_archive(tmp_path / "site")
 
 
 @pytest.fixture
