@@ -103,7 +103,8 @@ def test_an_edit_that_keeps_size_and_mtime_is_still_seen(corpus: Path, tmp_path:
 
 
 def test_stat_snapshot_distrusts_files_changed_just_before_it_was_taken():
-    from site_builder.build.state_store import StateSummary, stat_signature
+    from site_builder.build.file_records import stat_signature
+    from site_builder.build.state_store import StateSummary
     from site_builder.build.unchanged import files_unchanged
     at = 1_700_000_000_123_456_789
 

@@ -90,7 +90,7 @@ def test_a_record_naming_a_path_outside_the_output_voids_all_records(tmp_path: P
 def test_equal_stats_sign_equal_whatever_else_holds_their_values():
     """Equal stats, one set of whose numbers is also held elsewhere (as the loaded records hold
     them): marshal from version 3 on writes those differently, and the signatures differed."""
-    from site_builder.build.state_store import stat_signature
+    from site_builder.build.file_records import stat_signature
     made = {f"a{i}.md": [10, 1_700_000_000_123_456_789 + i, 1_700_000_000_123_456_789 + i, 99 + i, False] for i in range(5)}
     fresh = {k: [int(str(x)) if type(x) is int else x for x in v] for k, v in made.items()}  # numbers of their own
     held = [v[1] for v in made.values()]  # a second reference to each of made's mtimes

@@ -97,14 +97,14 @@ def watched_edit(config: SiteConfig, cache: BuildCache, store: PlanStore, expect
     for rel, article in parsed.items():  # what the next full load takes as read
         snapshot[rel] = (keys[rel], article)
     make = _from_memory(snapshot, _maker(config.articles_dir, cache))
-    return _edit_of(config, store, expected, parsed, old_digests, make, cache.published)
+    return _edit_of(config, store, expected, parsed, old_digests, make, cache.published_list)
 
 
 def remember_published(cache: BuildCache, quick: QuickEdit, token: str) -> None:
     """A dev server keeps the published list its edit made, with the plans' new token: the
     next edit starts from it instead of reading 50,000 rows back from the plan store."""
     if cache.write_behind and token:
-        cache.published = Published(token, quick.articles.rows(), quick.articles.index())
+        cache.published_list = Published(token, quick.articles.rows(), quick.articles.index())
 
 
 def _edit_of(config: SiteConfig, store: PlanStore, expected: dict[str, str], parsed: dict[str, Article],

@@ -27,8 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder.content.article import Article, article_to_json, body_text
-from site_builder.overlay import Overlay
-from site_builder.build.file_records import COARSE_RACY_NS, RACY_NS
+from site_builder.build.file_records import racy_files
 from site_builder.build.state_store import (BuildState, OutDirs, OutputRecord, StateSummary, invalidate, load_state,
                                             load_summary, save_out_dirs, write_state)
 from site_builder.errors import ContentError
@@ -68,7 +67,7 @@ class BuildCache:
         self._state: BuildState | None = None if root is not None else BuildState()  # read on first use
         self._state_on_disk = BuildState()
         self.snapshot: dict[str, tuple] = {}      # article file → (stat key, Article), in memory only
-        self.published = None                     # a dev server's published list (build/archive.Published)
+        self.published_list = None                # a dev server's published list (build/archive.Published)
         self._bodies_now: dict[str, Article] = {}  # digest → the last build's article (its body)
         self._body_shards: dict[str, dict[str, str]] = {}
         self._meta_shards: dict[str, dict[str, dict]] = {}  # articles/<xx>.json read one by one
@@ -192,14 +191,15 @@ class BuildCache:
                 invalidate(self.root)
                 self._invalidated = True
 
-    def save(self, *, articles: dict[str, dict] | ArticleChanges, bodies: dict[str, Article], pages: dict[str, OutputRecord],
-             out_dir: Path, related: dict, site_fp: str, page_count: int, files: dict,
-             search=None, plans_token: str | None = None, out_dirs: OutDirs | None = None) -> None:
+    def save(self, *, articles: dict[str, dict] | ArticleChanges, bodies: dict[str, Article],
+             pages: Mapping[str, OutputRecord], out_dir: Path, related: dict, site_fp: str, page_count: int,
+             published: int, files: dict, search=None, plans_token: str | None = None,
+             out_dirs: OutDirs | None = None) -> None:
         """What a build made, for the next one. articles: digest → front-matter JSON; bodies:
         digest → the Article, whose body is read only if its shard must be written; pages: the
         output records; related: the search fingerprint and the related slugs it gave; site_fp
-        and page_count: of the whole site; files: the article files' stat as the build saw them
-        (see unchanged.files_unchanged); search: the search index's state (search.state.FullState) or
+        and page_count: of the whole site; published: the articles with a page; files: the
+        article files' stat as the build saw them (see unchanged.files_unchanged); search: the search index's state (search.state.FullState) or
         its changes (StateDelta), when it changed: written at once, a dev server's too (an
         edit's rows are few, and the next build reads them back from the store); out_dirs: the
         output's folders after the commit. `articles` may instead be an edit's ArticleChanges
@@ -210,7 +210,7 @@ class BuildCache:
             last = self.state
             token = last.plans_token if plans_token is None else plans_token
             state = BuildState(pages, str(out_dir), related, site_fp, page_count, files, token,
-                               published=_published(pages, last), out_dirs=out_dirs)
+                               published=published, out_dirs=out_dirs)
             changed = self._invalidated or not state.same_as(last)
             pending = self._pending or {}
             if isinstance(articles, ArticleChanges):  # read back from the shards when next asked for
@@ -264,40 +264,15 @@ class BuildCache:
             gitignore.write_text("*\n", encoding="utf-8")
 
 
-def _published(pages: Mapping[str, OutputRecord], last: BuildState) -> int:
-    """Articles with a page: counted over the records, or for an edit's overlay from the last
-    build's count and the paths the two differ in."""
-    before = last.pages
-    if pages is before:
-        return last.published
-    base = pages.base if isinstance(pages, Overlay) else None
-    if base is None or not (before is base or (isinstance(before, Overlay) and before.base is base)):
-        return sum(1 for p in pages if p.startswith(ARTICLES))
-    keys = set(pages.changes) | pages.removed
-    if isinstance(before, Overlay):
-        keys |= set(before.changes) | before.removed
-    return last.published + sum((k in pages) - (k in before) for k in keys if k.startswith(ARTICLES))
-
-
-ARTICLES = "articles/"
-
-
-def trusted_files(previous: dict, now: dict[str, list]) -> dict[str, str]:
+def trusted_files(previous: dict, now: dict[str, tuple]) -> dict[str, str]:
     """file → digest of the last build, for each file whose stat is as that build saw it and
-    that had not changed just before it looked (see unchanged.files_unchanged)."""
+    that had not changed just before it looked (file_records.racy_files)."""
     stat, at, digests = previous.get("stat"), previous.get("at"), previous.get("digests")
     if not isinstance(stat, dict) or not isinstance(at, int) or not isinstance(digests, dict):
         return {}
-    fine, coarse = at - RACY_NS, at - COARSE_RACY_NS  # is_racy, inline: a call per file cost a tenth of this
+    racy = racy_files(now, at)
     return {name: digests[name] for name, key in now.items()
-            if stat.get(name) == key and name in digests
-            and (key[1] < coarse or (key[1] < fine and key[1] % 1_000_000_000))}
-
-
-def is_racy(mtime: int, at: int) -> bool:
-    """A file modified within one clock tick of being looked at could change again with the same
-    mtime (git's "racily clean" entries): its stat cannot vouch for it."""
-    return mtime >= at - (COARSE_RACY_NS if mtime % 1_000_000_000 == 0 else RACY_NS)
+            if stat.get(name) == key and name in digests and name not in racy}
 
 
 META_KEY, BODY_KEY = 3, 2  # digest prefix of a front-matter shard (an edit's pages read ~100 of them), of a body shard

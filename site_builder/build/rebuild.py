@@ -88,7 +88,8 @@ def build_changed(config: SiteConfig, cache: BuildCache, design: Design, files: 
     search = made.search
     bodies = {a.digest: a for a in (articles if quick is None else quick.edited)}
     cache.save(articles=known_articles, bodies=bodies, pages=records,
-               out_dir=config.out_dir, site_fp=site_fp, page_count=made.page_count, files=files,
+               out_dir=config.out_dir, site_fp=site_fp, page_count=made.page_count, published=len(articles),
+               files=files,
                related={"fp": search_fp, "slugs": made.related},
                search=replace(search.state, code=design.code) if search is not None else None, plans_token=token)
     if files:  # after the cache is written: the folders' times have had longer to settle
@@ -132,7 +133,7 @@ def _nothing_to_do(config: SiteConfig, cache: BuildCache, articles: Sequence[Art
         # record what they are now (and the output's folders that vouch for it), so that the next build can
         cache.save(articles=cache.articles, bodies={a.digest: a for a in articles}, pages=cache.pages,
                    out_dir=config.out_dir, related=cache.related, site_fp=site_fp,
-                   page_count=cache.page_count, files=files, out_dirs=out_dirs)
+                   page_count=cache.page_count, published=len(articles), files=files, out_dirs=out_dirs)
     save_warnings(cache.root, list(checked.warnings))
     return BuildReport(articles=len(articles), pages=cache.page_count, files=len(prior), bytes_written=0,
                        seconds=time.perf_counter() - started, warnings=tuple(cache.warnings) + checked.warnings,

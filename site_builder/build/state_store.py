@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 from site_builder.build import file_records
-from site_builder.build.file_records import stat_signature  # noqa: F401 (the records' signature of the files)
 from site_builder.overlay import Overlay
 from site_builder.build.writer import is_safe_path
 
@@ -350,7 +349,7 @@ def write_state(root: Path, new: BuildState, old: BuildState) -> None:
         slugs = new.related.get("slugs", {})
         meta = {"format": FORMAT, "out_dir": new.out_dir, "site_fp": new.site_fp, "page_count": str(new.page_count),
                 "published": str(new.published), "outputs": str(len(new.pages)), "out_dirs": _out_dirs_json(new.out_dirs),
-                "files_sig": stat_signature(new.files.get("stat", {})),
+                "files_sig": file_records.stat_signature(new.files.get("stat", {})),
                 "related_fp": new.related.get("fp", ""), "files_at": str(new.files.get("at", "")),
                 "plans": new.plans_token, "valid": "1", "related_count": str(len(slugs))}
         db.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)", meta.items())

@@ -15,16 +15,17 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from site_builder.build import spare
-from site_builder.build.cache import BuildCache, is_racy
+from site_builder.build.cache import BuildCache
+from site_builder.build.file_records import racy_files, stat_signature
 from site_builder.overlay import Overlay
-from site_builder.build.state_store import OutDirs, OutputRecord, StateSummary, stat_signature
+from site_builder.build.state_store import OutDirs, OutputRecord, StateSummary
 
 
 def files_unchanged(summary: StateSummary, stat: dict[str, list]) -> bool:
     """Every article file has the stat the last build saw, and none had changed just before it
-    looked (cache.is_racy)."""
+    looked (file_records.racy_files)."""
     return (summary.files_sig == stat_signature(stat)
-            and not any(is_racy(key[1], summary.files_at) for key in stat.values()))
+            and not racy_files(stat, summary.files_at))
 
 
 def out_dirs_snapshot(out_dir: Path, records: Mapping[str, OutputRecord],

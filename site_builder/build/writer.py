@@ -87,8 +87,11 @@ class OutputSet:
             yield from (p for p in self.base if p not in self.sources and p not in self.dropped)
 
     def is_kept(self, path: str) -> bool:
-        return path in self.kept or (self.base is not None and path not in self.sources
-                                     and path not in self.dropped and path in self.base)
+        return path in self.kept or (path not in self.sources and self.in_base(path))
+
+    def in_base(self, path: object) -> bool:
+        """A path of the base (keep_rest) the new tree still has."""
+        return self.base is not None and path not in self.dropped and path in self.base
 
     def stage(self, path: str, digest: str, source: str, size: int) -> None:
         """Claim a path a worker has written into the staging folder."""
@@ -156,8 +159,7 @@ class NewTree:
         self.out = out
 
     def __contains__(self, path: object) -> bool:
-        out = self.out
-        return path in out.sources or (out.base is not None and path not in out.dropped and path in out.base)
+        return path in self.out.sources or self.out.in_base(path)
 
     def __len__(self) -> int:
         out = self.out
