@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import tree_bytes, write_article
+from conftest import generated_archive, tree_bytes, write_article
 from site_builder import files
 from site_builder.build import spare, writer
 from site_builder.cli import main
@@ -286,7 +286,7 @@ def test_a_build_writes_its_pages_into_the_spare_without_touching_live_files(sit
 
 def test_a_spare_behind_by_most_files_is_replaced_by_a_fresh_staging(tmp_path, monkeypatch):
     """After a full render re-linking nearly every file would cost more than linking afresh."""
-    monkeypatch.setattr(writer, "FEW", 0)
+    monkeypatch.setattr(spare, "FEW", 0)
     out = tmp_path / "output"
     tree = {f"p/{i}.html": b"%d" % i for i in range(10)}
     for i in range(3):
@@ -310,3 +310,31 @@ def test_only_a_file_made_as_recorded_but_gone_from_live_counts_as_missing(tmp_p
     known = {"same.html": digest(b"old"), "edited.html": digest(b"old"), "gone.html": digest(b"x")}
     # edited.html has other bytes now and is written anyway: not "missing", though its size differs
     assert out.missing_from(live, known, out.digests()) == {"gone.html"}
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_full_build_leaves_a_spare_the_next_edit_uses_as_it_is(site, tmp_path, monkeypatch, jobs):
+    """After a cold build (or any full one) every output is linked into a recorded spare, so the
+    first edit does not link the whole archive; a file dropped into the output meanwhile is
+    still gone after the edits, and each output is what a cold build gives."""
+    monkeypatch.setattr(spare, "FEW", 0)
+    generated_archive(site)
+    run = lambda s: CliRunner().invoke(main, ["build", "--site", str(s), "--jobs", jobs])  # noqa: E731
+    assert run(site).exit_code == 0
+    out, kept = site / "output", spare_of(site / "output")
+    rec = spare.load(kept, out)
+    assert rec is not None and rec.changed == [] and rec.removed == [] and spare.suspects(kept, rec) <= {""}  # its record is in the root
+    assert {p: d for p, d in tree_bytes(kept).items() if p != spare.RECORD} == tree_bytes(out)
+    assert all(os.path.samefile(kept / p, out / p) for p in tree_bytes(out))  # links, not copies
+    real_fresh = writer.StagedOutput._fresh
+    monkeypatch.setattr(writer.StagedOutput, "_fresh",
+                        lambda self: pytest.fail("linked a fresh tree") if self.out_dir == out else real_fresh(self))
+    (out / "dropped.html").write_bytes(b"by hand")
+    for step in range(3):
+        path = site / "content" / "articles" / "toi-pham.md"
+        path.write_text(path.read_text(encoding="utf-8").replace("Tội phạm", f"Tội phạm {step}", 1), encoding="utf-8")
+        assert run(site).exit_code == 0
+        cold = tmp_path / f"cold-{step}"
+        shutil.copytree(site / "content", cold / "content")
+        assert run(cold).exit_code == 0
+        assert tree_bytes(out) == tree_bytes(cold / "output"), step

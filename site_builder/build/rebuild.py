@@ -75,6 +75,9 @@ def build_changed(config: SiteConfig, cache: BuildCache, design: Design, files: 
         made, commit = _stage_and_commit(
             config, cache, design, articles, checked, prior, previous, search_fp, progress, templates, None, keep)
     records = _records(commit.digests, made.fp_of, made.out, prior, commit.gone)
+    # After a full build the next edit would link every output into a new staging tree: linked
+    # now, beside the cache write, the tree is ready for it.
+    renewal = writer.renew_spare(config.out_dir, records, background=config.jobs > 1) if not commit.edit else None
     before_dirs = cache.state.out_dirs
     save_warnings(cache.root, list(checked.warnings))
     known_articles = cache.articles_written(commit.shards)
@@ -92,8 +95,12 @@ def build_changed(config: SiteConfig, cache: BuildCache, design: Design, files: 
                files=files,
                related={"fp": search_fp, "slugs": made.related},
                search=replace(search.state, code=design.code) if search is not None else None, plans_token=token)
-    if files:  # after the cache is written: the folders' times have had longer to settle
-        cache.record_out_dirs(out_dirs_settled(config.out_dir, records, before_dirs))
+    if files or renewal is not None:  # after the cache is written: the folders' times have had longer to settle
+        settled = out_dirs_settled(config.out_dir, records, before_dirs)
+        if files:
+            cache.record_out_dirs(settled)
+        if renewal is not None:
+            renewal.finish(settled)
     return BuildReport(articles=len(articles), pages=made.page_count, files=len(records),
                        bytes_written=commit.written, seconds=time.perf_counter() - started,
                        changed=commit.changed_paths(), digests=commit.all_digests(records), rendered=made.rendered,

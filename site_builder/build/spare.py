@@ -31,6 +31,7 @@ VERSION = 1
 # two seconds.
 RACY_NS = 100_000_000
 COARSE_RACY_NS = 2_000_000_000
+FEW = 1000  # a spare this far behind live is always brought up to date, whatever the site's size
 
 
 @dataclass
@@ -94,6 +95,12 @@ def load(spare: Path, out_dir: Path) -> SpareRecord | None:
     return rec
 
 
+def usable(rec: SpareRecord | None) -> bool:
+    """Worth bringing up to date: past half the live tree, linking afresh costs less than
+    replacing most links (a full build's spare)."""
+    return rec is not None and len(rec.changed) + len(rec.removed) <= max(rec.live_count // 2, FEW)
+
+
 def suspects(spare: Path, rec: SpareRecord) -> set[str] | None:
     """Folders of the spare someone else may have changed since it was committed (mtime moved,
     or too close to its recording to tell); None when every folder must be swept."""
@@ -133,6 +140,27 @@ def sync(spare: Path, out_dir: Path, rec: SpareRecord) -> None:
                 raise
             # gone from live: the build will see it missing and write it
     remove(spare, rec.removed)
+
+
+def link_all(root: Path, live: Path, paths: Iterable[str]) -> tuple[dict[str, int], int] | None:
+    """A new spare: root made, and every path of the live tree linked into it. Returns its folders'
+    mtimes, measured once they are too old to have changed unseen (RACY_NS after the last link);
+    None where a link cannot be made (no hard links, a file gone)."""
+    os.mkdir(root, 0o700)
+    paths = sorted(paths)  # a folder's files one after another
+    made: set[str] = set()
+    try:
+        for path in paths:
+            target = os.path.join(root, path)
+            folder = os.path.dirname(target)
+            if folder not in made:
+                os.makedirs(folder, exist_ok=True)
+                made.add(folder)
+            os.link(os.path.join(live, path), target, follow_symlinks=False)
+    except OSError:
+        return None
+    time.sleep(RACY_NS / 1e9 + 0.002)
+    return measure(root, ancestors(paths))
 
 
 def remove(root: Path, paths: Iterable[str]) -> None:

@@ -38,7 +38,6 @@ SPARE_PREFIX = ".out-spare-"
 TRASH_PREFIX = ".out-trash-"
 _DIGEST_AND_SIZE = itemgetter(1, 2)  # of an OutputRecord (fp, digest, size)
 _DIGEST = itemgetter(0)  # of a kept (digest, size)
-FEW = 1000  # a spare this far behind live is always brought up to date, whatever the site's size
 
 
 class OutputSet:
@@ -291,7 +290,7 @@ class StagedOutput:
         """The spare, made equal to the live tree, if its record pairs it with it; else None
         (and a spare in doubt is removed in the background)."""
         rec = spare.load(self.spare_path, self.out_dir) if os.path.lexists(self.spare_path) else None
-        if rec is None or len(rec.changed) + len(rec.removed) > max(rec.live_count // 2, FEW):
+        if not spare.usable(rec):
             return None  # after a full render linking afresh costs less than replacing most links
         self.suspects = spare.suspects(self.spare_path, rec)
         os.unlink(self.spare_path / spare.RECORD)  # in doubt from here on: a kill leaves no record
@@ -410,6 +409,55 @@ class StagedOutput:
             removed=sorted(self.removed),
             spare_dirs=spare_dirs, spare_stamp=spare_stamp,
             live_dirs=live_dirs, live_stamp=stamp, live_count=len(outputs.tree)))
+
+
+class SpareRenewal:
+    """A new spare for a live tree that has none worth bringing up to date (after a full build,
+    which wrote most files): every output linked afresh by a forked process while the build
+    writes its cache, so that the next edit finds its staging tree ready instead of linking the
+    whole archive itself. `finish` records it with the live tree's settled folders."""
+
+    def __init__(self, out_dir: Path, paths: Iterable[str], background: bool):
+        from site_builder.parallel import Background
+        self.out_dir = Path(os.path.abspath(out_dir))
+        self.spare_path = self.out_dir.parent / f"{SPARE_PREFIX}{self.out_dir.name}"
+        paths = list(paths)
+        self.count = len(paths)
+        if os.path.lexists(self.spare_path):
+            _remove_later([_trash(self.spare_path, self.out_dir)])
+        self._job = Background(_link_spare, {"root": self.spare_path, "live": self.out_dir, "paths": paths},
+                               enabled=background)
+
+    def finish(self, settled: OutDirs | None) -> None:
+        """Record the spare, paired with the live tree as `settled` saw it (a snapshot taken
+        once its folders' times could vouch for it); without one, or a link that failed, the
+        spare is removed."""
+        measured = self._job.result()
+        kept = spare.dir_id(self.spare_path)
+        if measured is None or settled is None or kept is None or settled.root != spare.dir_id(self.out_dir):
+            if os.path.lexists(self.spare_path):
+                _remove_later([_trash(self.spare_path, self.out_dir)])
+            return
+        spare_dirs, stamp = measured
+        spare.save(self.spare_path, spare.SpareRecord(
+            live=settled.root, spare=kept, changed=[], removed=[], spare_dirs=spare_dirs, spare_stamp=stamp,
+            live_dirs=settled.dirs, live_stamp=settled.stamp, live_count=self.count))
+
+
+def renew_spare(out_dir: Path, paths: Mapping[str, object], background: bool) -> SpareRenewal | None:
+    """A SpareRenewal if the live tree is big enough for linking it to matter and its spare (if
+    any) is not worth bringing up to date; else None."""
+    out_dir = Path(os.path.abspath(out_dir))
+    if len(paths) < spare.FEW or not out_dir.is_dir():
+        return None
+    path = out_dir.parent / f"{SPARE_PREFIX}{out_dir.name}"
+    if os.path.lexists(path) and spare.usable(spare.load(path, out_dir)):
+        return None
+    return SpareRenewal(out_dir, paths, background)
+
+
+def _link_spare(payload: dict) -> tuple[dict[str, int], int] | None:
+    return spare.link_all(payload["root"], payload["live"], payload["paths"])
 
 
 def _trash(path: Path, out_dir: Path) -> Path:
