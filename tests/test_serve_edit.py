@@ -2,6 +2,7 @@
 the output is a cold build's, byte for byte. What the watcher cannot vouch for loads it all."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,44 @@ def test_an_edit_right_after_a_cold_start_updates_the_index_in_place(site: Path,
     assert dev.last_report.search == "updated"
     dev.close()
     assert tree_bytes(site / "output") == cold(site, tmp_path)
+
+
+def _settled(dev: DevSite) -> None:
+    """Wait for the snapshot the server takes between builds (DevSite._settle)."""
+    deadline = time.monotonic() + 10
+    while dev._cache.state.out_dirs is None:
+        assert time.monotonic() < deadline, "no snapshot of the output after the build"
+        time.sleep(0.02)
+
+
+def test_a_settled_output_is_trusted_by_its_folders_and_a_dropped_file_still_goes(site: Path, tmp_path: Path,
+                                                                                  monkeypatch):
+    """Between builds the server takes a snapshot of the output's folders once they have
+    settled: the next edit trusts the output by it (no listing of the search files, no sweep of
+    the spare's folders). A file dropped into the output moves its folder: looked at, swept."""
+    import site_builder.build.render_stage as render_stage
+    from site_builder.build import spare
+    listed, swept = [], []
+    real_present, real_sweep = render_stage.files_present, spare.sweep
+    monkeypatch.setattr(render_stage, "files_present", lambda *a: listed.append(1) or real_present(*a))
+    monkeypatch.setattr(spare, "sweep", lambda root, folder, *a: swept.append(folder) or real_sweep(root, folder, *a))
+    monkeypatch.setattr(spare, "FEW", 0)
+    arts = site / "content" / "articles"
+    names = sorted(p.name for p in arts.glob("article-*.md"))
+    dev = DevSite(site, log=lambda m: None)
+    assert dev.rebuild(None)
+    for step in range(4):
+        _settled(dev)
+        if step == 1:
+            (site / "output" / "archive" / "dropped.html").write_bytes(b"by hand")
+        listed.clear(), swept.clear()
+        assert dev.rebuild({edit(arts / names[step * 5], "\ntitle: ", f"\ntitle: Step {step} ")}), dev.problems
+        assert dev.last_report.search == "updated"
+        if step == 1:
+            assert listed == [1], "a folder moved: the output is not trusted by its folders"
+        elif step == 2:  # the tree with the dropped file is the spare now, its folders unvouched
+            assert listed == [] and "archive" in swept
+        else:
+            assert listed == [] and set(swept) <= {""}, step  # the root: the spare's record is written there
+        assert tree_bytes(site / "output") == cold(site, tmp_path), step
+    dev.close()

@@ -91,11 +91,12 @@ class BuildCache:
         return None if self.root is None or self.write_behind else load_summary(self.root)
 
     def record_out_dirs(self, out_dirs: OutDirs) -> None:
-        """Remember the output's folder times, checked by the next build with nothing to do."""
+        """Remember the output's folder times, checked by the next build with nothing to do (a
+        dev server's, by its next edit: kept with the records in memory)."""
         if self.root is not None and not self.write_behind:
             save_out_dirs(self.root, out_dirs)
-            if self._state is not None:
-                self._state.out_dirs = out_dirs
+        if self._state is not None:
+            self._state.out_dirs = out_dirs
 
     pages = property(lambda self: self.state.pages)
     out_dir = property(lambda self: self.state.out_dir)

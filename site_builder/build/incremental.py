@@ -65,6 +65,9 @@ def related_moved(new: Mapping[str, tuple[str, ...]], old: Mapping) -> set[str]:
         return set()
     if isinstance(new, Overlay) and new.base is old:
         return set(new.moved())
+    if isinstance(new, Overlay) and isinstance(old, Overlay) and new.base is old.base:  # a dev server's edits
+        keys = new.changes.keys() | old.changes.keys() | new.removed | old.removed
+        return {slug for slug in keys if tuple(new.get(slug, ())) != tuple(old.get(slug, ()))}
     return {slug for slug in new.keys() | old.keys() if tuple(new.get(slug, ())) != tuple(old.get(slug, ()))}
 
 

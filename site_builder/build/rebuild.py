@@ -24,7 +24,7 @@ from site_builder.build.plans import NotPlannable, PlanStore, encode_pages, new_
 from site_builder.build.publish import Checked, check_articles, check_edit
 from site_builder.build.render_stage import SEARCH_DIR, KeepPlans, Rendition, outputs_intact, render
 from site_builder.build.report import BuildReport, Progress
-from site_builder.build.unchanged import out_dirs_settled, outputs_as_recorded
+from site_builder.build.unchanged import out_dirs_settled, out_dirs_unchanged, outputs_as_recorded
 from site_builder.config import SiteConfig
 from site_builder.content.archive import by_slug, digests_of
 from site_builder.content.article import Article, article_to_json
@@ -46,6 +46,8 @@ def build_changed(config: SiteConfig, cache: BuildCache, design: Design, files: 
     intact, out_dirs = None, None
     if previous is None:
         intact, out_dirs = outputs_as_recorded(cache, config.out_dir, prior) if prior else (False, None)
+    elif prior and out_dirs_unchanged(config.out_dir, cache.state.out_dirs):  # a dev server's, settled (settle)
+        intact, out_dirs = True, cache.state.out_dirs
     store = PlanStore(config.cache_dir) if cache.root is not None else None
     expected = {"token": cache.plans_token, "out_dir": str(config.out_dir), "design": fingerprint(design.parts)}
     quick = (quick_edit(config, cache, store, expected, files)

@@ -95,3 +95,15 @@ def outputs_unchanged(cache: BuildCache, out_dir: Path, summary: StateSummary) -
         return False
     cache.record_out_dirs(snap)
     return True
+
+
+def settle(cache: BuildCache, out_dir: Path, before: OutDirs | None) -> OutDirs | None:
+    """A dev server's, between builds: the output's folders once they have settled, kept with the
+    records, so that its next edit trusts the output by them as a command-line build does (no
+    listing of the search files, no sweep of the spare's folders). `before`: the last snapshot
+    (an edit's records name only its own paths). Returns the snapshot."""
+    records = cache.pages
+    snap = out_dirs_settled(out_dir, records, before) if records else None
+    if snap is not None:
+        cache.record_out_dirs(snap)
+    return snap

@@ -31,6 +31,7 @@ from site_builder.render.themes import TemplateMemo
 HISTORY = 256     # builds remembered for pages that connect late
 MAX_PATHS = 2000  # a build that changes more pages than this just tells every page to reload
 FLUSH_AFTER = 5.0  # the build cache is written once no build has come for this long
+SETTLE_AFTER = 0.15  # the output's folder times vouch for it once this old (spare.RACY_NS)
 
 # What DevSite calls to build: build_site's signature (test doubles take the same one).
 Build = Callable[..., BuildReport]
@@ -49,6 +50,7 @@ class DevSite:
         self._unbuilt: set[Path] | None = None      # changed since the last good build (None: no such build)
         self._templates = TemplateMemo()            # compiled templates, kept between builds
         self._flush_timer: threading.Timer | None = None
+        self._out_dirs = None                       # the output's folders as last settled
         self.log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
         self.config = None
         self.digests: dict[str, str] | None = None  # of the last good build on disk
@@ -131,7 +133,24 @@ class DevSite:
                 self._schedule_flush(0.0 if report.search == "rebuilt" else FLUSH_AFTER)
             if changes is None and not report.rendered:
                 threading.Thread(target=self._warm_up, name="site-builder-warm-up", daemon=True).start()
+            settle = threading.Timer(SETTLE_AFTER, self._settle, args=(self.builds,))
+            settle.daemon = True
+            settle.start()
             return True
+
+    def _settle(self, builds: int) -> None:
+        """Once the output's folders have settled, and no build came meanwhile: their snapshot,
+        by which the next edit trusts the output (build/unchanged.settle)."""
+        if not self._building.acquire(blocking=False):
+            return  # a build is running: it takes its own look
+        try:
+            if self.builds == builds and self._cache is not None and self.config is not None:
+                from site_builder.build.unchanged import settle
+                self._out_dirs = settle(self._cache, self.config.out_dir, self._out_dirs)
+        except OSError:
+            pass  # the output went away: the next build looks at every file
+        finally:
+            self._building.release()
 
     def _warm_up(self) -> None:
         """A first build that found nothing to render imported no renderer and compiled no
@@ -212,7 +231,7 @@ class DevSite:
         with self._state:
             recovered = bool(self.problems)
             self.problems = []
-            self.digests = dict(report.digests) if report.digests else None
+            self.digests = report.digests if report.digests else None  # a mapping no build changes
             self.last_report = report
             if self.config is not None:
                 self._set_out_dir(self.config.out_dir)
