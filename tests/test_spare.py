@@ -346,3 +346,18 @@ def test_a_full_build_leaves_a_spare_the_next_edit_uses_as_it_is(site, tmp_path,
     rec = spare.load(kept, out)
     assert rec is not None and rec.changed == [] and spare.dir_id(kept) != before  # a new spare, the old one gone
     assert not [name for name in beside(out) if name.startswith(".out-") and name != ".out-spare-output"]
+
+
+def test_a_spare_that_cannot_be_linked_after_a_full_build_is_left_out_not_an_error(site, monkeypatch):
+    """No hard links (FAT, some network file systems): the full build succeeds and keeps no spare."""
+    monkeypatch.setattr(spare, "FEW", 0)
+
+    def no_links(*args, **kwargs):
+        raise OSError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    result = build(site)
+    assert result.exit_code == 0, result.output
+    wait_for_trash()
+    assert not [name for name in beside(site / "output") if name.startswith(".out-")]
+    assert (site / "output" / "index.html").is_file()

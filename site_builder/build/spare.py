@@ -146,10 +146,10 @@ def link_all(root: Path, live: Path, paths: Iterable[str]) -> tuple[dict[str, in
     """A new spare: root made, and every path of the live tree linked into it. Returns its folders'
     mtimes, measured once they are too old to have changed unseen (RACY_NS after the last link);
     None where a link cannot be made (no hard links, a file gone)."""
-    os.mkdir(root, 0o700)
     paths = sorted(paths)  # a folder's files one after another
     made: set[str] = set()
     try:
+        os.mkdir(root, 0o700)
         for path in paths:
             target = os.path.join(root, path)
             folder = os.path.dirname(target)

@@ -432,7 +432,10 @@ class SpareRenewal:
         """Record the spare, paired with the live tree as `settled` saw it (a snapshot taken
         once its folders' times could vouch for it); without one, or a link that failed, the
         spare is removed."""
-        measured = self._job.result()
+        try:
+            measured = self._job.result()
+        except Exception:  # noqa: BLE001 — the build is committed: no spare this time, and no failure
+            measured = None
         kept = spare.dir_id(self.spare_path)
         if measured is None or settled is None or kept is None or settled.root != spare.dir_id(self.out_dir):
             if os.path.lexists(self.spare_path):
