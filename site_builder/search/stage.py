@@ -223,22 +223,23 @@ def build_search(articles: list[Article], fp: str, previous: PreviousSearch | No
                             [html for _, _, _, html in chunks])
     fragment_staged = fragment_files if staging is not None else {}
     fragment_files = {} if staging is not None else fragment_files
-    # Related briefings are needed first, so they come from the term weights the Markdown
-    # workers returned; the index builds in a forked process while the caller renders pages.
+    # The index builds in a forked process while the parent makes the related briefings (from
+    # the term weights the Markdown workers returned) and the caller renders pages.
+    docs = [search_doc(a, "") for a in articles]  # the index job reads no text: fragments are made
+    index = Background(_index_job, {"docs": docs, "partials": partials, "staging": staging},
+                       enabled=jobs > 1 and len(docs) >= PARALLEL_MIN)
+    del docs
     n = len(articles)
     df: dict[str, int] = {}
     for partial in partials:
         for term, held in partial.document_frequencies():
             df[term] = df.get(term, 0) + held
+    del partials
     idf_of = rel.idf_table(df, n)
     del df
     vectors = [rel.vector_of(terms.split(_TERM_SEP) if terms else (), values, idf_of.get)
                for chunk, _, _, _ in chunks for terms, values in chunk]
-    del chunks, idf_of  # before the fork: the index job would hold every document's terms too
-    docs = [search_doc(a, "") for a in articles]  # the index job reads no text: fragments are made
-    index = Background(_index_job, {"docs": docs, "partials": partials, "staging": staging},
-                       enabled=jobs > 1 and len(docs) >= PARALLEL_MIN)
-    del docs, partials
+    del chunks, idf_of
     related = rel.related_all(articles, vectors, jobs=jobs)
     return SearchOutcome(files={}, full=True, related=related, state=_state(fp, articles, vectors),
                          reason=reason, pending=index, fragment_files=fragment_files,
