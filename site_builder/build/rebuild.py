@@ -15,7 +15,7 @@ from pathlib import Path
 from site_builder.build import writer
 from site_builder.build.archive import QuickEdit, quick_edit, remember_published, watched_edit
 from site_builder.build.cache import ArticleChanges, BuildCache, OutputRecord, known_json, trusted_files
-from site_builder.build.state_store import OutDirs
+from site_builder.build.state_store import MadeRecords, OutDirs
 from site_builder.build.design import Design
 from site_builder.build.fingerprint import fingerprint
 from site_builder.overlay import Overlay
@@ -155,7 +155,7 @@ def _records(digests: dict[str, str], fp_of: dict[str, str], out: writer.OutputS
     for the rest. An edit's (its outputs over the kept base) is an Overlay of the records it
     changed over the last build's. A search file's record has no fingerprint: the records'
     related_fp says which index they belong to; a page not planned keeps its fingerprint."""
-    records = {} if out.base is not None else dict(zip(out.as_recorded, map(prior.__getitem__, out.as_recorded)))
+    records = {} if out.base is not None else MadeRecords(zip(out.as_recorded, map(prior.__getitem__, out.as_recorded)))
     for path in digests.keys() - out.as_recorded:
         digest, rec = digests[path], prior.get(path)
         fp = "" if path.startswith(SEARCH_DIR) else fp_of.get(path, rec.fp if rec is not None else "")

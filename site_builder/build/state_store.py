@@ -115,6 +115,18 @@ def _connect(path: Path) -> sqlite3.Connection:
     return db
 
 
+class MadeRecords(dict):
+    """A full build's output records, in memory as it made them (a dev server builds on them,
+    edit after edit): how many lie under a folder is counted once, as StoredRows asks SQL. No
+    build changes them once made (an edit's records are an Overlay over them)."""
+
+    def count_under(self, prefix: str) -> int:
+        counts = self.__dict__.setdefault("_under", {})
+        if prefix not in counts:
+            counts[prefix] = sum(1 for path in self if path.startswith(prefix))
+        return counts[prefix]
+
+
 class StoredRows(Mapping):
     """One table of the records (outputs or related lists) as a mapping: a key is read when asked
     for, the whole table only when iterated, and then checked (`check`: the rows → the mapping,
