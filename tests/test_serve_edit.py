@@ -188,25 +188,3 @@ def test_a_settled_output_is_trusted_by_its_folders_and_a_dropped_file_still_goe
             assert listed == [] and set(swept) <= {""}, step  # the root: the spare's record is written there
         assert tree_bytes(site / "output") == cold(site, tmp_path), step
     dev.close()
-
-
-def test_the_first_edit_after_a_start_takes_the_published_list_the_warm_up_read(site: Path, tmp_path: Path,
-                                                                                 loads, monkeypatch):
-    """The server reads the published list from the plan store while it waits for the first
-    edit (DevSite._warm_up), so the edit does not; the edit's output is a cold build's."""
-    import threading
-
-    from site_builder.build.plans import PlanStore
-    arts = site / "content" / "articles"
-    dev = DevSite(site, log=lambda m: None)
-    assert dev.rebuild(None)
-    for thread in threading.enumerate():
-        if thread.name == "site-builder-warm-up":
-            thread.join()
-    assert dev._cache.published_list is not None and dev._cache.published_list.token == dev._cache.plans_token
-    monkeypatch.setattr(PlanStore, "archive", lambda self: pytest.fail("the edit read the published list again"))
-    loads.clear()
-    path = edit(arts / sorted(p.name for p in arts.glob("article-*.md"))[3], "\ntitle: ", "\ntitle: First ")
-    assert dev.rebuild({path}) and loads == [] and dev.last_report.search == "updated"
-    assert tree_bytes(site / "output") == cold(site, tmp_path)
-    dev.close()

@@ -107,22 +107,6 @@ def remember_published(cache: BuildCache, quick: QuickEdit, token: str) -> None:
         cache.published_list = Published(token, quick.articles.rows(), quick.articles.index())
 
 
-def recall_published(cache: BuildCache, cache_dir: Path) -> None:
-    """A dev server waiting for its first edit after a full build: the published list read from
-    the plan store now, as its first edit would (the list of a token the store no longer has is
-    ignored by the edit: _edit_of)."""
-    token = cache.plans_token
-    if not cache.write_behind or not token or (cache.published_list is not None and cache.published_list.token == token):
-        return
-    store = PlanStore(cache_dir)
-    try:
-        rows = [ArchiveRow(slug, digest, file) for slug, digest, file in store.archive()]
-    finally:
-        store.close()
-    if rows:
-        cache.published_list = Published(token, rows, {row.slug: i for i, row in enumerate(rows)})
-
-
 def _edit_of(config: SiteConfig, store: PlanStore, expected: dict[str, str], parsed: dict[str, Article],
              old_digests: dict[str, str], make, remembered: Published | None = None) -> QuickEdit | None:
     """The edit of these parsed files (file → Article; old_digests: file → the last build's

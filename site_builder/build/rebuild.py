@@ -79,7 +79,8 @@ def build_changed(config: SiteConfig, cache: BuildCache, design: Design, files: 
     records = _records(commit.digests, made.fp_of, made.out, prior, commit.gone)
     # After a full build the next edit would link every output into a new staging tree: linked
     # now, beside the cache write, the tree is ready for it.
-    renewal = writer.renew_spare(config.out_dir, records, background=config.jobs > 1) if not commit.edit else None
+    renewal = (writer.renew_spare(config.out_dir, records, background=config.jobs > 1)
+               if not commit.edit and not commit.spare_ready else None)
     before_dirs = cache.state.out_dirs
     save_warnings(cache.root, list(checked.warnings))
     known_articles = cache.articles_written(commit.shards)
@@ -195,6 +196,7 @@ class Committed:
     written: int
     shards: object
     edit: bool  # digests and known are an edit's claims over the kept records
+    spare_ready: bool = False  # it left a spare worth bringing up to date (writer.StagedOutput)
 
     def changed_paths(self) -> tuple[str, ...]:
         if self.edit:
@@ -278,7 +280,7 @@ def _commit(config: SiteConfig, cache: BuildCache, staged: writer.StagedOutput, 
         written = staged.commit(out, live if edit else known, vouched)  # the live tree's paths
     else:
         staged.release(out)
-    return Committed(digests, known, gone, written, None, edit)
+    return Committed(digests, known, gone, written, None, edit, staged.spare_ready)
 
 
 def _save_plans(store: PlanStore, made: Rendition, articles: list[Article], edit: Edit | None,

@@ -408,6 +408,3 @@ class Under(Mapping):
     def __len__(self) -> int:
         count = getattr(self.records, "count_under", None)
         return count(self.prefix) if count is not None else sum(1 for _ in self)
-
-    def __bool__(self) -> bool:  # Mapping's would count them all when nothing counts them for it
-        return len(self) > 0 if hasattr(self.records, "count_under") else any(True for _ in self)

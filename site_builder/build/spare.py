@@ -154,7 +154,7 @@ def link_all(root: Path, live: Path, paths: Iterable[str]) -> tuple[dict[str, in
             target = os.path.join(root, path)
             folder = os.path.dirname(target)
             if folder not in made:
-                os.makedirs(folder, exist_ok=True)
+                files.make_folder(root, folder)
                 made.add(folder)
             os.link(os.path.join(live, path), target, follow_symlinks=False)
     except OSError:

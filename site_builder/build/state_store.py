@@ -120,11 +120,14 @@ class MadeRecords(dict):
     edit after edit): how many lie under a folder is counted once, as StoredRows asks SQL. No
     build changes them once made (an edit's records are an Overlay over them)."""
 
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        self._under: dict[str, int] = {}
+
     def count_under(self, prefix: str) -> int:
-        counts = self.__dict__.setdefault("_under", {})
-        if prefix not in counts:
-            counts[prefix] = sum(1 for path in self if path.startswith(prefix))
-        return counts[prefix]
+        if prefix not in self._under:
+            self._under[prefix] = sum(1 for path in self if path.startswith(prefix))
+        return self._under[prefix]
 
 
 class StoredRows(Mapping):

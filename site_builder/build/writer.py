@@ -40,6 +40,11 @@ _DIGEST_AND_SIZE = itemgetter(1, 2)  # of an OutputRecord (fp, digest, size)
 _DIGEST = itemgetter(0)  # of a kept (digest, size)
 
 
+def spare_path_of(out_dir: Path) -> Path:
+    """Where the spare of out_dir (absolute) is kept: beside it."""
+    return out_dir.parent / f"{SPARE_PREFIX}{out_dir.name}"
+
+
 class OutputSet:
     """Output path → bytes. A second write to one path is an error naming both sources."""
 
@@ -255,7 +260,7 @@ class StagedOutput:
         self.out_dir = Path(os.path.abspath(out_dir))
         self.out_dir.parent.mkdir(parents=True, exist_ok=True)
         recover(self.out_dir)
-        self.spare_path = self.out_dir.parent / f"{SPARE_PREFIX}{self.out_dir.name}"
+        self.spare_path = spare_path_of(self.out_dir)
         self.record: spare.SpareRecord | None = None
         self.suspects: set[str] | None = None
         self.copied = False  # no hard links here: keep no spare
@@ -263,6 +268,7 @@ class StagedOutput:
         self.removed: list[str] = []  # in the live tree, not in the new one
         self.committed = False
         self.vouched: OutDirs | None = None
+        self.spare_ready = False  # the spare this build leaves is worth bringing up to date
         self.root = self._open_spare() or self._fresh()
 
     def __enter__(self) -> StagedOutput:
@@ -282,9 +288,13 @@ class StagedOutput:
             self.discard()
         else:
             rec = self.record
-            spare.save(self.root, spare.SpareRecord(
+            self._keep(spare.SpareRecord(
                 rec.live, rec.spare, sorted(outputs.staged), [], None, 0, rec.live_dirs, rec.live_stamp, rec.live_count))
         self.committed = True
+
+    def _keep(self, rec: spare.SpareRecord) -> None:
+        spare.save(self.spare_path, rec)
+        self.spare_ready = spare.usable(rec)
 
     def _open_spare(self) -> Path | None:
         """The spare, made equal to the live tree, if its record pairs it with it; else None
@@ -404,7 +414,7 @@ class StagedOutput:
         spare_dirs, spare_stamp = (rec.live_dirs, rec.live_stamp) if rec is not None and self.trusted else (None, 0)
         if vouched is not None and vouched.root == kept and (rec is None or self.trusted):
             spare_dirs, spare_stamp = vouched.dirs, vouched.stamp
-        spare.save(self.spare_path, spare.SpareRecord(
+        self._keep(spare.SpareRecord(
             live=live, spare=kept, changed=sorted([*outputs.files, *outputs.staged]),
             removed=sorted(self.removed),
             spare_dirs=spare_dirs, spare_stamp=spare_stamp,
@@ -417,11 +427,10 @@ class SpareRenewal:
     writes its cache, so that the next edit finds its staging tree ready instead of linking the
     whole archive itself. `finish` records it with the live tree's settled folders."""
 
-    def __init__(self, out_dir: Path, paths: Iterable[str], background: bool):
+    def __init__(self, out_dir: Path, paths: Mapping[str, object], background: bool):
         from site_builder.parallel import Background
         self.out_dir = Path(os.path.abspath(out_dir))
-        self.spare_path = self.out_dir.parent / f"{SPARE_PREFIX}{self.out_dir.name}"
-        paths = list(paths)
+        self.spare_path = spare_path_of(self.out_dir)
         self.count = len(paths)
         if os.path.lexists(self.spare_path):
             _remove_later([_trash(self.spare_path, self.out_dir)])
@@ -448,13 +457,9 @@ class SpareRenewal:
 
 
 def renew_spare(out_dir: Path, paths: Mapping[str, object], background: bool) -> SpareRenewal | None:
-    """A SpareRenewal if the live tree is big enough for linking it to matter and its spare (if
-    any) is not worth bringing up to date; else None."""
-    out_dir = Path(os.path.abspath(out_dir))
-    if len(paths) < spare.FEW or not out_dir.is_dir():
-        return None
-    path = out_dir.parent / f"{SPARE_PREFIX}{out_dir.name}"
-    if os.path.lexists(path) and spare.usable(spare.load(path, out_dir)):
+    """A SpareRenewal of a live tree big enough for linking it to matter (the caller knows that
+    the commit left no spare worth bringing up to date: StagedOutput.spare_ready); else None."""
+    if len(paths) < spare.FEW or not os.path.isdir(out_dir):
         return None
     return SpareRenewal(out_dir, paths, background)
 

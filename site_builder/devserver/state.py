@@ -18,6 +18,7 @@ import threading
 import time
 import traceback
 from collections import deque
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Callable
 
@@ -53,7 +54,7 @@ class DevSite:
         self._out_dirs = None                       # the output's folders as last settled
         self.log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
         self.config = None
-        self.digests: dict[str, str] | None = None  # of the last good build on disk
+        self.digests: Mapping[str, str] | None = None  # of the last good build on disk
         self.problems: list[Problem] = []           # non-empty: the last build failed
         self._error_payload: list[dict] = []
         self.epoch = secrets.token_hex(4)           # tells a restarted server from this one
@@ -155,8 +156,8 @@ class DevSite:
     def _warm_up(self) -> None:
         """A first build that found nothing to render imported no renderer and compiled no
         template, and one that rendered everything did it in its workers: done now, in the
-        server, while it waits for an edit (0.4 s of the first edit's 2.8 s at 50,000 articles);
-        and the published list read from the plan store. An edit that comes meanwhile waits."""
+        server, while it waits for an edit (0.4 s of the first edit's 2.8 s at 50,000 articles).
+        An edit that comes meanwhile waits for it."""
         with self._building:
             try:
                 from site_builder.build.design import Design
@@ -165,9 +166,6 @@ class DevSite:
                 env = self._templates.environment(design.chain, design.theme)
                 for name in env.list_templates(filter_func=lambda name: name.endswith(".html")):
                     env.get_template(name)
-                if self._cache is not None:
-                    from site_builder.build.archive import recall_published
-                    recall_published(self._cache, self.config.cache_dir)
             except Exception:  # noqa: BLE001 — a broken template is the next build's to report
                 pass
 
