@@ -14,7 +14,8 @@ from importlib import metadata
 from pathlib import Path
 
 from site_builder.content.article import Article
-from site_builder.site.graph import Term
+from site_builder.site.graph import LangLink, ShownDate, Term, TermRef
+from site_builder.site.tags import TagRef
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # Libraries whose behaviour reaches an output file (parsing, rendering, highlighting).
@@ -60,6 +61,7 @@ def fingerprint(parts, memo: dict | None = None) -> str:
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # dataclass → its field names, sorted
+_PLAIN_RECORDS = frozenset({TermRef, ShownDate, LangLink, TagRef})  # frozen, fields plain values: equal ones flatten alike
 
 
 def _flatten(obj, out: list[str], memo: dict) -> None:
@@ -86,22 +88,34 @@ def _flatten(obj, out: list[str], memo: dict) -> None:
         if key not in memo:
             memo[key] = fingerprint((obj.kind, obj.name, obj.slug, [a.digest for a in obj.articles]))
         out.append(memo[key])
-    elif kind is dict or hasattr(obj, "__dataclass_fields__"):  # a dataclass as the dict of its fields
-        if kind is dict:
-            names, get = sorted(obj), obj.__getitem__
-        else:
-            out.append(kind.__name__)
-            names, get = _FIELD_NAMES.get(kind), obj.__getattribute__
-            if names is None:
-                names = _FIELD_NAMES[kind] = tuple(sorted(obj.__dataclass_fields__))
-        for k in names:
-            out.append(k)
-            v = get(k)
-            if type(v) is Article:
-                out.append(v.digest)
-            elif type(v) is str:
-                out.append(v)
-            else:
-                _flatten(v, out, memo)
+    elif kind in _PLAIN_RECORDS:  # the same few tags and links on thousands of pages: flattened once each
+        parts = memo.get(obj)
+        if parts is None:
+            flat: list[str] = []
+            _flatten_fields(obj, kind, flat, memo)
+            parts = memo[obj] = "\x1f".join(flat)  # as if each part were appended: out is joined so
+        out.append(parts)
+    elif kind is dict or hasattr(obj, "__dataclass_fields__"):
+        _flatten_fields(obj, kind, out, memo)
     else:
         out.append(repr(obj))
+
+
+def _flatten_fields(obj, kind: type, out: list[str], memo: dict) -> None:
+    """A dict, or a dataclass as its name and the dict of its fields."""
+    if kind is dict:
+        names, get = sorted(obj), obj.__getitem__
+    else:
+        out.append(kind.__name__)
+        names, get = _FIELD_NAMES.get(kind), obj.__getattribute__
+        if names is None:
+            names = _FIELD_NAMES[kind] = tuple(sorted(obj.__dataclass_fields__))
+    for k in names:
+        out.append(k)
+        v = get(k)
+        if type(v) is Article:
+            out.append(v.digest)
+        elif type(v) is str:
+            out.append(v)
+        else:
+            _flatten(v, out, memo)

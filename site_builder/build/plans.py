@@ -22,7 +22,7 @@ import json
 import os
 import sqlite3
 from collections import defaultdict
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -39,6 +39,9 @@ SHARED_MIN = 9  # tuples at least this long are stored once and referenced (a pa
 _TYPES = {cls.__name__: cls for cls in (TermRef, ShownDate, LangLink, Pager, TagRef)}
 _FIELDS = {cls: tuple(f.name for f in fields(cls)) for cls in _TYPES.values()}  # fields() per value cost a fifth
 _compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # json.dumps makes one a call
+_quote = json.encoder.encode_basestring  # a str as JSON, as _compact writes it (C)
+# Records whose fields are plain values (no article, no long tuple): one encoding per distinct value
+_PLAIN_RECORDS = (TermRef, ShownDate, LangLink, TagRef)
 
 
 class NotPlannable(Exception):
@@ -54,41 +57,72 @@ def structure_key(a: Article) -> str:
 
 @dataclass
 class _Encoder:
-    """Context → JSON-able value; collects the slugs it read and the long tuples it shared."""
+    """Context → the JSON text of its encoded value, written directly (a tree of lists built for
+    json to walk again cost twice as much); collects the slugs it read and the long tuples it
+    shared. Records whose fields are all plain (tags, language links, shown dates: the same few
+    on thousands of pages) are encoded once each."""
     shared: dict[str, str]                 # key → JSON of a long tuple
     ids: dict[int, str]                    # id() of a tuple seen → its key
     shared_reads: dict[str, set[str]]      # key → the slugs that tuple reads
+    records: dict = field(default_factory=dict)  # a plain record → its JSON
 
-    def encode(self, value, slugs: set[str]):
+    def encode(self, value, slugs: set[str]) -> str:
         kind = type(value)
-        if kind is str or value is None or kind is int or kind is bool or kind is float:
-            return value
+        if kind is str:
+            return _quote(value)
         if kind is Article:
             slugs.add(value.slug)
-            return ["A", value.slug]
+            return f'["A",{_quote(value.slug)}]'
+        if value is None:
+            return "null"
+        if kind is int or kind is bool:
+            return _compact(value)
         encode = self.encode
         if kind is tuple:
             if len(value) >= SHARED_MIN:
-                return ["S", self._share(value, slugs)]
-            return ["t", [encode(v, slugs) for v in value]]
+                return f'["S",{_quote(self._share(value, slugs))}]'
+            return '["t",[' + self._items(value, slugs) + "]]"
         names = _FIELDS.get(kind)
         if names is not None:
-            return ["D", kind.__name__, {name: encode(getattr(value, name), slugs) for name in names}]
+            if kind in _PLAIN_RECORDS:
+                text = self.records.get(value)
+                if text is None:
+                    text = self.records[value] = self._record(value, names, slugs)
+                return text
+            return self._record(value, names, slugs)
         if kind is dict:
             if not all(type(k) is str for k in value):
                 raise NotPlannable("a context key that is not text")
-            return ["d", {k: encode(v, slugs) for k, v in value.items()}]
+            return '["d",{' + ",".join([f"{_quote(k)}:{encode(v, slugs)}" for k, v in value.items()]) + "}]"
         if kind is list:
-            return ["l", [encode(v, slugs) for v in value]]
+            return '["l",[' + self._items(value, slugs) + "]]"
         if kind is dt.date:
-            return ["date", value.isoformat()]
+            return f'["date","{value.isoformat()}"]'
+        if kind is float:
+            return _compact(value)
         raise NotPlannable(f"a {kind.__name__} in a page context")
+
+    def _items(self, values, slugs: set[str]) -> str:
+        """The items of a list or tuple, articles (the common item) without a call each."""
+        out = []
+        for v in values:
+            if type(v) is Article:
+                slugs.add(v.slug)
+                out.append(f'["A",{_quote(v.slug)}]')
+            else:
+                out.append(self.encode(v, slugs))
+        return ",".join(out)
+
+    def _record(self, value, names: tuple[str, ...], slugs: set[str]) -> str:
+        encode = self.encode
+        return (f'["D",{_quote(type(value).__name__)},{{'
+                + ",".join([f"{_quote(name)}:{encode(getattr(value, name), slugs)}" for name in names]) + "}]")
 
     def _share(self, value: tuple, slugs: set[str]) -> str:
         key = self.ids.get(id(value))
         if key is None:
             inner: set[str] = set()
-            text = _compact([self.encode(v, inner) for v in value])
+            text = "[" + self._items(value, inner) + "]"
             key = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
             self.shared[key] = text
             self.ids[id(value)] = key
@@ -136,8 +170,7 @@ def encode_pages(pages: Iterable[Page]) -> tuple[list[PlannedPage], dict[str, st
     for page in pages:
         slugs: set[str] = set()
         context = encoder.encode(page.context, slugs)
-        planned.append(PlannedPage(page.path, page.template, page.lang, page.source,
-                                   _compact(context),
+        planned.append(PlannedPage(page.path, page.template, page.lang, page.source, context,
                                    tuple(sorted(slugs))))
     return planned, encoder.shared
 
@@ -145,8 +178,9 @@ def encode_pages(pages: Iterable[Page]) -> tuple[list[PlannedPage], dict[str, st
 class PlanStore:
     """The plans of the last build into one output folder."""
 
-    def __init__(self, cache_dir: Path, name: str = STORE_NAME):
+    def __init__(self, cache_dir: Path, name: str = STORE_NAME, fresh: bool = False):
         self.path = cache_dir / name
+        self._fresh = fresh  # a new file, used only once written whole: no journal (half the time)
         self._db: sqlite3.Connection | None = None
         self._shared: dict[str, list] = {}
 
@@ -154,7 +188,7 @@ class PlanStore:
         if self._db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA journal_mode=OFF" if self._fresh else "PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(
                 "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);"
@@ -338,7 +372,7 @@ def _replace_all_job(payload: dict) -> str:
     render); the caller moves it into place once the output is committed."""
     new = Path(payload["path"])
     remove_database(new)
-    store = PlanStore(new.parent, new.name)
+    store = PlanStore(new.parent, new.name, fresh=True)
     try:
         planned, shared = encode_pages(payload["pages"])
         store.replace_all(planned, shared, payload["feeds"], payload["articles"], payload["meta"],

@@ -108,6 +108,7 @@ def make_environment(theme: Theme) -> jinja2.Environment:
                                undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                                keep_trailing_newline=True, auto_reload=False)
     env.template_class = _template_class()
+    env.code_generator_class = _code_generator_class()
     env.context_class = _context_class()
     catalogues = load_catalogues(theme.i18n_dirs)
     said: dict[tuple, str] = {}  # every page asks for the same few texts: each is made once
@@ -171,9 +172,55 @@ def _template_class():
         @classmethod
         def _from_namespace(cls, environment, namespace, globals):
             namespace["escape"] = written  # compiled templates call it only on what they output
-            return super()._from_namespace(environment, namespace, globals)
+            template = super()._from_namespace(environment, namespace, globals)
+            # Jinja keeps the globals as a ChainMap over the environment's, and walks it in Python
+            # twice for each page and each include it renders; ours are all set before the first
+            # template loads (make_environment), so a plain copy reads the same.
+            template.globals = dict(template.globals)
+            return template
 
     return Template
+
+
+def _code_generator_class():
+    """Jinja's code generator, but an `{% include %}` with its context is rendered whole and
+    written as one string: Jinja passes each of its pieces up through a Python loop of its own
+    and then through every block around it (a list of 20 articles: ~600 pieces)."""
+    from jinja2 import nodes
+    from jinja2.compiler import CodeGenerator
+
+    class Generator(CodeGenerator):
+        def visit_Include(self, node: nodes.Include, frame) -> None:
+            if not node.with_context or self.environment.is_async:
+                return super().visit_Include(node, frame)
+            if node.ignore_missing:
+                self.writeline("try:")
+                self.indent()
+            func_name = "get_or_select_template"
+            if isinstance(node.template, nodes.Const):
+                if isinstance(node.template.value, str):
+                    func_name = "get_template"
+                elif isinstance(node.template.value, (tuple, list)):
+                    func_name = "select_template"
+            elif isinstance(node.template, (nodes.Tuple, nodes.List)):
+                func_name = "select_template"
+            self.writeline(f"template = environment.{func_name}(", node)
+            self.visit(node.template, frame)
+            self.write(f", {self.name!r})")
+            if node.ignore_missing:
+                self.outdent()
+                self.writeline("except TemplateNotFound:")
+                self.indent()
+                self.writeline("pass")
+                self.outdent()
+                self.writeline("else:")
+                self.indent()
+            self.simple_write("environment.concat(template.root_render_func(template.new_context("
+                              f"context.get_all(), True, {self.dump_local_context(frame)})))", frame)
+            if node.ignore_missing:
+                self.outdent()
+
+    return Generator
 
 
 def _environment_class():

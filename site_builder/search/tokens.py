@@ -150,35 +150,26 @@ def joined_names(seq: list[str], capitalised: list[bool]) -> list[str]:
 def _weights(fields: tuple[list[str], ...]) -> tuple[list, dict, int]:
     """Folded words of each field in order (_BREAK between sentences), 2·tf + in-title, and the
     BM25F length: a word counts FIELD_WEIGHTS[field] times (title, lead, body). Joined names and
-    glossary concepts count like words but add nothing to the length."""
+    glossary concepts count like words but add nothing to the length. Every occurrence goes into
+    one list, repeated by its field's weight, that one Counter counts (in C): the terms come in
+    the order they first occur."""
     folded_of, names_of, exact_of = _CHUNK_WORDS.__getitem__, _CHUNK_NAMES.__getitem__, _CHUNK_EXACT.__getitem__
     seqs = [list(chain.from_iterable(map(folded_of, chunks))) for chunks in fields]
-    tf: dict = {}
+    weighted: list[str] = []
     length = 0
     title_words: set[str] = set()
     for field, (chunks, seq, weight) in enumerate(zip(fields, seqs, FIELD_WEIGHTS)):
-        counts = Counter(seq)
-        counts.pop(_BREAK, None)
-        joined = Counter(joined_names(seq, list(chain.from_iterable(map(names_of, chunks)))))
+        joined = joined_names(seq, list(chain.from_iterable(map(names_of, chunks))))
         found = concepts(list(chain.from_iterable(map(exact_of, chunks))))
-        for part in (counts, joined, found):
-            tf = _added(tf, part, weight)
-        length += weight * sum(counts.values())
+        terms = [*seq, *joined, *found.elements()]
+        length += weight * (len(seq) - seq.count(_BREAK))
+        weighted += terms * weight if weight != 1 else terms
         if field == 0:
-            title_words.update(counts, joined, found)
+            title_words.update(terms)
+    tf = Counter(weighted)
+    tf.pop(_BREAK, None)
+    title_words.discard(_BREAK)
     tf2 = dict(zip(tf, map(mul, repeat(2), tf.values())))
     for t in title_words:
         tf2[t] += 1
     return seqs, tf2, length
-
-
-def _added(tf: dict, part: dict, weight) -> dict:
-    """tf[t] += c · weight for each t: c of part, in tf's order then part's new terms' (dict
-    merges in C; only the terms both hold are added in Python)."""
-    scaled = part if weight == 1 else dict(zip(part, map(mul, part.values(), repeat(weight))))
-    if not tf:
-        return dict(scaled)
-    merged = {**tf, **scaled}
-    for t in tf.keys() & scaled.keys():
-        merged[t] = tf[t] + scaled[t]
-    return merged
