@@ -100,3 +100,34 @@ def test_template_calls_pass_what_jinja_passes(tmp_path):
     with pytest.raises(jinja2.TemplateNotFound):
         env.get_template("partials/none.html")
     assert env.get_template("base.html") is env.get_template("base.html")
+
+
+def test_includes_render_as_jinja_renders_them(tmp_path):
+    """An include is rendered whole and written as one string: the same text as Jinja's own,
+    in a loop (its variables seen), inside a block, a {% set %} block, a macro and a call, with
+    `ignore missing`, a list of candidates, without context and nested."""
+    import jinja2
+
+    templates = {
+        "page.html": ('{% extends "base.html" %}{% block main %}'
+                      '{% for a in items %}{% include "item.html" %}{% endfor %}'
+                      '{% set kept %}[{% include "item.html" %}]{% endset %}{{ kept }}'
+                      '{% macro m(a) %}<m>{% include "item.html" %}</m>{% endmacro %}{{ m("z") }}'
+                      '{% macro box() %}<c>{{ caller() }}</c>{% endmacro %}'
+                      '{% call box() %}{% include "item.html" %}{% endcall %}'
+                      '{% include "missing.html" ignore missing %}{% include ["missing.html", "outer.html"] %}'
+                      '{% include "plain.html" without context %}{% endblock %}'),
+        "base.html": "<main>{% block main %}{% endblock %}</main>",
+        "item.html": "<i>{{ a | default('-') }}{{ title }}</i>",
+        "plain.html": "<p>{{ a | default('-') }}</p>",
+        "outer.html": "<o>{% with a = 'w' %}{% include 'item.html' %}{% endwith %}</o>",
+    }
+    env = make_environment(resolve_theme("default", tmp_path))
+    env.loader = jinja2.DictLoader(templates)
+    stock = jinja2.Environment(loader=jinja2.DictLoader(templates), autoescape=True, trim_blocks=True,
+                               undefined=jinja2.StrictUndefined,
+                               lstrip_blocks=True, keep_trailing_newline=True)
+    context = {"items": ["<b>", "c"], "title": "&T"}
+    ours = env.get_template("page.html").render(context)
+    assert ours == stock.get_template("page.html").render(context)
+    assert "<i>&lt;b&gt;&amp;T</i>" in ours and "<o><i>w&amp;T</i></o>" in ours and "<p>-</p>" in ours
