@@ -88,14 +88,15 @@ def test_template_calls_pass_what_jinja_passes(tmp_path):
 
     source = ("{{ plain(1) }}{{ plain(2, sep='+') }}|{% for i in [7, 8] %}{% set j = i %}{{ seen('i') }}"
               "{{ seen('j') }}{% endfor %}|{% set x = 5 %}{{ seen('x') }}|{% block b %}{% set y = 3 %}"
-              "{{ seen('y') }}{% endblock %}|{{ env_of() }}|{{ stops() is undefined }}")
+              "{{ seen('y') }}{% endblock %}|{{ env_of() }}|{{ stops() is undefined }}|{{ d.get('k') }}"
+              "{{ d.get('none', '?') }}{{ nxt(empty) is undefined }}")
     outputs = []
     for env in (make_environment(resolve_theme("default", tmp_path)), jinja2.Environment()):
         env.globals.update(plain=lambda x, sep="-": f"{x}{sep}", seen=jinja2.pass_context(lambda c, k: c.get(k)),
                            env_of=jinja2.pass_environment(lambda e, env=env: e is env),
-                           stops=lambda: next(iter(())))
-        outputs.append(env.from_string(source).render())
-    assert outputs[0] == outputs[1] and "1-2+|" in outputs[0] and outputs[0].endswith("|True|True")
+                           stops=lambda: next(iter(())), d={"k": "v"}, nxt=next)
+        outputs.append(env.from_string(source).render(empty=iter(())))
+    assert outputs[0] == outputs[1] and "1-2+|" in outputs[0] and outputs[0].endswith("|True|True|v?True")
     env = make_environment(resolve_theme("default", tmp_path))
     with pytest.raises(jinja2.TemplateNotFound):
         env.get_template("partials/none.html")
@@ -131,3 +132,18 @@ def test_includes_render_as_jinja_renders_them(tmp_path):
     ours = env.get_template("page.html").render(context)
     assert ours == stock.get_template("page.html").render(context)
     assert "<i>&lt;b&gt;&amp;T</i>" in ours and "<o><i>w&amp;T</i></o>" in ours and "<p>-</p>" in ours
+
+
+def test_site_settings_read_as_attributes_and_as_items():
+    """Templates read `site.title` as an attribute (no AttributeError raised and caught for each)
+    or as an item; a setting named like a dict method leaves the method in place, as on a dict."""
+    import json
+
+    from site_builder.build.design import SiteSettings
+
+    site = SiteSettings({"title": "T", "items": 1})
+    assert site.title == "T" and site["title"] == "T" and site.get("title") == "T"
+    assert callable(site.items) and site["items"] == 1
+    assert json.dumps(site, sort_keys=True) == json.dumps({"items": 1, "title": "T"}, sort_keys=True)
+    env = make_environment(resolve_theme("default", Path(".")))
+    assert env.from_string("{{ site.title }}{{ site['title'] }}").render(site=site) == "TT"

@@ -10,9 +10,19 @@ from site_builder.render.themes import Theme, resolve_theme, static_files, templ
 from site_builder.site.tags import load_aliases
 
 
-def site_globals(config: SiteConfig) -> dict:
-    return {"title": config.title, "description": config.description, "language": config.language,
-            "base_url": config.base_url, "extra": dict(config.extra)}
+class SiteSettings(dict):
+    """The site's settings as templates read them, `site.title` or `site['title']`. Also
+    attributes: Jinja tries `site.title` as an attribute first, and on a plain dict raises and
+    catches an AttributeError each time (eight times a page)."""
+
+    def __init__(self, values: dict):
+        super().__init__(values)
+        self.__dict__.update((k, v) for k, v in values.items() if not hasattr(dict, k))  # site.items stays a method
+
+
+def site_globals(config: SiteConfig) -> SiteSettings:
+    return SiteSettings({"title": config.title, "description": config.description, "language": config.language,
+                         "base_url": config.base_url, "extra": dict(config.extra)})
 
 
 @dataclass(frozen=True)

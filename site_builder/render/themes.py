@@ -245,22 +245,27 @@ def _environment_class():
 def _context_class():
     """jinja2's Context whose call() of a Python function (t(…), urls.article_path(…): a page
     makes ~40 calls) looks up once per function what Jinja passes it (the context, or
-    nothing), where Jinja's own looks it up with four attribute lookups on every call."""
+    nothing), where Jinja's own looks it up with four attribute lookups on every call; a
+    builtin (`borrowed.get(…)`, once per listed article) is passed nothing, as Jinja finds."""
     import types
 
     import jinja2.runtime
     from jinja2.utils import _PassArg
     passes: dict[types.FunctionType, _PassArg | None] = {}
     context = _PassArg.context
+    builtin = types.BuiltinMethodType  # also a builtin function's type
 
     class Context(jinja2.runtime.Context):
         def call(self, obj, /, *args, **kwargs):
-            if type(obj) is not types.FunctionType:  # methods, classes, builtins: as Jinja does
+            if type(obj) is builtin:  # `borrowed.get(a.slug)`: a builtin takes no context (Jinja
+                kind = None           # finds no jinja_pass_arg on it, nor on its __call__)
+            elif type(obj) is not types.FunctionType:  # methods, classes: as Jinja does
                 return super().call(obj, *args, **kwargs)
-            try:
-                kind = passes[obj]
-            except KeyError:
-                kind = passes[obj] = _PassArg.from_obj(obj)
+            else:
+                try:
+                    kind = passes[obj]
+                except KeyError:
+                    kind = passes[obj] = _PassArg.from_obj(obj)
             if kind is context:  # as Jinja: loop and block variables are seen, not kept
                 if kwargs.get("_loop_vars"):
                     self = self.derived(kwargs["_loop_vars"])
