@@ -109,7 +109,7 @@ def _reference_encode_ids(ids: list[int]) -> str:
 
 
 @given(st.one_of(st.sets(st.integers(0, 200)), st.sets(st.integers(0, 20000), max_size=50),
-                 st.sets(st.integers(16000, 17000))))
+                 st.sets(st.integers(16000, 17000)), st.sets(st.integers(65000, 66000), min_size=200)))
 def test_id_encoding_matches_the_documented_one(ids):
     ids = sorted(ids)
     assert codec.encode_ids(ids) == _reference_encode_ids(ids)
