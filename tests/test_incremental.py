@@ -202,6 +202,23 @@ def test_a_full_build_writes_the_article_cache_beside_the_pages(tmp_path: Path):
     assert all(cache.body(a.digest) == a.body for a in articles)
 
 
+def test_body_shards_give_back_what_they_kept_and_nothing_when_damaged(tmp_path: Path):
+    """A body shard keeps an article file's bytes (the body is cut out when asked for) or a body
+    itself; a shard cut short gives nothing back (an edit of its articles then indexes in full)."""
+    from site_builder.build import cache as cache_module
+    from site_builder.build.cache import BuildCache
+    from site_builder.content.front_matter import body_of
+    root = tmp_path / "cache"
+    path = cache_module._body_path(root, "ab")
+    text = "\ufeff---\ntitle: Tết\n---\nThe body, é.\n"
+    cache_module._write_bodies(path, {"ab1": (text.encode("utf-8"), True), "ab2": ("Kept ✓\n".encode(), False)})
+    cache = BuildCache(root)
+    assert cache.body("ab1") == body_of(text.lstrip("\ufeff")) and "The body, é." in cache.body("ab1")
+    assert cache.body("ab2") == "Kept ✓\n" and cache.body("ab3") is None
+    path.write_bytes(path.read_bytes()[:-2])
+    assert BuildCache(root).body("ab1") is None and BuildCache(root).body("ab2") is None
+
+
 def _steady(site: Path) -> None:
     """Two builds and a pause: the second records stats the next one can trust."""
     rebuild(site)

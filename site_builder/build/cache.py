@@ -3,7 +3,7 @@
 - articles/<xxx>.json: article digest → parsed front-matter, so unchanged files skip YAML; split
   by the digest's first three hex digits so that an edit rewrites small files, not all, and
   reads a small one for each article its pages list;
-- bodies/<xx>.json: article digest → Markdown body, read only for an edited article's previous
+- bodies/<xx>.raw: article digest → its file's bytes (or its body), read only for an edited article's previous
   version (what the search index must take out);
 - state.sqlite (build/state_store.py): output path → OutputRecord (page fingerprint, output
   digest, size) for the out dir it was written to, so a page whose inputs did not change is
@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_builder.content.article import Article, article_to_json, body_text
+from site_builder.content.article import Article, article_to_json, body_of_file, body_source
 from site_builder.build.file_records import racy_files
 from site_builder.build.state_store import (BuildState, OutDirs, OutputRecord, StateSummary, invalidate, load_state,
                                             load_summary, save_out_dirs, write_state)
@@ -44,11 +44,16 @@ def _read_json(path: Path) -> dict:
 
 
 def _write_json(path: Path, data: dict) -> None:
+    text = json.dumps({"format": FORMAT, **data}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    _write_bytes(path, text.encode("utf-8"))
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    """Into place whole or not at all (a build killed while writing leaves the last version)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    text = json.dumps({"format": FORMAT, **data}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
     os.replace(tmp, path)
 
 
@@ -69,7 +74,7 @@ class BuildCache:
         self.snapshot: dict[str, tuple] = {}      # article file → (stat key, Article), in memory only
         self.published_list = None                # a dev server's published list (build/archive.Published)
         self._bodies_now: dict[str, Article] = {}  # digest → the last build's article (its body)
-        self._body_shards: dict[str, dict[str, str]] = {}
+        self._body_shards: dict[str, dict[str, tuple[bytes, bool]]] = {}
         self._meta_shards: dict[str, dict[str, dict]] = {}  # articles/<xx>.json read one by one
         self._on_disk: dict[str, dict] = {}       # articles as last written to disk
         self._pending: dict | None = None
@@ -142,12 +147,15 @@ class BuildCache:
                 return article.body
             except ContentError:  # not read yet, and its file has changed since: the copy on disk
                 pass
-        return self._bodies(digest[:BODY_KEY]).get(digest)
+        kept = self._bodies(digest[:BODY_KEY]).get(digest)
+        if kept is None:
+            return None
+        data, whole = kept
+        return body_of_file(data) if whole else data.decode("utf-8")
 
-    def _bodies(self, key: str) -> dict[str, str]:
+    def _bodies(self, key: str) -> dict[str, tuple[bytes, bool]]:
         if key not in self._body_shards:
-            data = {} if self.root is None else _read_json(self.root / "bodies" / f"{key}.json")
-            self._body_shards[key] = data.get("bodies", {})
+            self._body_shards[key] = {} if self.root is None else _read_bodies(_body_path(self.root, key))
         return self._body_shards[key]
 
     def search_state(self, code: str, records: dict[str, OutputRecord]):
@@ -279,6 +287,44 @@ def trusted_files(previous: dict, now: dict[str, tuple]) -> dict[str, str]:
 META_KEY, BODY_KEY = 3, 2  # digest prefix of a front-matter shard (an edit's pages read ~100 of them), of a body shard
 
 
+BODIES_FORMAT = 1
+
+
+def _body_path(root: Path, key: str) -> Path:
+    return root / "bodies" / f"{key}.raw"
+
+
+def _write_bodies(path: Path, bodies: dict[str, tuple[bytes, bool]]) -> None:
+    """A body shard: one line of JSON saying where each article's bytes are (offset, length, and
+    whether they are its whole file), then the bytes. Not escaped into JSON: the bodies are most
+    of the cache, and a full build copies them all."""
+    index, offset = {}, 0
+    for digest, (data, whole) in sorted(bodies.items()):
+        index[digest] = [offset, len(data), whole]
+        offset += len(data)
+    header = json.dumps({"format": BODIES_FORMAT, "bodies": index}, separators=(",", ":")).encode("ascii")
+    _write_bytes(path, b"".join([header, b"\n", *(bodies[d][0] for d in index)]))
+
+
+def _read_bodies(path: Path) -> dict[str, tuple[bytes, bool]]:
+    """What _write_bodies wrote; {} for a missing or damaged shard (its articles' old versions
+    are then unknown: an edit of one indexes in full)."""
+    try:
+        data = path.read_bytes()
+        end = data.index(b"\n")
+        header = json.loads(data[:end])
+        if header.get("format") != BODIES_FORMAT:
+            return {}
+        start, out = end + 1, {}
+        for digest, (offset, length, whole) in header["bodies"].items():
+            if start + offset + length > len(data):
+                return {}
+            out[digest] = (data[start + offset:start + offset + length], bool(whole))
+        return out
+    except (OSError, ValueError, TypeError, AttributeError, KeyError):
+        return {}
+
+
 def _by_prefix(digests, n: int) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for digest in digests:
@@ -294,16 +340,16 @@ def _write_shards(root: Path, articles: dict[str, dict], bodies: dict[str, Artic
     body_of = _by_prefix(articles, BODY_KEY)
     failed: set[str] = set()
     for key in sorted(body_keys):
-        path = root / "bodies" / f"{key}.json"
+        path = _body_path(root, key)
         if key not in body_of:
             path.unlink(missing_ok=True)
             continue
         try:
-            shard_bodies = {d: body_text(bodies[d]) for d in body_of[key]}  # not kept on the article: all would be
+            shard_bodies = {d: body_source(bodies[d]) for d in body_of[key]}  # not kept on the article: all would be
         except ContentError:
             failed.add(key)
             continue
-        _write_json(path, {"bodies": shard_bodies})
+        _write_bodies(path, shard_bodies)
     meta_of = _by_prefix(articles, META_KEY)
     for key in sorted(k for k in meta_keys if k[:BODY_KEY] not in failed):
         path = root / "articles" / f"{key}.json"
@@ -324,6 +370,8 @@ def write_article_shards(root: Path, articles: dict[str, dict], bodies: dict[str
     for stale in (root / "articles").glob("*.json"):  # another shard size's (an earlier release)
         if len(stale.stem) != META_KEY:
             stale.unlink(missing_ok=True)
+    for stale in (root / "bodies").glob("*.json"):  # body shards of an earlier release
+        stale.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -345,16 +393,16 @@ def write_article_changes(root: Path, changes: ArticleChanges, bodies: dict[str,
     touched = set(changes.added) | changes.removed
     failed: set[str] = set()
     for key in sorted({d[:BODY_KEY] for d in touched}):
-        path = root / "bodies" / f"{key}.json"
-        shard = _read_json(path).get("bodies", {})
+        path = _body_path(root, key)
+        shard = _read_bodies(path)
         for digest in changes.removed:
             shard.pop(digest, None)
         try:
-            shard.update({d: body_text(bodies[d]) for d in changes.added if d[:BODY_KEY] == key})
+            shard.update({d: body_source(bodies[d]) for d in changes.added if d[:BODY_KEY] == key})
         except ContentError:  # a file changed during the build: the next build writes it
             failed.add(key)
             continue
-        _write_json(path, {"bodies": shard})
+        _write_bodies(path, shard)
     for key in sorted({d[:META_KEY] for d in touched if d[:BODY_KEY] not in failed}):
         path = root / "articles" / f"{key}.json"
         shard = _read_json(path).get("articles", {})

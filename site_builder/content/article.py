@@ -86,13 +86,32 @@ class FileBody:
         self.path, self.rel, self.digest = path, rel, digest
 
     def __call__(self) -> str:
+        return body_of_file(self.raw())
+
+    def raw(self) -> bytes:
+        """The file's bytes, as the build parsed them."""
         try:
             data = self.path.read_bytes()
         except OSError as exc:
             raise ContentError(Problem(self.path, None, f"cannot read: {exc.strerror}")) from None
         if file_digest(self.rel, data) != self.digest:
             raise ContentError(Problem(self.path, None, "changed during the build; build again"))
-        return body_of(data.decode("utf-8").lstrip("\ufeff"))
+        return data
+
+
+def body_of_file(data: bytes) -> str:
+    """The body of an article file's bytes (valid UTF-8: the file was parsed)."""
+    return body_of(data.decode("utf-8").lstrip("\ufeff"))
+
+
+def body_source(article: Article) -> tuple[bytes, bool]:
+    """What the build cache keeps of an article's body: its file's bytes (True) when the body is
+    read from there (neither decoded nor cut out: the cache only copies them), else the body
+    itself as UTF-8 (False). Raises ContentError if the file changed since it was parsed."""
+    value = article.__dict__["_body"]
+    if isinstance(value, FileBody):
+        return value.raw(), True
+    return body_text(article).encode("utf-8"), False
 
 
 def parse_article(path: Path, text: str, slug: str | None = None, digest: str = "") -> Article:
@@ -191,7 +210,7 @@ def article_to_json(a: Article) -> dict | None:
                 return None
         except (TypeError, ValueError):
             return None
-    d = {f.name: getattr(a, f.name) for f in fields(Article) if f.name not in ("source_path", "digest", "body")}
+    d = {name: getattr(a, name) for name in _TO_JSON}
     d["date"] = a.date.isoformat() if a.date else None
     for key in ("tags", "captions", "translations"):
         d[key] = list(d[key])
@@ -215,4 +234,5 @@ def article_from_json(data: dict, path: Path, digest: str, body: str | FileBody)
     return article
 
 
-_JSON_FIELDS = {f.name for f in fields(Article)} - {"source_path", "digest", "body"}
+_TO_JSON = tuple(f.name for f in fields(Article) if f.name not in ("source_path", "digest", "body"))  # in order
+_JSON_FIELDS = set(_TO_JSON)
