@@ -13,7 +13,7 @@ import heapq
 import math
 from collections import defaultdict
 from itertools import compress, repeat
-from operator import is_not, mul
+from operator import is_not, mul, neg
 from typing import Callable, Iterable, Mapping, Protocol
 
 from site_builder.content.archive import slugs_of
@@ -120,12 +120,13 @@ def _related_of(i: int, articles, slugs: list[str], by_slug, vec: Vector, top: C
                 limit: int) -> tuple[str, ...]:
     a = articles[i]
     chosen = [s for s in dict.fromkeys(a.translations) if s in by_slug and s != a.slug][:limit]
-    scores: dict[int, float] = defaultdict(float)
+    scores: dict[int, float] = {}
+    get = scores.get
     for w, v in vec:
         for other_v, j in top(w):
-            scores[j] += v * other_v
+            scores[j] = get(j, 0.0) + v * other_v
     scores.pop(i, None)
-    for _, j in heapq.nsmallest(limit + len(chosen), [(-s, -j) for j, s in scores.items()]):
+    for _, j in heapq.nsmallest(limit + len(chosen), zip(map(neg, scores.values()), map(neg, scores))):
         slug = slugs[-j]
         if len(chosen) < limit and slug not in chosen:
             chosen.append(slug)
