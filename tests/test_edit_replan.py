@@ -6,6 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import generated_archive, tree_bytes, write_article
 from test_incremental import cold, edit, rebuild
@@ -113,3 +115,13 @@ def test_a_missing_or_damaged_store_plans_everything(site: Path, tmp_path: Path,
     assert tree_bytes(site / "output") == cold(site, tmp_path)
     edit(articles(site)[12], "\ntitle: ", "\ntitle: And again ")
     assert rebuild(site).planned < report.pages  # the store is whole again
+
+
+@given(st.lists(st.text()))
+def test_the_stores_text_lists_are_json_dumps(items):
+    """The plan store writes slug and path lists as json.dumps would, without its calls."""
+    import json
+
+    from site_builder.build.plans import _text_list
+    assert _text_list(items) == json.dumps(items)
+    assert json.loads(_text_list(items)) == items

@@ -40,6 +40,13 @@ _TYPES = {cls.__name__: cls for cls in (TermRef, ShownDate, LangLink, Pager, Tag
 _FIELDS = {cls: tuple(f.name for f in fields(cls)) for cls in _TYPES.values()}  # fields() per value cost a fifth
 _compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # json.dumps makes one a call
 _quote = json.encoder.encode_basestring  # a str as JSON, as _compact writes it (C)
+
+
+def _text_list(items: Iterable[str]) -> str:
+    """json.dumps of a list of str, the same text, without the encoder's Python calls for each list."""
+    return "[" + ", ".join(map(json.encoder.encode_basestring_ascii, items)) + "]"
+
+
 # Records whose fields are plain values (no article, no long tuple): one encoding per distinct value
 _PLAIN_RECORDS = (TermRef, ShownDate, LangLink, TagRef)
 
@@ -75,8 +82,10 @@ class _Encoder:
             return f'["A",{_quote(value.slug)}]'
         if value is None:
             return "null"
-        if kind is int or kind is bool:
-            return _compact(value)
+        if kind is bool:
+            return "true" if value else "false"
+        if kind is int:
+            return int.__repr__(value)
         encode = self.encode
         if kind is tuple:
             if len(value) >= SHARED_MIN:
@@ -302,9 +311,9 @@ class PlanStore:
         db.execute("BEGIN")
         try:
             db.executemany("INSERT INTO pages VALUES (?,?,?,?,?,?)",
-                           ((p.path, p.template, p.lang, p.source, p.context, json.dumps(p.reads)) for p in planned))
+                           ((p.path, p.template, p.lang, p.source, p.context, _text_list(p.reads)) for p in planned))
             db.executemany("INSERT INTO readers VALUES (?,?)",
-                           ((s, json.dumps(sorted(paths))) for s, paths in readers.items()))
+                           ((s, _text_list(sorted(paths))) for s, paths in readers.items()))
             prefix = os.path.join(articles_dir, "")
             db.executemany("INSERT INTO articles VALUES (?,?,?,?,?)",
                            ((a.slug, a.digest, structure_key(a), pos, name_under(a.source_path, prefix))
@@ -329,7 +338,7 @@ class PlanStore:
                 row = db.execute("SELECT reads FROM pages WHERE path=?", (page.path,)).fetchone()
                 before = set(json.loads(row[0])) if row else set()
                 db.execute("INSERT OR REPLACE INTO pages VALUES (?,?,?,?,?,?)",
-                           (page.path, page.template, page.lang, page.source, page.context, json.dumps(page.reads)))
+                           (page.path, page.template, page.lang, page.source, page.context, _text_list(page.reads)))
                 for slug in before ^ set(page.reads):
                     self._move_reader(db, slug, page.path, slug in page.reads)
             db.executemany("INSERT OR IGNORE INTO shared VALUES (?,?)", shared.items())
@@ -346,7 +355,7 @@ class PlanStore:
         row = db.execute("SELECT paths FROM readers WHERE slug=?", (slug,)).fetchone()
         paths = set(json.loads(row[0])) if row else set()
         paths = paths | {path} if reads else paths - {path}
-        db.execute("INSERT OR REPLACE INTO readers VALUES (?,?)", (slug, json.dumps(sorted(paths))))
+        db.execute("INSERT OR REPLACE INTO readers VALUES (?,?)", (slug, _text_list(sorted(paths))))
 
     def forget(self) -> None:
         """Make the store untrusted (before outputs change without it being rewritten)."""
