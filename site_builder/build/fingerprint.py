@@ -14,8 +14,7 @@ from importlib import metadata
 from pathlib import Path
 
 from site_builder.content.article import Article
-from site_builder.site.graph import LangLink, ShownDate, Term, TermRef
-from site_builder.site.tags import TagRef
+from site_builder.site.graph import PLAIN_RECORDS, Term
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # Libraries whose behaviour reaches an output file (parsing, rendering, highlighting).
@@ -61,7 +60,6 @@ def fingerprint(parts, memo: dict | None = None) -> str:
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # dataclass → its field names, sorted
-_PLAIN_RECORDS = frozenset({TermRef, ShownDate, LangLink, TagRef})  # frozen, fields plain values: equal ones flatten alike
 
 
 def _flatten(obj, out: list[str], memo: dict) -> None:
@@ -88,7 +86,7 @@ def _flatten(obj, out: list[str], memo: dict) -> None:
         if key not in memo:
             memo[key] = fingerprint((obj.kind, obj.name, obj.slug, [a.digest for a in obj.articles]))
         out.append(memo[key])
-    elif kind in _PLAIN_RECORDS:  # the same few tags and links on thousands of pages: flattened once each
+    elif kind in PLAIN_RECORDS:  # the same few tags and links on thousands of pages: flattened once each
         parts = memo.get(obj)
         if parts is None:
             flat: list[str] = []

@@ -30,7 +30,7 @@ from site_builder.build.state_store import remove_database
 from site_builder.content.article import Article
 from site_builder.content.files import name_under
 from site_builder.render.feeds import FeedPlan
-from site_builder.site.graph import LangLink, Page, Pager, ShownDate, TermRef
+from site_builder.site.graph import PLAIN_RECORDS, LangLink, Page, Pager, ShownDate, TermRef
 from site_builder.site.tags import TagRef
 
 FORMAT = "2"  # 2: articles keep their place in the list and their file
@@ -47,8 +47,6 @@ def _text_list(items: Iterable[str]) -> str:
     return "[" + ", ".join(map(json.encoder.encode_basestring_ascii, items)) + "]"
 
 
-# Records whose fields are plain values (no article, no long tuple): one encoding per distinct value
-_PLAIN_RECORDS = (TermRef, ShownDate, LangLink, TagRef)
 
 
 class NotPlannable(Exception):
@@ -93,7 +91,7 @@ class _Encoder:
             return '["t",[' + self._items(value, slugs) + "]]"
         names = _FIELDS.get(kind)
         if names is not None:
-            if kind in _PLAIN_RECORDS:
+            if kind in PLAIN_RECORDS:
                 text = self.records.get(value)
                 if text is None:
                     text = self.records[value] = self._record(value, names, slugs)

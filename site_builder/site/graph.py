@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from site_builder.site import urls
-from site_builder.site.tags import TagIndex, index_tags, safe_slugs
+from site_builder.site.tags import TagIndex, TagRef, index_tags, safe_slugs
 from site_builder.content.article import Article
 from site_builder.text.locale import language_name
 
@@ -63,6 +63,11 @@ class LangLink:
     lang: str
     path: str
     current: bool
+
+
+# Frozen records whose fields are all plain values (no article, no long tuple): equal ones read
+# alike, so what is made of one (its fingerprint, its plan's JSON) is made once per value.
+PLAIN_RECORDS = frozenset({TermRef, ShownDate, LangLink, TagRef})
 
 
 @dataclass(frozen=True)
