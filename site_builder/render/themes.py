@@ -111,19 +111,14 @@ def make_environment(theme: Theme) -> jinja2.Environment:
     env.code_generator_class = _code_generator_class()
     env.context_class = _context_class()
     catalogues = load_catalogues(theme.i18n_dirs)
-    missing = jinja2.utils.missing
     said: dict[tuple, str] = {}  # every page asks for the same few texts: each is made once
 
     @jinja2.pass_context
     def translate(ctx, key: str, count: int | None = None, in_lang: str | None = None, **params) -> str:
         """`{{ t('articles', count=n) }}`: interface text in the page's language (or `in_lang`)."""
-        lang = in_lang or ctx.resolve_or_missing("page_lang") or "en"
-        lang = "en" if lang is missing else lang
+        lang = in_lang or ctx.get("page_lang") or "en"
         # only plain values as keys: 1, 1.0 and True are one key but may read differently
-        if not params and count is None:  # most calls: a label
-            plain = True
-        else:
-            plain = (type(count) is int or count is None) and all(type(v) in (str, int) for v in params.values())
+        plain = (type(count) is int or count is None) and all(type(v) in (str, int) for v in params.values())
         memo = (lang, key, count, *params.items()) if plain and type(key) is str and type(lang) is str else None
         text = said.get(memo) if memo is not None else None
         if text is None:
