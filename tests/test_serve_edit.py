@@ -188,3 +188,46 @@ def test_a_settled_output_is_trusted_by_its_folders_and_a_dropped_file_still_goe
             assert listed == [] and set(swept) <= {""}, step  # the root: the spare's record is written there
         assert tree_bytes(site / "output") == cold(site, tmp_path), step
     dev.close()
+
+
+def test_the_output_settles_after_a_warm_up_that_outlasts_the_settle_timer(site: Path, monkeypatch):
+    """The warm-up after the first build holds the build lock; the snapshot that comes meanwhile
+    waits for it instead of being dropped (else the first edit listed every search file)."""
+    real_warm_up = DevSite._warm_up
+
+    def slow_warm_up(self):
+        with self._building:
+            time.sleep(0.6)  # several times SETTLE_AFTER
+        real_warm_up(self)
+
+    monkeypatch.setattr(DevSite, "_warm_up", slow_warm_up)
+    dev = DevSite(site, log=lambda m: None)
+    assert dev.rebuild(None)
+    _settled(dev)
+    dev.close()
+
+
+def test_a_full_builds_published_list_is_remembered_as_its_plans_keep_it(site: Path, tmp_path: Path, loads,
+                                                                         monkeypatch):
+    """After the server's first (full) build its first edit starts from the list in memory, as
+    later edits do, not from 50,000 rows read back from the plan store; it is the store's list."""
+    from site_builder.build.plans import PlanStore
+    from site_builder.content.archive import ArchiveRow
+    dev = DevSite(site, log=lambda m: None)
+    assert dev.rebuild(None)
+    remembered = dev._cache.published_list
+    store = PlanStore(load_config(site).cache_dir)
+    assert remembered is not None and remembered.rows == [ArchiveRow(*row) for row in store.archive()]
+    assert remembered.token == store.meta()["token"] and len(remembered.rows) > 30
+    store.close()
+
+    def no_archive(self):
+        raise AssertionError("the first edit read the published list back from the plan store")
+
+    monkeypatch.setattr(PlanStore, "archive", no_archive)
+    arts = site / "content" / "articles"
+    loads.clear()
+    assert dev.rebuild({edit(arts / sorted(p.name for p in arts.glob("article-*.md"))[3], "\ntitle: ", "\ntitle: First ")})
+    assert loads == [] and dev.last_report.search == "updated", dev.problems
+    dev.close()
+    assert tree_bytes(site / "output") == cold(site, tmp_path)

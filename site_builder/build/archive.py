@@ -107,6 +107,18 @@ def remember_published(cache: BuildCache, quick: QuickEdit, token: str) -> None:
         cache.published_list = Published(token, quick.articles.rows(), quick.articles.index())
 
 
+def remember_full_list(cache: BuildCache, articles: list[Article], articles_dir: Path, token: str) -> None:
+    """A dev server's full build: the published list as its new plans keep it (PlanStore.archive),
+    remembered as an edit's is, so that its first edit does not read it back from the store
+    either."""
+    if not (cache.write_behind and token):
+        return
+    prefix = os.path.join(str(articles_dir), "")
+    rows = [ArchiveRow(a.slug, a.digest, name_under(a.source_path, prefix)) for a in articles]
+    if all(row.file for row in rows):  # else the store keeps no list (archive() is []): neither do we
+        cache.published_list = Published(token, rows, {row.slug: i for i, row in enumerate(rows)})
+
+
 def _edit_of(config: SiteConfig, store: PlanStore, expected: dict[str, str], parsed: dict[str, Article],
              old_digests: dict[str, str], make, remembered: Published | None = None) -> QuickEdit | None:
     """The edit of these parsed files (file → Article; old_digests: file → the last build's

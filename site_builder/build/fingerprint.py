@@ -76,8 +76,11 @@ def _flatten(obj, out: list[str], memo: dict) -> None:
     elif kind is tuple or kind is list:
         out.append("(")
         for item in obj:
-            if type(item) is Article:  # the common leaf, without a call
+            leaf = type(item)
+            if leaf is Article:  # the common leaves, without a call (an archive's 50,000 digests)
                 out.append(item.digest)
+            elif leaf is str:
+                out.append(item)
             else:
                 _flatten(item, out, memo)
         out.append(")")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from site_builder.build import writer
-from site_builder.build.archive import QuickEdit, quick_edit, remember_published, watched_edit
+from site_builder.build.archive import QuickEdit, quick_edit, remember_full_list, remember_published, watched_edit
 from site_builder.build.cache import ArticleChanges, BuildCache, OutputRecord, known_json, trusted_files
 from site_builder.build.state_store import MadeRecords, OutDirs
 from site_builder.build.design import Design
@@ -91,6 +91,8 @@ def build_changed(config: SiteConfig, cache: BuildCache, design: Design, files: 
     token = _save_plans(store, made, articles, edit, expected) if store is not None else ""
     if quick is not None and articles is quick.articles:  # no fall back to the full load
         remember_published(cache, quick, token)
+    elif edit is None:
+        remember_full_list(cache, articles, config.articles_dir, token)
     search = made.search
     bodies = {a.digest: a for a in (articles if quick is None else quick.edited)}
     cache.save(articles=known_articles, bodies=bodies, pages=records,

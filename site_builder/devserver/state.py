@@ -134,15 +134,20 @@ class DevSite:
                 self._schedule_flush(0.0 if report.search == "rebuilt" else FLUSH_AFTER)
             if changes is None:
                 threading.Thread(target=self._warm_up, name="site-builder-warm-up", daemon=True).start()
-            settle = threading.Timer(SETTLE_AFTER, self._settle, args=(self.builds,))
-            settle.daemon = True
-            settle.start()
+            self._settle_later(self.builds)
             return True
+
+    def _settle_later(self, builds: int) -> None:
+        settle = threading.Timer(SETTLE_AFTER, self._settle, args=(builds,))
+        settle.daemon = True
+        settle.start()
 
     def _settle(self, builds: int) -> None:
         """Once the output's folders have settled, and no build came meanwhile: their snapshot,
         by which the next edit trusts the output (build/unchanged.settle)."""
         if not self._building.acquire(blocking=False):
+            if self.builds == builds:  # the warm-up holds the lock, not a build: after it, then
+                self._settle_later(builds)
             return  # a build is running: it takes its own look
         try:
             if self.builds == builds and self._cache is not None and self.config is not None:
@@ -162,10 +167,16 @@ class DevSite:
             try:
                 from site_builder.build.design import Design
                 from site_builder.search import stage  # noqa: F401 — an edit's search update
+                from site_builder.build.render_stage import SEARCH_DIR
+                from site_builder.search.glossary import glossary
                 design = Design.of(self.config)
                 env = self._templates.environment(design.chain, design.theme)
                 for name in env.list_templates(filter_func=lambda name: name.endswith(".html")):
                     env.get_template(name)
+                glossary()  # what an edit's search analysis matches concepts with
+                count = getattr(self._cache.pages if self._cache else None, "count_under", None)
+                if count is not None:  # how many search files there are, which an edit's update asks
+                    count(SEARCH_DIR)
             except Exception:  # noqa: BLE001 — a broken template is the next build's to report
                 pass
 
