@@ -231,3 +231,26 @@ def test_a_full_builds_published_list_is_remembered_as_its_plans_keep_it(site: P
     assert loads == [] and dev.last_report.search == "updated", dev.problems
     dev.close()
     assert tree_bytes(site / "output") == cold(site, tmp_path)
+
+
+def test_a_server_started_on_a_built_site_remembers_the_list_its_plans_keep(site: Path, tmp_path: Path, loads,
+                                                                          monkeypatch):
+    """A server started where the last build left nothing to do: its first edit too starts from
+    the list in memory, the same as the plan store's."""
+    from site_builder.build.plans import PlanStore
+    from site_builder.content.archive import ArchiveRow
+    build_site(load_config(site))
+    dev = DevSite(site, log=lambda m: None)
+    assert dev.rebuild(None) and dev.last_report.rendered == 0
+    store = PlanStore(load_config(site).cache_dir)
+    remembered = dev._cache.published_list
+    assert remembered is not None and remembered.rows == [ArchiveRow(*row) for row in store.archive()]
+    assert remembered.token == store.meta()["token"]
+    store.close()
+    monkeypatch.setattr(PlanStore, "archive", lambda self: pytest.fail("the list was read back from the store"))
+    arts = site / "content" / "articles"
+    loads.clear()
+    assert dev.rebuild({edit(arts / sorted(p.name for p in arts.glob("article-*.md"))[5], "\ntitle: ", "\ntitle: Then ")})
+    assert loads == [] and dev.last_report.search == "updated", dev.problems
+    dev.close()
+    assert tree_bytes(site / "output") == cold(site, tmp_path)

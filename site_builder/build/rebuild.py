@@ -61,6 +61,8 @@ def build_changed(config: SiteConfig, cache: BuildCache, design: Design, files: 
     site_fp = fingerprint((*design.parts, search_fp))
     if quick is None and prior and cache.site_fp == site_fp and (
             outputs_intact(prior, config.out_dir) if intact is None else intact):
+        # Nothing changed since the build whose plans the store keeps: its list is this one.
+        remember_full_list(cache, articles, config.articles_dir, cache.plans_token)
         return _nothing_to_do(config, cache, articles, checked, prior, files, site_fp, started, out_dirs)
     edit = quick.edit if quick is not None else (
         find_edit(store, expected, articles)

@@ -142,6 +142,7 @@ class StoredRows(Mapping):
         self._db: sqlite3.Connection | None = None
         self._read: dict = {}
         self._all: dict | None = None
+        self._under: dict[str, int] = {}  # prefix → how many of _all's keys start with it
 
     def _rows(self, sql: str, args: tuple = ()) -> list[tuple]:
         if self._db is None:
@@ -197,8 +198,10 @@ class StoredRows(Mapping):
 
     def count_under(self, prefix: str) -> int:
         """How many keys start with `prefix` (a range of the primary key, not a read of them)."""
-        if self._all is not None:
-            return sum(1 for k in self._all if k.startswith(prefix))
+        if self._all is not None:  # read whole, and never changed: counted once a prefix
+            if prefix not in self._under:
+                self._under[prefix] = sum(1 for k in self._all if k.startswith(prefix))
+            return self._under[prefix]
         end = prefix[:-1] + chr(ord(prefix[-1]) + 1)
         return self._rows(f"SELECT COUNT(*) FROM {self._table} WHERE {_KEYS[self._table]} >= ? AND"
                           f" {_KEYS[self._table]} < ?", (prefix, end))[0][0]
