@@ -254,3 +254,34 @@ def test_a_server_started_on_a_built_site_remembers_the_list_its_plans_keep(site
     assert loads == [] and dev.last_report.search == "updated", dev.problems
     dev.close()
     assert tree_bytes(site / "output") == cold(site, tmp_path)
+
+
+def test_a_large_builds_writes_are_flushed_in_the_background_and_edits_do_not_wait(site: Path, tmp_path: Path,
+                                                                                    monkeypatch):
+    """After a build that wrote a lot the server has the kernel write it to disk at once, in a
+    thread of its own: an edit meanwhile goes on without waiting for it. A small build does not."""
+    import os
+    import threading
+
+    import site_builder.devserver.state as state
+    flushing, done = threading.Event(), threading.Event()
+
+    def slow_sync() -> None:
+        flushing.set()
+        done.wait(30)
+
+    monkeypatch.setattr(os, "sync", slow_sync, raising=False)
+    small = DevSite(generated_archive(tmp_path / "small"), log=lambda m: None)
+    assert small.rebuild(None) and 0 < small.last_report.bytes_written < state.WRITE_BACK_MIN
+    assert not flushing.wait(0.5), "a small build's writes were flushed"
+    small.close()
+    monkeypatch.setattr(state, "WRITE_BACK_MIN", 1)
+    dev = DevSite(site, log=lambda m: None)
+    assert dev.rebuild(None)
+    assert flushing.wait(10), "a large build's writes were not flushed"
+    arts = site / "content" / "articles"
+    started = time.monotonic()
+    assert dev.rebuild({edit(arts / sorted(p.name for p in arts.glob("article-*.md"))[2], "\ntitle: ", "\ntitle: Now ")})
+    assert time.monotonic() - started < 20 and not done.is_set(), "the edit waited for the flush"
+    done.set()
+    dev.close()

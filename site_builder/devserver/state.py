@@ -33,6 +33,7 @@ HISTORY = 256     # builds remembered for pages that connect late
 MAX_PATHS = 2000  # a build that changes more pages than this just tells every page to reload
 FLUSH_AFTER = 5.0  # the build cache is written once no build has come for this long
 SETTLE_AFTER = 0.15  # the output's folder times vouch for it once this old (spare.RACY_NS)
+WRITE_BACK_MIN = 32 << 20  # a build that wrote this much has its writes flushed to disk at once
 
 # What DevSite calls to build: build_site's signature (test doubles take the same one).
 Build = Callable[..., BuildReport]
@@ -134,6 +135,8 @@ class DevSite:
                 self._schedule_flush(0.0 if report.search == "rebuilt" else FLUSH_AFTER)
             if changes is None:
                 threading.Thread(target=self._warm_up, name="site-builder-warm-up", daemon=True).start()
+            if report.bytes_written >= WRITE_BACK_MIN:
+                threading.Thread(target=write_back, name="site-builder-write-back", daemon=True).start()
             self._settle_later(self.builds)
             return True
 
@@ -331,6 +334,15 @@ class DevSite:
                 q.put(None)
             self._subscribers.clear()
         self.flush_cache()
+
+
+def write_back() -> None:
+    """Have the kernel write what a large build left in memory to disk now, while the server
+    waits (never holding the build lock), not in bursts over the next minute: an edit whose
+    few writes met such a burst stalled behind it (docs/internals.md)."""
+    sync = getattr(os, "sync", None)  # not on Windows
+    if sync is not None:
+        sync()
 
 
 def _locate(exc: Exception) -> tuple[str, int | None, str]:
