@@ -271,8 +271,10 @@ def test_a_large_builds_writes_are_flushed_in_the_background_and_edits_do_not_wa
         done.wait(30)
 
     monkeypatch.setattr(os, "sync", slow_sync, raising=False)
-    small = DevSite(generated_archive(tmp_path / "small"), log=lambda m: None)
-    assert small.rebuild(None) and 0 < small.last_report.bytes_written < state.WRITE_BACK_MIN
+    write_article(tmp_path / "small", "one.md", "title: One\ndate: 2025-01-02")
+    write_article(tmp_path / "small", "two.md", "title: Two\ndate: 2025-01-03")
+    small = DevSite(tmp_path / "small", log=lambda m: None)
+    assert small.rebuild(None) and 0 < len(small.last_report.changed) < state.WRITE_BACK_MIN
     assert not flushing.wait(0.5), "a small build's writes were flushed"
     small.close()
     monkeypatch.setattr(state, "WRITE_BACK_MIN", 1)

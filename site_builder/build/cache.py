@@ -78,6 +78,7 @@ class BuildCache:
         self._meta_shards: dict[str, dict[str, dict]] = {}  # articles/<xx>.json read one by one
         self._on_disk: dict[str, dict] = {}       # articles as last written to disk
         self._pending: dict | None = None
+        self._released: list = []                 # let go by an edit, freed by the next flush (idle)
         self._invalidated = False
         self._lock = threading.Lock()
         self.warnings: list[str] = []             # what was wrong with the cache on disk
@@ -226,6 +227,9 @@ class BuildCache:
                 if isinstance(pending.get("articles"), ArticleChanges):  # a dev server's edits, not yet written
                     articles = pending["articles"].then(articles)
                     bodies = {**{d: a for d, a in self._bodies_now.items() if d in articles.added}, **bodies}
+                # The whole archive's front matter (a full build's), freed when the server is
+                # idle rather than in the edit: 50,000 dicts.
+                self._released.append((self._articles, self._on_disk, self._meta_shards, self._body_shards))
                 self._articles, self._on_disk, self._meta_shards, self._body_shards = None, {}, {}, {}
                 self._bodies_now, self._state = bodies, state
                 self._pending = {"pages": changed or pending.get("pages", False), "articles": articles}
@@ -238,14 +242,13 @@ class BuildCache:
 
     def flush(self) -> None:
         """Write what save() was given (at once, or when a dev server is idle)."""
-        if self.root is None:
-            return
         with self._lock:
-            pending, self._pending = self._pending, None
-            if pending is None:
-                return
-            self._write(pending)
-            self._invalidated = False
+            released, self._released = self._released, []
+            if self.root is not None and self._pending is not None:
+                pending, self._pending = self._pending, None
+                self._write(pending)
+                self._invalidated = False
+        del released  # freed here, outside the lock
 
     def _write_search(self, search) -> None:
         if self.root is None:

@@ -33,7 +33,7 @@ HISTORY = 256     # builds remembered for pages that connect late
 MAX_PATHS = 2000  # a build that changes more pages than this just tells every page to reload
 FLUSH_AFTER = 5.0  # the build cache is written once no build has come for this long
 SETTLE_AFTER = 0.15  # the output's folder times vouch for it once this old (spare.RACY_NS)
-WRITE_BACK_MIN = 32 << 20  # a build that wrote this much has its writes flushed to disk at once
+WRITE_BACK_MIN = 1000  # a build that wrote or removed this many files has them flushed to disk at once
 
 # What DevSite calls to build: build_site's signature (test doubles take the same one).
 Build = Callable[..., BuildReport]
@@ -135,7 +135,7 @@ class DevSite:
                 self._schedule_flush(0.0 if report.search == "rebuilt" else FLUSH_AFTER)
             if changes is None:
                 threading.Thread(target=self._warm_up, name="site-builder-warm-up", daemon=True).start()
-            if report.bytes_written >= WRITE_BACK_MIN:
+            if len(report.changed) >= WRITE_BACK_MIN:
                 threading.Thread(target=write_back, name="site-builder-write-back", daemon=True).start()
             self._settle_later(self.builds)
             return True
