@@ -207,50 +207,27 @@ def test_the_output_settles_after_a_warm_up_that_outlasts_the_settle_timer(site:
     dev.close()
 
 
-def test_a_full_builds_published_list_is_remembered_as_its_plans_keep_it(site: Path, tmp_path: Path, loads,
-                                                                         monkeypatch):
-    """After the server's first (full) build its first edit starts from the list in memory, as
-    later edits do, not from 50,000 rows read back from the plan store; it is the store's list."""
+@pytest.mark.parametrize("start", ["cold", "on a built site"])
+def test_the_first_edit_starts_from_the_list_the_plans_keep_held_in_memory(site: Path, tmp_path: Path, loads,
+                                                                           monkeypatch, start: str):
+    """After the server's first build (a full one, or one that found a CLI build's output current)
+    its first edit starts from the published list in memory, as later edits do, not from 50,000
+    rows read back from the plan store; the list is the store's."""
     from site_builder.build.plans import PlanStore
     from site_builder.content.archive import ArchiveRow
+    if start == "on a built site":
+        build_site(load_config(site))
     dev = DevSite(site, log=lambda m: None)
-    assert dev.rebuild(None)
+    assert dev.rebuild(None) and (dev.last_report.rendered == 0) == (start == "on a built site")
     remembered = dev._cache.published_list
     store = PlanStore(load_config(site).cache_dir)
     assert remembered is not None and remembered.rows == [ArchiveRow(*row) for row in store.archive()]
     assert remembered.token == store.meta()["token"] and len(remembered.rows) > 30
     store.close()
-
-    def no_archive(self):
-        raise AssertionError("the first edit read the published list back from the plan store")
-
-    monkeypatch.setattr(PlanStore, "archive", no_archive)
-    arts = site / "content" / "articles"
-    loads.clear()
-    assert dev.rebuild({edit(arts / sorted(p.name for p in arts.glob("article-*.md"))[3], "\ntitle: ", "\ntitle: First ")})
-    assert loads == [] and dev.last_report.search == "updated", dev.problems
-    dev.close()
-    assert tree_bytes(site / "output") == cold(site, tmp_path)
-
-
-def test_a_server_started_on_a_built_site_remembers_the_list_its_plans_keep(site: Path, tmp_path: Path, loads,
-                                                                          monkeypatch):
-    """A server started where the last build left nothing to do: its first edit too starts from
-    the list in memory, the same as the plan store's."""
-    from site_builder.build.plans import PlanStore
-    from site_builder.content.archive import ArchiveRow
-    build_site(load_config(site))
-    dev = DevSite(site, log=lambda m: None)
-    assert dev.rebuild(None) and dev.last_report.rendered == 0
-    store = PlanStore(load_config(site).cache_dir)
-    remembered = dev._cache.published_list
-    assert remembered is not None and remembered.rows == [ArchiveRow(*row) for row in store.archive()]
-    assert remembered.token == store.meta()["token"]
-    store.close()
     monkeypatch.setattr(PlanStore, "archive", lambda self: pytest.fail("the list was read back from the store"))
     arts = site / "content" / "articles"
     loads.clear()
-    assert dev.rebuild({edit(arts / sorted(p.name for p in arts.glob("article-*.md"))[5], "\ntitle: ", "\ntitle: Then ")})
+    assert dev.rebuild({edit(arts / sorted(p.name for p in arts.glob("article-*.md"))[3], "\ntitle: ", "\ntitle: First ")})
     assert loads == [] and dev.last_report.search == "updated", dev.problems
     dev.close()
     assert tree_bytes(site / "output") == cold(site, tmp_path)
