@@ -224,6 +224,7 @@ def test_the_first_edit_starts_from_the_list_the_plans_keep_held_in_memory(site:
     assert remembered is not None and remembered.rows == [ArchiveRow(*row) for row in store.archive()]
     assert remembered.token == store.meta()["token"] and len(remembered.rows) > 30
     store.close()
+    assert dev.rebuild(None) and dev._cache.published_list is remembered  # nothing to do: not made again
     monkeypatch.setattr(PlanStore, "archive", lambda self: pytest.fail("the list was read back from the store"))
     arts = site / "content" / "articles"
     loads.clear()

@@ -111,8 +111,9 @@ def remember_full_list(cache: BuildCache, articles: list[Article], articles_dir:
     """A dev server's full build: the published list as its new plans keep it (PlanStore.archive),
     remembered as an edit's is, so that its first edit does not read it back from the store
     either."""
-    if not (cache.write_behind and token):
-        return
+    known = cache.published_list
+    if not (cache.write_behind and token) or (known is not None and known.token == token):
+        return  # a build with nothing to do after an edit or a full build: already this list
     prefix = os.path.join(str(articles_dir), "")
     rows = [ArchiveRow(a.slug, a.digest, name_under(a.source_path, prefix)) for a in articles]
     if all(row.file for row in rows):  # else the store keeps no list (archive() is []): neither do we

@@ -47,8 +47,6 @@ def _text_list(items: Iterable[str]) -> str:
     return "[" + ", ".join(map(json.encoder.encode_basestring_ascii, items)) + "]"
 
 
-
-
 class NotPlannable(Exception):
     """A context holds a value the store cannot keep: the next build plans everything."""
 
